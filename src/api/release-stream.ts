@@ -1,0 +1,210 @@
+/**
+ * The ReleaseStream kind: "keep cutting releases of this stream". Schema only; the controller
+ * comes later.
+ */
+import { z } from "zod";
+import { ObjectMetaSchema, SecretReferenceSchema, listMapByName, objectName, timestamp } from "./common.js";
+import { conditionList } from "./condition.js";
+import { API_GROUP_VERSION, RELEASE_STREAM } from "./group.js";
+import { PayloadBuildSpecSchema, RELEASE_DESTINATION_PATTERN } from "./payload-build.js";
+import { parseWith, type ParseResult } from "./problems.js";
+
+/** Template of the PayloadBuild a stream creates for each release. */
+export const PayloadBuildTemplateSchema = z
+  .strictObject({
+    metadata: z
+      .strictObject({
+        labels: z.record(z.string(), z.string()).optional().describe("Labels of the created PayloadBuild."),
+        annotations: z
+          .record(z.string(), z.string())
+          .optional()
+          .describe("Annotations of the created PayloadBuild."),
+      })
+      .optional()
+      .describe("Labels and annotations of the created PayloadBuild."),
+    spec: PayloadBuildSpecSchema.describe(
+      "Spec of the created PayloadBuild; the stream sets release.name, release.to and release.pushSecret.",
+    ),
+  })
+  .describe("Template of the PayloadBuild created for each release.");
+
+/** What a stream cuts releases from. */
+export const ReleaseStreamSourceSchema = z
+  .strictObject({
+    imageStream: objectName(
+      "ImageStream (same namespace) to watch: a release is cut from its tags when they change.",
+    ).optional(),
+    payloadBuild: PayloadBuildTemplateSchema.optional(),
+  })
+  .describe("What releases are cut from: exactly one of imageStream or payloadBuild.");
+
+/** A verification Job run against each new release. */
+export const VerifySpecSchema = z
+  .strictObject({
+    name: objectName("Name of the verification, unique in the stream."),
+    optional: z
+      .boolean()
+      .default(false)
+      .describe("A failed optional verification does not reject the release."),
+    maxRetries: z.int().min(0).max(20).default(0).describe("Times a failed verification Job is retried."),
+    jobTemplate: z
+      .looseObject({})
+      .meta({ "x-kubernetes-preserve-unknown-fields": true })
+      .describe(
+        "A batch/v1 Job template ({metadata, spec}); the environment variable RELEASE_IMAGE holds the release pullspec@digest.",
+      ),
+  })
+  .describe("A verification Job run against each new release; all non-optional ones passing accepts it.");
+/** A verification of a stream's releases. */
+export type VerifySpec = z.output<typeof VerifySpecSchema>;
+
+/** How many releases to keep. */
+export const RetentionSpecSchema = z
+  .strictObject({
+    keepAccepted: z.int().min(0).default(10).describe("Accepted releases kept."),
+    keepFailed: z.int().min(0).default(5).describe("Failed releases kept."),
+    keepRejected: z.int().min(0).default(5).describe("Rejected releases kept."),
+    expireAfter: z
+      .string()
+      .regex(/^([0-9]+(\.[0-9]+)?(ns|us|ms|s|m|h))+$/, "must be a duration such as 168h or 30m")
+      .optional()
+      .describe("Releases older than this (a duration such as 168h) are pruned, except the latest accepted."),
+  })
+  .describe("Which old releases are pruned.");
+
+/** ReleaseStream spec. */
+export const ReleaseStreamSpecSchema = z
+  .strictObject({
+    name: z
+      .string()
+      .min(1)
+      .max(100)
+      .regex(/^[0-9A-Za-z][0-9A-Za-z.-]*$/)
+      .describe(
+        "Release name prefix: releases are named <name>-YYYY-MM-DD-HHMMSS, e.g. 4.17.0-0.okd-scos-2026-11-21-120000.",
+      ),
+    source: ReleaseStreamSourceSchema,
+    schedule: z
+      .string()
+      .min(1)
+      .optional()
+      .describe("Cron schedule (5 fields, UTC) for cutting releases, besides changes of the source."),
+    minIntervalSeconds: z
+      .int()
+      .min(0)
+      .default(0)
+      .describe("Least time between two releases; changes in between are batched into the next one."),
+    maxUnready: z
+      .int()
+      .min(1)
+      .default(1)
+      .describe("Most releases pending or being verified at once; new ones wait."),
+    to: z
+      .string()
+      .regex(RELEASE_DESTINATION_PATTERN, "must be docker://REGISTRY/REPOSITORY or oci:DIRECTORY")
+      .describe("Repository releases are pushed to: docker://quay.io/example/okd-release or oci:DIR."),
+    pushSecret: SecretReferenceSchema.optional().describe(
+      "Secret of type kubernetes.io/dockerconfigjson with credentials for the destination.",
+    ),
+    verify: z
+      .array(VerifySpecSchema)
+      .meta(listMapByName)
+      .optional()
+      .describe("Verification Jobs run against each release."),
+    retention: RetentionSpecSchema.prefault({}),
+  })
+  .describe("A stream of releases: when and from what to cut them, how to verify and how long to keep them.");
+/** ReleaseStream spec, after defaulting. */
+export type ReleaseStreamSpec = z.output<typeof ReleaseStreamSpecSchema>;
+
+/** Release phases. */
+export const RELEASE_PHASES = ["Pending", "Ready", "Accepted", "Rejected", "Failed"] as const;
+/** A release's phase. */
+export type ReleasePhase = (typeof RELEASE_PHASES)[number];
+
+/** Verification states. */
+export const VERIFICATION_STATES = ["Pending", "Running", "Succeeded", "Failed"] as const;
+
+/** Result of one verification of one release. */
+export const VerificationStatusSchema = z
+  .object({
+    name: z.string().describe("Verification name (spec.verify[].name)."),
+    state: z.enum(VERIFICATION_STATES).describe("Pending, Running, Succeeded or Failed."),
+    attempts: z.int().min(0).optional().describe("Jobs started."),
+    job: z.string().optional().describe("Name of the current or last Job."),
+  })
+  .describe("Result of one verification.");
+
+/** One release of a stream. */
+export const StreamReleaseSchema = z
+  .object({
+    name: z.string().describe("Release name."),
+    phase: z
+      .enum(RELEASE_PHASES)
+      .describe(
+        "Pending (being built), Ready (image pushed, verifying), Accepted, Rejected (a verification failed) or Failed (could not be built).",
+      ),
+    image: z.string().optional().describe("Release image pullspec@digest."),
+    createdAt: timestamp("When the release was cut.").optional(),
+    inputHash: z.string().optional().describe("Hash of the inputs the release was cut from."),
+    reason: z.string().optional().describe("CamelCase reason of the phase."),
+    message: z.string().max(1024).optional().describe("Details of the phase."),
+    payloadBuild: z.string().optional().describe("Name of the PayloadBuild that builds this release."),
+    verifications: z
+      .array(VerificationStatusSchema)
+      .meta(listMapByName)
+      .optional()
+      .describe("Results of spec.verify."),
+  })
+  .describe("One release of the stream.");
+/** One release of a stream. */
+export type StreamRelease = z.output<typeof StreamReleaseSchema>;
+
+/** ReleaseStream status. */
+export const ReleaseStreamStatusSchema = z
+  .object({
+    observedGeneration: z.int().min(0).optional().describe("The .metadata.generation this status describes."),
+    conditions: conditionList().optional(),
+    releases: z
+      .array(StreamReleaseSchema)
+      .meta(listMapByName)
+      .optional()
+      .describe("Releases of the stream, newest first."),
+    latest: z.string().optional().describe("Name of the newest release."),
+    latestAccepted: z.string().optional().describe("Name of the newest accepted release."),
+  })
+  .describe("Observed state of the ReleaseStream.");
+/** ReleaseStream status. */
+export type ReleaseStreamStatus = z.output<typeof ReleaseStreamStatusSchema>;
+
+/** A whole ReleaseStream object. */
+export const ReleaseStreamSchema = z
+  .object({
+    apiVersion: z.literal(API_GROUP_VERSION),
+    kind: z.literal(RELEASE_STREAM.kind),
+    metadata: ObjectMetaSchema,
+    spec: ReleaseStreamSpecSchema,
+    status: ReleaseStreamStatusSchema.optional(),
+  })
+  .superRefine((stream, ctx) => {
+    const { imageStream, payloadBuild } = stream.spec.source;
+    if ((imageStream === undefined) === (payloadBuild === undefined)) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["spec", "source"],
+        message: "set exactly one of imageStream or payloadBuild",
+      });
+    }
+  })
+  .describe(
+    "ReleaseStream cuts, verifies and prunes releases of one stream, like release-controller's release configs.",
+  );
+/** A ReleaseStream, after defaulting. */
+export type ReleaseStream = z.output<typeof ReleaseStreamSchema>;
+/** A ReleaseStream as written by users. */
+export type ReleaseStreamInput = z.input<typeof ReleaseStreamSchema>;
+
+/** Parses an untrusted object as a ReleaseStream, returning the value or every problem with its field path. */
+export function parseReleaseStream(input: unknown): ParseResult<ReleaseStream> {
+  return parseWith(ReleaseStreamSchema, input);
+}
