@@ -6,6 +6,10 @@ import type { Readable } from "node:stream";
 import type { ImageReference } from "./image-reference.js";
 import { parseImageReference, repositoryOf } from "./image-reference.js";
 import type { RegistryOptions } from "./registry-options.js";
+import { parseDockerConfig } from "./docker-config.js";
+import { OciLayoutStore } from "./oci-layout-store.js";
+import { RegistryClient } from "./registry-client.js";
+import { RegistryStore } from "./registry-store.js";
 
 export { RegistryError, isRegistryError } from "./registry-error.js";
 export type { RegistryOptions, RetryPolicy } from "./registry-options.js";
@@ -78,10 +82,13 @@ export interface ImageStore {
 /**
  * Opens the repository named by `ref` (its tag or digest, if any, is ignored: pass it to the methods).
  * `docker://` and bare pullspecs give a registry store, `oci:DIR` an OCI layout store (created on first write).
- * Opening does no I/O; errors surface from the first call.
+ * Opening does no I/O; errors surface from the first call, except malformed credentials, which throw here.
  */
 export function openImageStore(ref: string | ImageReference, options: RegistryOptions = {}): ImageStore {
   const parsed = repositoryOf(typeof ref === "string" ? parseImageReference(ref) : ref);
-  void options;
-  throw new Error(`openImageStore(${parsed.transport}): not implemented yet`);
+  if (parsed.transport === "oci") return new OciLayoutStore(parsed);
+  const credentials =
+    options.dockerConfigJson === undefined ? new Map() : parseDockerConfig(options.dockerConfigJson);
+  const client = new RegistryClient(parsed.registry, options, credentials);
+  return new RegistryStore(parsed, client, options.chunkSize ?? 32 * 1024 * 1024);
 }

@@ -1,0 +1,266 @@
+/**
+ * HTTP to one registry over `fetch` (undici): scheme selection, authentication (anonymous, basic, bearer
+ * tokens from the `WWW-Authenticate` challenge, cached per scope until expiry), and retries with backoff
+ * on 5xx, 429 (`Retry-After` honoured) and connection errors. Knows nothing of manifests or blobs.
+ */
+import { rootCertificates } from "node:tls";
+import type { Readable } from "node:stream";
+import { Agent, fetch } from "undici";
+import type { Dispatcher, Response } from "undici";
+import { z } from "zod";
+import { parseAuthChallenges } from "./auth-challenge.js";
+import { lookupCredentials } from "./docker-config.js";
+import type { CredentialStore, Credentials } from "./docker-config.js";
+import { isTlsError, responseError, transportError } from "./http-errors.js";
+import { RegistryError } from "./registry-error.js";
+import type { RegistryOptions, RetryPolicy } from "./registry-options.js";
+
+/** One request to the registry. */
+export interface RegistryRequest {
+  readonly method: "GET" | "HEAD" | "PUT" | "POST" | "PATCH" | "DELETE";
+  /** A path (`/v2/...`) or an absolute URL (an upload `Location`). */
+  readonly url: string;
+  /** Token scopes the request needs, e.g. `repository:okd/release:pull,push`. */
+  readonly scopes: readonly string[];
+  /** Repository named in authentication errors. */
+  readonly repository: string;
+  /** What is being done, for error messages: `GET manifest host/repo:tag`. */
+  readonly what: string;
+  /** Statuses that are success for this request; anything else becomes a {@link RegistryError}. */
+  readonly ok: readonly number[];
+  readonly headers?: Readonly<Record<string, string>>;
+  /** A byte array is re-sent on retries; a stream is sent once. */
+  readonly body?: Uint8Array | Readable;
+}
+
+const tokenResponseSchema = z.looseObject({
+  token: z.string().optional(),
+  access_token: z.string().optional(),
+  expires_in: z.number().optional(),
+});
+
+const DEFAULT_RETRY: RetryPolicy = { attempts: 5, baseDelayMs: 200, maxDelayMs: 10_000 };
+
+/** The HTTP host for a registry name: Docker Hub's API lives on `registry-1.docker.io`. */
+export function registryApiHost(registry: string): string {
+  return registry === "docker.io" ? "registry-1.docker.io" : registry;
+}
+
+/** Delay before retry `attempt` (1-based): `Retry-After` (seconds or HTTP date) if given, else exponential. */
+export function retryDelayMs(
+  attempt: number,
+  policy: RetryPolicy,
+  retryAfter: string | null,
+  now: number,
+): number {
+  let delay = policy.baseDelayMs * 2 ** (attempt - 1);
+  if (retryAfter !== null) {
+    const seconds = Number(retryAfter);
+    if (Number.isFinite(seconds) && seconds >= 0) delay = seconds * 1000;
+    else if (!Number.isNaN(Date.parse(retryAfter))) delay = Math.max(0, Date.parse(retryAfter) - now);
+  }
+  return Math.min(delay, policy.maxDelayMs);
+}
+
+/** A connection to one registry; holds its token cache. Create one per store (cheap). */
+export class RegistryClient {
+  readonly registry: string;
+  private readonly insecure: boolean;
+  private readonly retry: RetryPolicy;
+  private readonly dispatcher: Dispatcher | undefined;
+  private readonly sleep: (ms: number) => Promise<void>;
+  private readonly now: () => number;
+  private readonly userAgent: string;
+  private base: Promise<string> | undefined;
+  private basicAuth: string | undefined;
+  private readonly tokens = new Map<string, { authorization: string; expiresAt: number }>();
+
+  /** `registry` is `host[:port]`; credentials come from the options' parsed docker config. */
+  constructor(
+    registry: string,
+    options: RegistryOptions,
+    private readonly credentials: CredentialStore,
+  ) {
+    this.registry = registry;
+    this.insecure = (options.insecureRegistries ?? []).includes(registry);
+    this.retry = { ...DEFAULT_RETRY, ...options.retry };
+    this.sleep = options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
+    this.now = options.now ?? Date.now;
+    this.userAgent = options.userAgent ?? "okd-payload-operator";
+    if (this.insecure) this.dispatcher = new Agent({ connect: { rejectUnauthorized: false } });
+    else if (options.caBundle !== undefined) {
+      this.dispatcher = new Agent({ connect: { ca: [...rootCertificates, options.caBundle] } });
+    }
+  }
+
+  /**
+   * Sends `request`, authenticating on a 401 challenge and retrying transient failures.
+   * Returns the response when its status is in `request.ok`; throws a {@link RegistryError} otherwise.
+   */
+  async send(request: RegistryRequest): Promise<Response> {
+    const base = await this.baseUrl();
+    const url = new URL(request.url, base).toString();
+    let authorization = this.cachedAuthorization(request.scopes);
+    for (let round = 0; ; round++) {
+      const response = await this.fetchWithRetry(url, request, authorization);
+      if (response.status === 401 && round === 0 && !isStream(request.body)) {
+        const challenge = response.headers.get("www-authenticate") ?? "";
+        await response.body?.cancel();
+        authorization = await this.authorize(challenge, request);
+        continue;
+      }
+      if (response.status === 401) {
+        await response.body?.cancel();
+        throw this.unauthorized(request.repository);
+      }
+      if (!request.ok.includes(response.status)) {
+        const text = request.method === "HEAD" ? "" : await response.text().catch(() => "");
+        throw responseError(response.status, text, request.what);
+      }
+      return response;
+    }
+  }
+
+  /** `https://host` or, for an insecure registry that does not speak TLS, `http://host`. Pings `/v2/` once. */
+  baseUrl(): Promise<string> {
+    this.base ??= this.resolveBase();
+    return this.base;
+  }
+
+  private async resolveBase(): Promise<string> {
+    const host = registryApiHost(this.registry);
+    if (!this.insecure) return `https://${host}`;
+    try {
+      const response = await fetch(`https://${host}/v2/`, this.init("GET", undefined, {}));
+      await response.body?.cancel();
+      return `https://${host}`;
+    } catch {
+      return `http://${host}`;
+    }
+  }
+
+  private init(method: string, body: Uint8Array | Readable | undefined, headers: Record<string, string>) {
+    return {
+      method,
+      headers: { "user-agent": this.userAgent, ...headers },
+      redirect: "follow" as const,
+      ...(this.dispatcher === undefined ? {} : { dispatcher: this.dispatcher }),
+      ...(body === undefined ? {} : isStream(body) ? { body, duplex: "half" as const } : { body }),
+    };
+  }
+
+  private async fetchWithRetry(
+    url: string,
+    request: RegistryRequest,
+    authorization: string | undefined,
+  ): Promise<Response> {
+    const headers = { ...request.headers, ...(authorization === undefined ? {} : { authorization }) };
+    const replayable = !isStream(request.body);
+    for (let attempt = 1; ; attempt++) {
+      const last = attempt >= this.retry.attempts || !replayable;
+      let response: Response;
+      try {
+        response = await fetch(url, this.init(request.method, request.body, headers));
+      } catch (error) {
+        if (last || isTlsError(error)) throw transportError(error, this.registry, request.what);
+        await this.sleep(retryDelayMs(attempt, this.retry, null, this.now()));
+        continue;
+      }
+      if ((response.status >= 500 || response.status === 429) && !last) {
+        const delay = retryDelayMs(attempt, this.retry, response.headers.get("retry-after"), this.now());
+        await response.body?.cancel();
+        await this.sleep(delay);
+        continue;
+      }
+      return response;
+    }
+  }
+
+  private cachedAuthorization(scopes: readonly string[]): string | undefined {
+    if (this.basicAuth !== undefined) return this.basicAuth;
+    const cached = this.tokens.get(scopes.join(" "));
+    return cached !== undefined && cached.expiresAt > this.now() ? cached.authorization : undefined;
+  }
+
+  private async authorize(header: string, request: RegistryRequest): Promise<string> {
+    const challenges = parseAuthChallenges(header);
+    const credentials = lookupCredentials(this.credentials, this.registry, request.repository);
+    const bearer = challenges.find((c) => c.scheme === "bearer");
+    if (bearer !== undefined) {
+      const realm = bearer.params.realm;
+      if (realm === undefined)
+        throw new RegistryError("PROTOCOL", `${request.what}: bearer challenge without a realm`);
+      return this.fetchToken(realm, bearer.params.service, request, credentials);
+    }
+    if (challenges.some((c) => c.scheme === "basic")) {
+      if (credentials === undefined) throw this.unauthorized(request.repository);
+      this.basicAuth = basic(credentials);
+      return this.basicAuth;
+    }
+    throw new RegistryError(
+      "UNAUTHORIZED",
+      `${request.what}: unsupported authentication challenge "${header}"`,
+      {
+        status: 401,
+      },
+    );
+  }
+
+  private async fetchToken(
+    realm: string,
+    service: string | undefined,
+    request: RegistryRequest,
+    credentials: Credentials | undefined,
+  ): Promise<string> {
+    const tokenUrl = new URL(realm);
+    if (service !== undefined) tokenUrl.searchParams.set("service", service);
+    for (const scope of request.scopes) tokenUrl.searchParams.append("scope", scope);
+    const what = `token from ${tokenUrl.origin}${tokenUrl.pathname} for ${this.registry}/${request.repository}`;
+    const headers: Record<string, string> =
+      credentials === undefined ? {} : { authorization: basic(credentials) };
+    const response = await this.fetchWithRetry(
+      tokenUrl.toString(),
+      {
+        method: "GET",
+        url: tokenUrl.toString(),
+        scopes: [],
+        repository: request.repository,
+        what,
+        ok: [200],
+      },
+      headers.authorization,
+    );
+    if (response.status === 401 || response.status === 403) {
+      await response.body?.cancel();
+      throw this.unauthorized(request.repository);
+    }
+    if (response.status !== 200) throw responseError(response.status, await response.text(), `get ${what}`);
+    const parsed = tokenResponseSchema.safeParse(await response.json());
+    const token = parsed.success ? (parsed.data.token ?? parsed.data.access_token) : undefined;
+    if (token === undefined)
+      throw new RegistryError("PROTOCOL", `get ${what}: the response carries no token`);
+    const lifetime = parsed.success ? (parsed.data.expires_in ?? 60) : 60;
+    const authorization = `Bearer ${token}`;
+    this.tokens.set(request.scopes.join(" "), {
+      authorization,
+      expiresAt: this.now() + Math.max(lifetime - 10, 1) * 1000,
+    });
+    return authorization;
+  }
+
+  private unauthorized(repository: string): RegistryError {
+    const given = lookupCredentials(this.credentials, this.registry, repository) !== undefined;
+    const message = given
+      ? `authentication failed for ${this.registry}/${repository}: the registry rejected the credentials given (check pushSecret/authfile)`
+      : `authentication required for ${this.registry}/${repository}: provide credentials (pushSecret/authfile)`;
+    return new RegistryError("UNAUTHORIZED", message, { status: 401 });
+  }
+}
+
+function basic(credentials: Credentials): string {
+  return `Basic ${Buffer.from(`${credentials.username}:${credentials.password}`).toString("base64")}`;
+}
+
+function isStream(body: Uint8Array | Readable | undefined): body is Readable {
+  return body !== undefined && !(body instanceof Uint8Array);
+}
