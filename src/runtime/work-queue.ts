@@ -81,9 +81,12 @@ export class WorkQueue {
     this.#delayed.set(key, { at, cancel });
   }
 
-  /** Queues `key` after its backoff (counts as a retry); returns the delay used. */
-  addRateLimited(key: string): number {
-    const delay = this.#limiter.when(key);
+  /**
+   * Queues `key` after its backoff (counts as a retry), or after `minDelayMs` if that is longer
+   * (e.g. a server's Retry-After); returns the delay used.
+   */
+  addRateLimited(key: string, minDelayMs = 0): number {
+    const delay = Math.max(this.#limiter.when(key), minDelayMs);
     this.#observer?.retried();
     this.addAfter(key, delay);
     return delay;
