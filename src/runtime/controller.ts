@@ -71,19 +71,21 @@ export class Controller {
     this.name = options.name;
     this.#o = options;
     this.#reconciler = reconciler;
-    let metrics: ControllerMetrics | undefined;
+    // The queue is created before its metrics sink, which needs the queue's in-flight probe.
+    const sink: { metrics?: ControllerMetrics } = {};
     this.queue = new WorkQueue({
       clock: options.clock,
       ...(options.rateLimiter === undefined ? {} : { rateLimiter: options.rateLimiter }),
       observer: {
-        added: () => metrics?.queue.added(),
-        depth: (n) => metrics?.queue.depth(n),
-        queued: (s) => metrics?.queue.queued(s),
-        worked: (s) => metrics?.queue.worked(s),
-        retried: () => metrics?.queue.retried(),
+        added: () => sink.metrics?.queue.added(),
+        depth: (n) => sink.metrics?.queue.depth(n),
+        queued: (s) => sink.metrics?.queue.queued(s),
+        worked: (s) => sink.metrics?.queue.worked(s),
+        retried: () => sink.metrics?.queue.retried(),
       },
     });
-    metrics = options.metrics?.(() => this.queue.inFlight());
+    const metrics = options.metrics?.(() => this.queue.inFlight());
+    if (metrics !== undefined) sink.metrics = metrics;
     this.#metrics = metrics;
   }
 
