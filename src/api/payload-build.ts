@@ -127,7 +127,9 @@ export const ComponentSpecSchema = z
       "Docker build arguments (ARG values), merged over spec.defaults.buildArgs.",
     ).optional(),
     env: stringMap("Environment variables of the build, merged over spec.defaults.env.").optional(),
-    resources: ResourceRequirementsSchema.optional(),
+    resources: ResourceRequirementsSchema.optional().describe(
+      "Compute resources of the build pod (requests and limits); replaces spec.defaults.resources as a whole.",
+    ),
     skipDefaults: z
       .boolean()
       .default(false)
@@ -158,7 +160,9 @@ export const ComponentDefaultsSchema = z
       "Build arguments of every built component; a component's own value wins.",
     ).optional(),
     env: stringMap("Build environment of every built component; a component's own value wins.").optional(),
-    resources: ResourceRequirementsSchema.optional(),
+    resources: ResourceRequirementsSchema.optional().describe(
+      "Compute resources of every built component's build pod, unless the component sets its own.",
+    ),
   })
   .describe(
     "Defaults applied to every built component; a component opts out with skipDefaults or skipDefaultInputs.",

@@ -1,0 +1,282 @@
+/**
+ * Graph-level validation of a PayloadBuild: everything the schema cannot check. Returns every
+ * problem at once, each with its field path and a message saying what to change, plus the graph
+ * of the valid parts (unknown references and self edges left out).
+ */
+import {
+  parsePayloadBuild,
+  type ComponentSpec,
+  type ParseResult,
+  type PayloadBuild,
+  type PayloadBuildSpec,
+  type Problem,
+} from "../api/index.js";
+import { graphFromAdjacency, type ComponentGraph } from "./component-graph.js";
+import { cycleThrough, cyclicComponents, formatCycle } from "./cycles.js";
+import { looksLikeComponentName, pullspecProblem } from "./image-reference.js";
+import { resolveComponent } from "./resolve-component.js";
+
+/** Result of {@link validatePayloadSpec}. */
+export interface PayloadValidation {
+  readonly problems: readonly Problem[];
+  /** The dependency graph (first occurrence of each name; bad references left out). */
+  readonly graph: ComponentGraph;
+  /** True when the graph has no cycle (planning functions need that). */
+  readonly acyclic: boolean;
+}
+
+/** Fields that have no effect on a prebuilt component. */
+const BUILD_ONLY_FIELDS = ["source", "dockerfile", "from", "inputs", "buildArgs", "env"] as const;
+
+/** Levenshtein distance, stopping early above `limit`. */
+function editDistance(a: string, b: string, limit: number): number {
+  if (Math.abs(a.length - b.length) > limit) return limit + 1;
+  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const current = [i];
+    let rowMin = i;
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      const value = Math.min(
+        (previous[j] ?? 0) + 1,
+        (current[j - 1] ?? 0) + 1,
+        (previous[j - 1] ?? 0) + cost,
+      );
+      current.push(value);
+      rowMin = Math.min(rowMin, value);
+    }
+    if (rowMin > limit) return limit + 1;
+    previous = current;
+  }
+  return previous[b.length] ?? limit + 1;
+}
+
+/** Builds "did you mean" suggestions, bounded so that many typos in a huge payload stay cheap. */
+function createSuggester(names: readonly string[]): (reference: string) => string {
+  let budget = 200;
+  return (reference) => {
+    if (budget-- <= 0 || names.length > 20000) return "";
+    let best: string | undefined;
+    let bestDistance = Math.max(2, Math.floor(reference.length / 4)) + 1;
+    for (const name of names) {
+      const distance = editDistance(reference, name, bestDistance - 1);
+      if (distance < bestDistance) {
+        best = name;
+        bestDistance = distance;
+      }
+    }
+    return best === undefined ? "" : ` Did you mean "${best}"?`;
+  };
+}
+
+/** Validates a parsed spec. Paths are prefixed with `spec.`. O(n + m) apart from bounded suggestions. */
+export function validatePayloadSpec(spec: PayloadBuildSpec): PayloadValidation {
+  const problems: Problem[] = [];
+  const report = (path: string, message: string): void => {
+    problems.push({ path, message });
+  };
+
+  // Names: the first occurrence wins; later ones are duplicates.
+  const firstIndex = new Map<string, number>();
+  const nodes: number[] = [];
+  spec.components.forEach((component, i) => {
+    const first = firstIndex.get(component.name);
+    if (first !== undefined) {
+      report(
+        `spec.components[${i}].name`,
+        `duplicate component name "${component.name}" (also spec.components[${first}]); names must be unique because each is an ImageStream tag`,
+      );
+      return;
+    }
+    firstIndex.set(component.name, i);
+    nodes.push(i);
+  });
+  const names = nodes.map((i) => spec.components[i]?.name ?? "");
+  const indexOf = new Map(names.map((name, node) => [name, node]));
+  const suggest = createSuggester(names);
+
+  /** Checks a reference that may be a component or an image; returns the node it depends on, if any. */
+  const checkReference = (
+    reference: string,
+    path: string,
+    owner: ComponentSpec | undefined,
+  ): number | undefined => {
+    if (owner !== undefined && reference === owner.name) {
+      report(
+        path,
+        `component "${owner.name}" cannot depend on itself; use an external pullspec or another component`,
+      );
+      return undefined;
+    }
+    const node = indexOf.get(reference);
+    if (node !== undefined) return node;
+    if (looksLikeComponentName(reference)) {
+      report(
+        path,
+        `"${reference}" is not a component of this payload.${suggest(reference)} To use an external image, write its full pullspec (e.g. quay.io/example/${reference}:latest).`,
+      );
+      return undefined;
+    }
+    const why = pullspecProblem(reference);
+    if (why !== undefined) report(path, `not a component name and not a valid image pullspec: ${why}`);
+    return undefined;
+  };
+
+  // Default inputs are checked once, where they are written.
+  const defaultInputs = spec.defaults?.inputs ?? [];
+  const defaultFroms = new Set(defaultInputs.map((input) => input.from));
+  defaultInputs.forEach((input, j) => {
+    checkReference(input.from, `spec.defaults.inputs[${j}].from`, undefined);
+    checkPaths(input.paths, `spec.defaults.inputs[${j}]`, report);
+  });
+
+  const dependencies: number[][] = nodes.map(() => []);
+  const defaultEdges = new Set<string>(); // "a\0b": edges that exist only through spec.defaults
+  spec.components.forEach((component, i) => {
+    const base = `spec.components[${i}]`;
+    const node = firstIndex.get(component.name) === i ? indexOf.get(component.name) : undefined;
+    const deps: number[] = [];
+    const add = (dep: number | undefined): void => {
+      if (dep !== undefined) deps.push(dep);
+    };
+    if (component.image !== undefined) {
+      const why = pullspecProblem(component.image);
+      if (why !== undefined) report(`${base}.image`, `invalid image pullspec: ${why}`);
+      for (const field of BUILD_ONLY_FIELDS) {
+        if (component[field] !== undefined) {
+          report(
+            `${base}.${field}`,
+            `component "${component.name}" is prebuilt (image is set), so ${field} would be ignored; remove image to build it from source, or remove ${field}`,
+          );
+        }
+      }
+    } else if (spec.backend === "prebuilt") {
+      report(
+        `${base}.image`,
+        `backend is prebuilt, so component "${component.name}" needs image (a pullspec)`,
+      );
+    }
+    if (component.from !== undefined) add(checkReference(component.from, `${base}.from`, component));
+    (component.inputs ?? []).forEach((input, j) => {
+      add(checkReference(input.from, `${base}.inputs[${j}].from`, component));
+      checkPaths(input.paths, `${base}.inputs[${j}]`, report);
+    });
+    (component.dependsOn ?? []).forEach((dependency, j) => {
+      const path = `${base}.dependsOn[${j}]`;
+      if (dependency === component.name) {
+        report(path, `component "${component.name}" cannot depend on itself`);
+      } else if (!indexOf.has(dependency)) {
+        report(
+          path,
+          `unknown component "${dependency}"; dependsOn names components of this payload only.${suggest(dependency)}`,
+        );
+      } else add(indexOf.get(dependency));
+    });
+    (component.skipDefaultInputs ?? []).forEach((from, j) => {
+      if (!defaultFroms.has(from)) {
+        report(
+          `${base}.skipDefaultInputs[${j}]`,
+          `no spec.defaults.inputs entry has from "${from}"; remove it or fix the name`,
+        );
+      }
+    });
+    const resolved = resolveComponent(spec, i);
+    const ownDeps = new Set(deps);
+    for (const input of resolved.inputs) {
+      if (!input.fromDefaults) continue;
+      const dep = indexOf.get(input.from);
+      if (dep === undefined) continue;
+      if (!ownDeps.has(dep)) defaultEdges.add(`${component.name}\0${input.from}`);
+      deps.push(dep);
+    }
+    if (
+      component.image === undefined &&
+      spec.backend !== "prebuilt" &&
+      component.source?.git === undefined &&
+      !resolved.inputs.some((input) => (input.paths ?? []).length > 0)
+    ) {
+      report(
+        `${base}.source`,
+        `component "${component.name}" has nothing to build from: set source.git.uri, add an input with paths that provides the Dockerfile, or set image for a prebuilt component`,
+      );
+    }
+    if (node !== undefined) dependencies[node] = deps;
+  });
+
+  const release = spec.release;
+  if (release !== undefined) {
+    if (release.fromRelease === undefined && !indexOf.has(release.baseComponent)) {
+      report(
+        "spec.release.baseComponent",
+        `the release image is built on component "${release.baseComponent}", which is not in spec.components; add it (the Cluster Version Operator image), set release.baseComponent to the component that holds it, or set release.fromRelease`,
+      );
+    }
+    (release.include ?? []).forEach((name, j) => {
+      if (!indexOf.has(name)) {
+        report(
+          `spec.release.include[${j}]`,
+          `unknown component "${name}"; include lists components of this payload.${suggest(name)}`,
+        );
+      }
+    });
+    if (release.fromRelease !== undefined) {
+      const why = pullspecProblem(release.fromRelease);
+      if (why !== undefined) report("spec.release.fromRelease", `invalid release pullspec: ${why}`);
+    }
+  }
+
+  const graph = graphFromAdjacency(names, indexOf, dependencies);
+  const cyclic = cyclicComponents(graph);
+  for (const members of cyclic) {
+    const cycle = cycleThrough(graph, members, members[0] ?? 0).map((node) => names[node] ?? "");
+    const viaDefaults = cycle.flatMap((name, k) => {
+      const next = cycle[(k + 1) % cycle.length] ?? "";
+      return defaultEdges.has(`${name}\0${next}`)
+        ? [`${name} gets ${next} from spec.defaults.inputs (add skipDefaultInputs: [${next}] to ${name})`]
+        : [];
+    });
+    const hint =
+      viaDefaults.length > 0 ? `; ${viaDefaults.join("; ")}` : "; remove one of these dependencies";
+    report(
+      `spec.components[${nodes[members[0] ?? 0] ?? 0}]`,
+      `dependency cycle: ${formatCycle(cycle)} (each depends on the next)${hint}`,
+    );
+  }
+  return { problems, graph, acyclic: cyclic.length === 0 };
+}
+
+function checkPaths(
+  paths: readonly { sourcePath: string; destinationDir: string }[] | undefined,
+  base: string,
+  report: (path: string, message: string) => void,
+): void {
+  (paths ?? []).forEach((path, k) => {
+    if (!path.sourcePath.startsWith("/")) {
+      report(
+        `${base}.paths[${k}].sourcePath`,
+        `"${path.sourcePath}" must be an absolute path inside the input image`,
+      );
+    }
+    if (path.destinationDir.startsWith("/") || path.destinationDir.split("/").includes("..")) {
+      report(
+        `${base}.paths[${k}].destinationDir`,
+        `"${path.destinationDir}" must be relative to the build context and stay inside it`,
+      );
+    }
+  });
+}
+
+/** A PayloadBuild that passed every check, with its graph. */
+export interface ValidPayloadBuild {
+  readonly payloadBuild: PayloadBuild;
+  readonly graph: ComponentGraph;
+}
+
+/** Parses and validates an untrusted object: schema problems first; graph problems only when the schema is satisfied. */
+export function validatePayloadBuild(input: unknown): ParseResult<ValidPayloadBuild> {
+  const parsed = parsePayloadBuild(input);
+  if (!parsed.ok) return parsed;
+  const validation = validatePayloadSpec(parsed.value.spec);
+  if (validation.problems.length > 0) return { ok: false, problems: validation.problems };
+  return { ok: true, value: { payloadBuild: parsed.value, graph: validation.graph } };
+}
