@@ -23,9 +23,9 @@ import { startWatch, type WatchHandle, type WatchEvent, type WatchOptions } from
 /** An object to send: at least a name (or generateName) and, for namespaced kinds, a namespace. */
 export type KubeObjectInput = {
   readonly metadata: {
-    readonly name?: string;
-    readonly generateName?: string;
-    readonly namespace?: string;
+    readonly name?: string | undefined;
+    readonly generateName?: string | undefined;
+    readonly namespace?: string | undefined;
     readonly [k: string]: unknown;
   };
   readonly [k: string]: unknown;
