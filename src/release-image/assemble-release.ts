@@ -1,0 +1,342 @@
+/**
+ * `assembleRelease`: observe (resolve components, read labels and operator manifests in parallel),
+ * decide ({@link planReleasePayload}), act (build the layer, append it to the CVO image, or to every
+ * platform image of a CVO index, and push by digest and tag).
+ */
+import pLimit from "p-limit";
+import { appendLayer, type TransferStats } from "../oci-image/append-layer.js";
+import { createImageIndex, type BuiltManifest } from "../oci-image/create-manifest.js";
+import { formatOfMediaType } from "../oci-image/image-format.js";
+import { buildLayerBlob } from "../oci-image/layer-blob.js";
+import {
+  formatImageReference,
+  formatPullspec,
+  parseDockerReference,
+  parseImageReference,
+} from "../registry/image-reference.js";
+import type { Descriptor, ImageStore } from "../registry/image-store.js";
+import {
+  mergeComponents,
+  componentsFromImageReferences,
+  componentsFromImageStream,
+  type ReleaseComponentInput,
+} from "./component-sources.js";
+import type { ImageStream } from "./image-stream.js";
+import {
+  OPERATOR_LABEL,
+  planReleasePayload,
+  type InspectedComponent,
+  type ReleaseReport,
+} from "./plan-release-payload.js";
+import { ReleaseAssemblyError } from "./release-assembly-error.js";
+import { rfc3339Seconds } from "./release-documents.js";
+import { readReleaseInfo } from "./read-release-info.js";
+import { readTopLayerDirectory, resolveImage } from "./resolve-image.js";
+
+/** Where the components come from. `images` alone means only the `NAME=PULLSPEC` pairs. */
+export type ReleaseSource =
+  | { readonly kind: "image-stream"; readonly stream: ImageStream; readonly description?: string }
+  | { readonly kind: "release"; readonly pullspec: string }
+  | { readonly kind: "images" };
+
+/** The `oc adm release new` inputs. */
+export interface AssembleReleaseInput {
+  readonly source: ReleaseSource;
+  /** `NAME=PULLSPEC` components; with another source they override its tags (marked as overrides). */
+  readonly images?: readonly ReleaseComponentInput[];
+  /** Release name (semver). */
+  readonly name: string;
+  /** Destination: `docker://host/repo[:tag]` or `oci:DIR[:tag]`; no tag means the tag is `name`. */
+  readonly to: string;
+  /** Base component tag (default `cluster-version-operator`). */
+  readonly baseTag?: string;
+  /** Upgrade sources; default none (or the input release's, for `--from-release`). */
+  readonly previous?: readonly string[];
+  readonly next?: readonly string[];
+  readonly metadata?: Readonly<Record<string, unknown>>;
+  /** Tags kept even when no operator references them. */
+  readonly include?: readonly string[];
+  /**
+   * Creation time (image config, history, image-references). Default: the input release's for
+   * `--from-release`, else the newest operator manifest's mtime, so that same inputs give the same digest.
+   */
+  readonly created?: Date;
+  /** Images read at once (default 8). */
+  readonly concurrency?: number;
+}
+
+/** Effects release assembly needs. */
+export interface AssembleReleaseDeps {
+  /** Opens the store of a reference (`docker://...`, bare pullspec, or `oci:DIR`). */
+  readonly openStore: (reference: string) => ImageStore;
+  /** Progress messages (default: none). */
+  readonly log?: (message: string) => void;
+}
+
+/** One platform image of the release. */
+export interface ReleasePlatformImage {
+  readonly platform?: { readonly os: string; readonly architecture: string; readonly variant?: string };
+  readonly digest: string;
+  readonly baseDigest: string;
+}
+
+/** The release written. */
+export interface AssembledRelease {
+  /** Digest of the release manifest (the index digest for multi-arch releases). */
+  readonly digest: string;
+  /** `host/repo@digest` for registries, `oci:DIR:tag` for layouts. */
+  readonly pullspec: string;
+  readonly tag: string;
+  readonly name: string;
+  /** RFC 3339 creation time. */
+  readonly created: string;
+  readonly mediaType: string;
+  readonly platforms: readonly ReleasePlatformImage[];
+  readonly layer: { readonly digest: string; readonly size: number; readonly diffId: string };
+  readonly transfers: TransferStats;
+  readonly report: ReleaseReport;
+}
+
+const RELEASE_LABEL = "io.openshift.release";
+const BASE_DIGEST_LABEL = "io.openshift.release.base-image-digest";
+const HISTORY_COMMENT = "Release image for OpenShift";
+
+function pinned(pullspec: string, digest: string): string {
+  const ref = parseDockerReference(pullspec);
+  return formatPullspec({ transport: "docker", registry: ref.registry, repository: ref.repository, digest });
+}
+
+interface ResolvedInputs {
+  readonly components: ReleaseComponentInput[];
+  readonly previous?: readonly string[];
+  readonly next?: readonly string[];
+  readonly metadata?: Readonly<Record<string, unknown>>;
+  readonly created?: Date;
+  readonly streamAnnotations?: Readonly<Record<string, string>>;
+}
+
+async function resolveInputs(
+  input: AssembleReleaseInput,
+  deps: AssembleReleaseDeps,
+): Promise<ResolvedInputs> {
+  const overrides = (input.images ?? []).map((c) =>
+    input.source.kind === "images" ? c : { ...c, override: true },
+  );
+  if (input.source.kind === "images") {
+    if (overrides.length === 0)
+      throw new ReleaseAssemblyError(
+        "no component images defined (give an image stream file, a release, or NAME=PULLSPEC images)",
+      );
+    return { components: mergeComponents(overrides, []) };
+  }
+  if (input.source.kind === "image-stream") {
+    return {
+      components: mergeComponents(
+        componentsFromImageStream(input.source.stream, input.source.description),
+        overrides,
+      ),
+    };
+  }
+  const info = await readReleaseInfo(input.source.pullspec, deps);
+  const annotations: Record<string, string> = { ...(info.imageReferences.metadata?.annotations ?? {}) };
+  if (overrides.length > 0 || input.previous !== undefined || input.metadata !== undefined) {
+    annotations["release.openshift.io/from-release"] = input.source.pullspec;
+  }
+  const created = info.imageReferences.metadata?.creationTimestamp;
+  return {
+    components: mergeComponents(componentsFromImageReferences(info.imageReferences), overrides),
+    ...(info.metadata.previous ? { previous: info.metadata.previous } : {}),
+    ...(info.metadata.next ? { next: info.metadata.next } : {}),
+    ...(info.metadata.metadata ? { metadata: info.metadata.metadata } : {}),
+    ...(typeof created === "string" ? { created: new Date(created) } : {}),
+    streamAnnotations: annotations,
+  };
+}
+
+/**
+ * Assembles and pushes a release image. Same inputs (components by digest, name, created...) give the
+ * same digest. Throws {@link ReleaseAssemblyError} for input problems (naming the operator, tag, image
+ * or manifest to fix) and registry errors as they come.
+ */
+export async function assembleRelease(
+  input: AssembleReleaseInput,
+  deps: AssembleReleaseDeps,
+): Promise<AssembledRelease> {
+  const log = deps.log ?? (() => undefined);
+  const baseTag = input.baseTag ?? "cluster-version-operator";
+  const destinationRef = parseImageReference(input.to);
+  if (destinationRef.transport === "docker" && destinationRef.digest !== undefined) {
+    throw new ReleaseAssemblyError(`--to "${input.to}" must be a repository or repository:tag, not a digest`);
+  }
+  const tag = destinationRef.tag ?? input.name.replace(/\+/g, "_");
+  const resolved = await resolveInputs(input, deps);
+  const stores = new Map<string, ImageStore>();
+  const storeFor = (pullspec: string): ImageStore => {
+    const ref = parseDockerReference(pullspec);
+    const key = `${ref.registry}/${ref.repository}`;
+    let store = stores.get(key);
+    if (store === undefined) {
+      store = deps.openStore(`docker://${key}`);
+      stores.set(key, store);
+    }
+    return store;
+  };
+
+  // Observe: pin every component by digest, read its labels, and the operators' top-layer manifests.
+  const limit = pLimit(input.concurrency ?? 8);
+  const inspected = new Map<string, InspectedComponent>();
+  const components = await Promise.all(
+    resolved.components.map((component) =>
+      limit(async (): Promise<ReleaseComponentInput> => {
+        const ref = parseDockerReference(component.pullspec);
+        const store = storeFor(component.pullspec);
+        const what = `image "${component.tag}" (${component.pullspec})`;
+        const image = await resolveImage(store, ref.digest ?? ref.tag ?? "latest", what);
+        const isOperator = (image.labels[OPERATOR_LABEL] ?? "") !== "";
+        const files = isOperator ? await readTopLayerDirectory(store, image, "manifests", what) : undefined;
+        inspected.set(component.tag, {
+          labels: image.labels,
+          ...(files === undefined
+            ? {}
+            : {
+                manifests: files.map((f) => ({
+                  name: f.path.slice("manifests/".length),
+                  type: f.type,
+                  content: f.content,
+                  mtime: f.mtime,
+                })),
+              }),
+        });
+        return ref.digest === undefined
+          ? { ...component, pullspec: pinned(component.pullspec, image.digest) }
+          : component;
+      }),
+    ),
+  );
+  log(
+    `read ${components.length} component images, ${[...inspected.values()].filter((i) => i.manifests).length} operators`,
+  );
+
+  const base = components.find((c) => c.tag === baseTag);
+  if (base === undefined)
+    throw new ReleaseAssemblyError(
+      `base image tag "${baseTag}" could not be found in the input (give it, or choose another --base-component)`,
+    );
+  const baseStore = storeFor(base.pullspec);
+  const baseDigest = parseDockerReference(base.pullspec).digest ?? "";
+  const baseTop = await baseStore.getManifest(baseDigest);
+  const baseImage = await resolveImage(baseStore, baseDigest, `base image "${baseTag}"`);
+  const multiArch = baseImage.index !== undefined;
+  const metadata = input.metadata ?? resolved.metadata;
+  const metadataWithArch =
+    multiArch && metadata?.["release.openshift.io/architecture"] === undefined
+      ? { ...(metadata ?? {}), "release.openshift.io/architecture": "multi" }
+      : metadata;
+
+  // Decide.
+  const newestManifest = Math.max(
+    0,
+    ...[...inspected.values()].flatMap((i) =>
+      (i.manifests ?? []).filter((f) => f.type === "file").map((f) => f.mtime.getTime()),
+    ),
+  );
+  const created = new Date(
+    Math.floor((input.created ?? resolved.created ?? new Date(newestManifest)).getTime() / 1000) * 1000,
+  );
+  const previous = input.previous ?? resolved.previous;
+  const next = input.next ?? resolved.next;
+  const plan = planReleasePayload({
+    name: input.name,
+    created,
+    ...(previous === undefined ? {} : { previous }),
+    ...(next === undefined ? {} : { next }),
+    ...(metadataWithArch === undefined ? {} : { metadata: metadataWithArch }),
+    ...(input.include === undefined ? {} : { include: input.include }),
+    baseTag,
+    components,
+    inspected,
+    ...(resolved.streamAnnotations === undefined ? {} : { streamAnnotations: resolved.streamAnnotations }),
+  });
+
+  // Act.
+  const layer = await buildLayerBlob(plan.entries, { order: "as-given" });
+  const destination = deps.openStore(
+    formatImageReference(
+      destinationRef.transport === "oci"
+        ? { transport: "oci", directory: destinationRef.directory }
+        : { transport: "docker", registry: destinationRef.registry, repository: destinationRef.repository },
+    ),
+  );
+  const createdText = rfc3339Seconds(created);
+  const children: Descriptor[] = multiArch
+    ? ((baseImage.index?.manifests ?? []) as Descriptor[])
+    : [{ mediaType: baseTop.mediaType, digest: baseTop.digest, size: baseTop.bytes.length }];
+  const platforms: ReleasePlatformImage[] = [];
+  const totals = { existing: 0, mounted: 0, copied: 0, uploadedBytes: 0 };
+  const newDescriptors: Descriptor[] = [];
+  for (const child of children) {
+    const appended = await appendLayer({
+      source: baseStore,
+      baseDigest: child.digest,
+      destination,
+      layer,
+      configEdit: {
+        labels: {
+          mode: "replace",
+          values: { [RELEASE_LABEL]: input.name, [BASE_DIGEST_LABEL]: child.digest },
+        },
+        created: createdText,
+        history: { mode: "replace", entry: { created: createdText, comment: HISTORY_COMMENT } },
+        clearBuildFields: true,
+        defaultPlatform: { os: "linux", architecture: "amd64" },
+      },
+    });
+    totals.existing += appended.stats.existing;
+    totals.mounted += appended.stats.mounted;
+    totals.copied += appended.stats.copied;
+    totals.uploadedBytes += appended.stats.uploadedBytes;
+    platforms.push({
+      ...(child.platform ? { platform: child.platform } : {}),
+      digest: appended.manifest.digest,
+      baseDigest: child.digest,
+    });
+    newDescriptors.push({
+      ...child,
+      mediaType: appended.manifest.mediaType,
+      digest: appended.manifest.digest,
+      size: appended.manifest.size,
+    });
+    if (!multiArch) await destination.putManifest(tag, appended.manifest.bytes, appended.manifest.mediaType);
+  }
+  let top: BuiltManifest | undefined;
+  if (multiArch) {
+    top = createImageIndex(formatOfMediaType(baseImage.mediaType), newDescriptors);
+    await destination.putManifest(top.digest, top.bytes, top.mediaType);
+    await destination.putManifest(tag, top.bytes, top.mediaType);
+    totals.uploadedBytes += top.size * 2;
+  }
+  const digest = top?.digest ?? platforms[0]?.digest ?? "";
+  const mediaType = top?.mediaType ?? newDescriptors[0]?.mediaType ?? "";
+  const pullspec =
+    destinationRef.transport === "docker"
+      ? formatPullspec({
+          transport: "docker",
+          registry: destinationRef.registry,
+          repository: destinationRef.repository,
+          digest,
+        })
+      : formatImageReference({ transport: "oci", directory: destinationRef.directory, tag });
+  log(`pushed ${pullspec} (${input.name})`);
+  return {
+    digest,
+    pullspec,
+    tag,
+    name: input.name,
+    created: createdText,
+    mediaType,
+    platforms,
+    layer: { digest: layer.digest, size: layer.size, diffId: layer.diffId },
+    transfers: totals,
+    report: plan.report,
+  };
+}
