@@ -3,6 +3,10 @@
  * `src/cli/` and exports a function returning a commander `Command`; it is registered here.
  */
 import { Command } from "commander";
+import { importBuildConfigsCommand } from "./import-buildconfigs-command.js";
+import { planCommand } from "./plan-command.js";
+import { simulateCommand } from "./simulate-command.js";
+import { validateCommand } from "./validate-command.js";
 
 /** Builds the `payloadctl` program with every subcommand registered. Never exits the process. */
 export function buildProgram(): Command {
@@ -10,5 +14,9 @@ export function buildProgram(): Command {
     .description("Plan, build and assemble OKD release payloads")
     .showHelpAfterError();
   // Subcommands, one `program.addCommand(...)` line each, in the order `payloadctl --help` lists them.
+  program.addCommand(validateCommand());
+  program.addCommand(planCommand());
+  program.addCommand(simulateCommand());
+  program.addCommand(importBuildConfigsCommand());
   return program;
 }

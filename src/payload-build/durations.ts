@@ -4,6 +4,7 @@
  * The seeded model gives each component a duration drawn from a log-normal distribution
  * (median 600 s, sigma 0.6, clamped to [60, 3600] s), keyed by a hash of (seed, component name):
  * the same seed and name always give the same duration, independent of the graph's order or size.
+ * Prebuilt components (taken by pullspec, only tagged in) take {@link PREBUILT_SECONDS}.
  */
 import type { ComponentGraph } from "./component-graph.js";
 
@@ -49,7 +50,16 @@ export function seededDuration(name: string, seed: number): number {
   return Math.min(maxSeconds, Math.max(minSeconds, seconds));
 }
 
-/** Seeded durations of every component of `graph`. */
-export function seededDurations(graph: ComponentGraph, seed: number): Map<string, number> {
-  return new Map(graph.names.map((name) => [name, seededDuration(name, seed)]));
+/** Seconds a prebuilt component takes (an image tag import, no build). */
+export const PREBUILT_SECONDS = 10;
+
+/** Seeded durations of every component of `graph`; components in `prebuilt` take {@link PREBUILT_SECONDS}. */
+export function seededDurations(
+  graph: ComponentGraph,
+  seed: number,
+  prebuilt: ReadonlySet<string> = new Set(),
+): Map<string, number> {
+  return new Map(
+    graph.names.map((name) => [name, prebuilt.has(name) ? PREBUILT_SECONDS : seededDuration(name, seed)]),
+  );
 }

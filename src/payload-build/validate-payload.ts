@@ -56,6 +56,9 @@ function createSuggester(names: readonly string[]): (reference: string) => strin
   let budget = 200;
   return (reference) => {
     if (budget-- <= 0 || names.length > 20000) return "";
+    const extended = names.filter((name) => name.startsWith(`${reference}-`));
+    if (extended.length > 0 && extended.length <= 3)
+      return ` Did you mean ${extended.map((n) => `"${n}"`).join(" or ")}?`;
     let best: string | undefined;
     let bestDistance = Math.max(2, Math.floor(reference.length / 4)) + 1;
     for (const name of names) {

@@ -1,0 +1,87 @@
+/**
+ * `payloadctl import-buildconfigs [FILE|-]`: turn okd-payload-pipeline BuildConfigs into a
+ * PayloadBuild (YAML on stdout). References nothing produces are reported on stderr and marked
+ * in the output with a comment saying how to fix them.
+ */
+import { Command, Option } from "commander";
+import { Document, isNode } from "yaml";
+import { importBuildConfigs, type BuildConfigImport } from "../payload-build/index.js";
+import { CliError, processIo, readDocuments, type CliIo } from "./cli-io.js";
+
+interface ImportOptions {
+  name?: string;
+  imageStream?: string;
+  output: "yaml" | "json";
+  verbose?: boolean;
+}
+
+/** Splits `spec.components[27].inputs[0].from` into YAML path segments. */
+function pathSegments(path: string): (string | number)[] {
+  return [...path.matchAll(/([^.[\]]+)|\[(\d+)\]/g)].map((m) =>
+    m[2] !== undefined ? Number(m[2]) : (m[1] ?? ""),
+  );
+}
+
+/** The PayloadBuild as YAML, with the unresolved references marked where they are. */
+export function renderImportYaml(result: BuildConfigImport): string {
+  const doc = new Document(result.payloadBuild);
+  const header = ["PayloadBuild imported from BuildConfigs by payloadctl import-buildconfigs."];
+  if (result.unresolved.length > 0) {
+    header.push(
+      `UNRESOLVED: ${result.unresolved.length} reference(s) nothing produces; fix them before applying:`,
+    );
+    for (const u of result.unresolved) header.push(`  ${u.path} (${u.component}): ${u.fix}`);
+  }
+  doc.commentBefore = header.map((line) => ` ${line}`).join("\n");
+  for (const u of result.unresolved) {
+    const node = doc.getIn(pathSegments(u.path), true);
+    if (isNode(node)) node.comment = ` UNRESOLVED: ${u.fix}`;
+  }
+  return doc.toString({ lineWidth: 0 });
+}
+
+/** Builds the `import-buildconfigs` command. */
+export function importBuildConfigsCommand(io: CliIo = processIo): Command {
+  return new Command("import-buildconfigs")
+    .description(
+      "Convert OpenShift BuildConfigs (e.g. kubectl kustomize okd-payload-pipeline/buildconfigs) into a PayloadBuild",
+    )
+    .argument("[file]", "multi-document YAML of BuildConfigs and ImageStreams ('-' or none: stdin)", "-")
+    .option("--name <name>", "name of the PayloadBuild (default: the ImageStream's name)")
+    .option(
+      "--image-stream <name>",
+      "the payload's ImageStream (default: the one most BuildConfigs output to)",
+    )
+    .addOption(new Option("-o, --output <format>", "output format").choices(["yaml", "json"]).default("yaml"))
+    .option("-v, --verbose", "also report renamed components, resolved tags and skipped objects")
+    .action(async (file: string, options: ImportOptions) => {
+      const documents = await readDocuments(file, io);
+      const result = importBuildConfigs(
+        documents.map((doc) => doc.value),
+        {
+          ...(options.name !== undefined ? { name: options.name } : {}),
+          ...(options.imageStream !== undefined ? { imageStream: options.imageStream } : {}),
+        },
+      );
+      const components = result.payloadBuild.spec.components;
+      if (components.length === 0) {
+        throw new CliError(
+          `${file === "-" ? "<stdin>" : file}: no BuildConfig with an ImageStreamTag output found`,
+        );
+      }
+      io.stdout.write(
+        options.output === "json"
+          ? `${JSON.stringify(result.payloadBuild, null, 2)}\n`
+          : renderImportYaml(result),
+      );
+      const prebuilt = components.filter((c) => c.image !== undefined).length;
+      io.stderr.write(
+        `imported ${components.length} components (${components.length - prebuilt} built, ${prebuilt} prebuilt) into ImageStream ${result.payloadBuild.spec.imageStream}\n`,
+      );
+      if (options.verbose) for (const note of result.notes) io.stderr.write(`note: ${note}\n`);
+      if (result.unresolved.length > 0) {
+        io.stderr.write(`${result.unresolved.length} unresolved reference(s):\n`);
+        for (const u of result.unresolved) io.stderr.write(`  ${u.component}: ${u.reference}: ${u.fix}\n`);
+      }
+    });
+}
