@@ -3,6 +3,8 @@
  * `src/cli/` and exports a function returning a commander `Command`; it is registered here.
  */
 import { Command } from "commander";
+import { assembleCommand } from "./assemble-command.js";
+import { releaseInfoCommand } from "./release-info-command.js";
 import { importBuildConfigsCommand } from "./import-buildconfigs-command.js";
 import { planCommand } from "./plan-command.js";
 import { simulateCommand } from "./simulate-command.js";
@@ -18,5 +20,7 @@ export function buildProgram(): Command {
   program.addCommand(planCommand());
   program.addCommand(simulateCommand());
   program.addCommand(importBuildConfigsCommand());
+  program.addCommand(assembleCommand());
+  program.addCommand(releaseInfoCommand());
   return program;
 }
