@@ -68,6 +68,7 @@ export class Manager {
   #server: HealthServer | undefined;
   #leading: Promise<boolean> = Promise.resolve(false);
   #controllersStarted = false;
+  #leadingNow = false;
   #stopping: Promise<void> | undefined;
 
   constructor(options: ManagerOptions) {
@@ -146,7 +147,7 @@ export class Manager {
 
   /** True while this manager's controllers run (leading, or no leader election). */
   get isLeader(): boolean {
-    return this.#controllersStarted && !this.#stop.signal.aborted;
+    return this.#leadingNow;
   }
 
   /** Resolves true once controllers started, false if stopped before leading. */
@@ -199,11 +200,13 @@ export class Manager {
 
   #startControllers(): boolean {
     this.#controllersStarted = true;
+    this.#leadingNow = true;
     for (const c of this.#controllers) c.start();
     return true;
   }
 
   #lost(): void {
+    this.#leadingNow = false;
     this.logger.fatal("leader election lost; stopping");
     // Do not wait for in-flight reconciles: another replica may already lead.
     for (const c of this.#controllers) void c.stop();
@@ -213,6 +216,7 @@ export class Manager {
 
   async #doStop(): Promise<void> {
     this.#stop.abort();
+    this.#leadingNow = false;
     await Promise.all(this.#controllers.map((c) => c.stop()));
     await this.#elector?.release();
     await this.cache.stop();
