@@ -79,6 +79,7 @@ export class Watcher<T extends KubeObject> {
   #restarts = 0;
   #failures = 0;
   #consecutiveFailures = 0;
+  #eventsInStream = 0;
   #lastError: string | undefined;
   #loop: Promise<void> | undefined;
   #current: WatchHandle | undefined;
@@ -148,9 +149,9 @@ export class Watcher<T extends KubeObject> {
         this.#rv = undefined;
       } else if (end.kind === "error") {
         await this.#backoff(end.error, "watch");
-      } else if (this.#o.clock.now() - startedAt < 1000 && this.#consecutiveFailures > 0) {
-        // A stream that ends at once right after failures: keep backing off instead of spinning.
-        await this.#backoff(new Error("watch ended immediately"), "watch");
+      } else if (this.#o.clock.now() - startedAt < 1000 && this.#eventsInStream === 0) {
+        // A stream that ends at once with nothing in it: back off instead of spinning.
+        await this.#backoff(new Error("watch stream ended at once without events"), "watch");
       }
     }
   }
@@ -201,8 +202,10 @@ export class Watcher<T extends KubeObject> {
           end({ kind: "closed" });
         }, quietMs);
       };
+      this.#eventsInStream = 0;
       const onEvent = (event: WatchEvent<T>): void => {
         if (ended) return;
+        this.#eventsInStream++;
         armWatchdog();
         const next = this.#handle(event);
         if (next !== undefined) end(next);
