@@ -1,0 +1,606 @@
+/**
+ * The API semantics of the dev cluster, independent of HTTP: create, read, list, update, patch and
+ * delete with resourceVersion, generation, status subresource, finalizers, validation, defaulting,
+ * pruning, field validation and managedFields. Controllers (garbage collector, namespace and CRD
+ * lifecycle) react to its change notifications.
+ */
+import jsonPatch from "fast-json-patch";
+import { parse as parseYaml } from "yaml";
+import type { CelValidator } from "./cel-validator.js";
+import { validateCrd } from "./crd-definitions.js";
+import {
+  ApiError,
+  alreadyExists,
+  badRequest,
+  conflict,
+  forbidden,
+  invalid,
+  notFound,
+  unsupportedMediaType,
+  type StatusCause,
+} from "./errors.js";
+import { managedFieldsAfterUpdate, stripManaged, type FieldManagerIdentity } from "./managed-fields.js";
+import { applyMergePatch } from "./merge-patch.js";
+import type { ObjectStore } from "./object-store.js";
+import {
+  deepEqual,
+  generatedName,
+  newUid,
+  nowTimestamp,
+  specPart,
+  validateObjectMeta,
+} from "./object-meta.js";
+import { groupVersionOf, storageKeyOf, type ResourceDefinition } from "./resource-definition.js";
+import type { SchemaValidator } from "./schema-validator.js";
+import { serverSideApply } from "./server-side-apply.js";
+import { applyStrategicMergePatch } from "./strategic-merge-patch.js";
+import { applyDefaults, pruneUnknownFields } from "./structural-schema.js";
+import { cloneJson, isJsonObject, type JsonValue, type KubeObject } from "./types.js";
+
+/** `fieldValidation` query parameter values. */
+export type FieldValidation = "Strict" | "Warn" | "Ignore";
+
+/** Options common to writes. */
+export interface WriteOptions {
+  fieldManager?: string | undefined;
+  fieldValidation?: FieldValidation | undefined;
+  dryRun?: boolean | undefined;
+  /** Used to derive the default field manager. */
+  userAgent?: string | undefined;
+  /** Internal: keep `status` on create (for server-made objects such as instantiated Builds). */
+  keepStatus?: boolean | undefined;
+}
+
+/** The result of a write: the object as stored and any `Warning` header texts. */
+export interface WriteResult {
+  object: KubeObject;
+  warnings: string[];
+  created: boolean;
+}
+
+/** Content types accepted by PATCH. */
+export const PATCH_TYPES = {
+  json: "application/json-patch+json",
+  merge: "application/merge-patch+json",
+  strategic: "application/strategic-merge-patch+json",
+  apply: "application/apply-patch+yaml",
+} as const;
+
+/** A change notification. */
+export type ChangeListener = (change: {
+  def: ResourceDefinition;
+  type: "put" | "remove";
+  object: KubeObject;
+  old: KubeObject | undefined;
+}) => void;
+
+/** Delete options (body `DeleteOptions` or query parameters). */
+export interface DeleteOptions {
+  propagationPolicy?: "Background" | "Foreground" | "Orphan" | undefined;
+  preconditions?: { uid?: string | undefined; resourceVersion?: string | undefined } | undefined;
+  dryRun?: boolean | undefined;
+}
+
+/** Dependencies of {@link ApiCore}. */
+export interface ApiCoreDeps {
+  store: ObjectStore;
+  schemas: SchemaValidator;
+  cel: CelValidator;
+  now: () => Date;
+  /** Resolves namespaces (the built-in definition). */
+  namespaces: () => ResourceDefinition;
+}
+
+function target(def: ResourceDefinition, name: string): { group: string; kind: string; name: string } {
+  return { group: def.group, kind: def.plural, name };
+}
+
+/** The core API implementation. */
+export class ApiCore {
+  private readonly listeners: ChangeListener[] = [];
+  constructor(private readonly deps: ApiCoreDeps) {}
+
+  /** Registers a listener called synchronously after each stored change. */
+  onChange(listener: ChangeListener): void {
+    this.listeners.push(listener);
+  }
+
+  /** The stored object presented at the definition's version. */
+  present(def: ResourceDefinition, object: KubeObject): KubeObject {
+    const gv = groupVersionOf(def);
+    return object.apiVersion === gv ? object : { ...object, apiVersion: gv };
+  }
+
+  /** Reads one object; 404 when absent. */
+  get(def: ResourceDefinition, namespace: string | undefined, name: string): KubeObject {
+    const o = this.deps.store.get(storageKeyOf(def), def.namespaced ? (namespace ?? "") : "", name);
+    if (o === undefined) throw notFound(target(def, name));
+    return this.present(def, o);
+  }
+
+  /** Reads one object or undefined. */
+  find(def: ResourceDefinition, namespace: string | undefined, name: string): KubeObject | undefined {
+    const o = this.deps.store.get(storageKeyOf(def), def.namespaced ? (namespace ?? "") : "", name);
+    return o === undefined ? undefined : this.present(def, o);
+  }
+
+  private requireNamespace(def: ResourceDefinition, namespace: string, name: string): void {
+    if (!def.namespaced) return;
+    const nsDef = this.deps.namespaces();
+    const ns = this.deps.store.get(storageKeyOf(nsDef), "", namespace);
+    if (ns === undefined) throw notFound({ group: "", kind: "namespaces", name: namespace });
+    if (ns.metadata.deletionTimestamp !== undefined)
+      throw forbidden(
+        target(def, name),
+        `unable to create new content in namespace ${namespace} because it is being terminated`,
+      );
+  }
+
+  private manager(
+    opts: WriteOptions,
+    operation: "Apply" | "Update",
+    def: ResourceDefinition,
+    subresource: string | undefined,
+  ): FieldManagerIdentity {
+    const fallback = (opts.userAgent ?? "unknown").split("/")[0] ?? "unknown";
+    return {
+      manager: opts.fieldManager ?? fallback,
+      operation,
+      apiVersion: groupVersionOf(def),
+      subresource,
+      time: nowTimestamp(this.deps.now()),
+    };
+  }
+
+  /** Decodes a request body for `def`, defaulting apiVersion/kind from the URL and checking them. */
+  decode(def: ResourceDefinition, body: unknown): KubeObject {
+    if (!isJsonObject(body)) throw badRequest("the request body must be a JSON object");
+    const gv = groupVersionOf(def);
+    const apiVersion = body["apiVersion"] ?? gv;
+    const kind = body["kind"] ?? def.kind;
+    if (apiVersion !== gv || kind !== def.kind) {
+      if (
+        kind !== def.kind ||
+        typeof apiVersion !== "string" ||
+        !apiVersion.startsWith(def.group === "" ? "v" : `${def.group}/`)
+      )
+        throw badRequest(
+          `the API version in the data (${String(apiVersion)}) does not match the expected API version (${gv})`,
+        );
+    }
+    const metadata = body["metadata"] ?? {};
+    if (!isJsonObject(metadata)) throw badRequest("metadata: expected an object");
+    return { ...body, apiVersion: gv, kind: def.kind, metadata: { ...metadata } } as KubeObject;
+  }
+
+  /** Creates an object (POST). */
+  create(
+    def: ResourceDefinition,
+    namespace: string | undefined,
+    body: unknown,
+    opts: WriteOptions,
+    preset?: KubeObject,
+  ): WriteResult {
+    const candidate = preset ?? this.decode(def, body);
+    const ns = def.namespaced ? (namespace ?? candidate.metadata.namespace ?? "default") : undefined;
+    if (ns !== undefined && candidate.metadata.namespace !== undefined && candidate.metadata.namespace !== ns)
+      throw badRequest(
+        "the namespace of the provided object does not match the namespace sent on the request",
+      );
+    if (candidate.metadata.name === undefined || candidate.metadata.name === "") {
+      const prefix = candidate.metadata.generateName;
+      if (typeof prefix === "string" && prefix !== "") candidate.metadata.name = generatedName(prefix);
+    }
+    const name = candidate.metadata.name ?? "";
+    if (ns !== undefined) this.requireNamespace(def, ns, name);
+    const { object, warnings } = this.normalize(def, candidate, opts.fieldValidation);
+    const now = nowTimestamp(this.deps.now());
+    const meta = object.metadata;
+    delete meta.deletionTimestamp;
+    delete meta.deletionGracePeriodSeconds;
+    delete meta.resourceVersion;
+    if (ns !== undefined) meta.namespace = ns;
+    else delete meta.namespace;
+    meta.uid = newUid();
+    meta.creationTimestamp = now;
+    if (def.statusSubresource && opts.keepStatus !== true) delete object["status"];
+    if (!(preset !== undefined && preset.metadata.managedFields !== undefined)) {
+      delete meta.managedFields;
+      meta.managedFields = managedFieldsAfterUpdate(
+        undefined,
+        object,
+        def.schema,
+        def.builtIn,
+        this.manager(opts, "Update", def, undefined),
+      );
+    }
+    this.specialiseCreate(def, object, now);
+    meta.generation = 1;
+    this.validate(def, object, undefined);
+    const key = storageKeyOf(def);
+    if (this.deps.store.get(key, ns ?? "", name) !== undefined) throw alreadyExists(target(def, name));
+    if (opts.dryRun === true)
+      return {
+        object: { ...object, metadata: { ...meta, resourceVersion: String(this.deps.store.currentRv) } },
+        warnings,
+        created: true,
+      };
+    meta.resourceVersion = String(this.deps.store.nextRv());
+    this.deps.store.put(key, object);
+    this.emit(def, "put", object, undefined);
+    return { object: this.present(def, object), warnings, created: true };
+  }
+
+  private specialiseCreate(def: ResourceDefinition, object: KubeObject, now: string): void {
+    const gr = `${def.group}/${def.plural}`;
+    if (gr === "/namespaces") {
+      object["spec"] = { finalizers: ["kubernetes"] };
+      object["status"] = { phase: "Active" };
+    } else if (gr === "/secrets") {
+      const stringData = object["stringData"];
+      if (isJsonObject(stringData)) {
+        const data = isJsonObject(object["data"]) ? { ...object["data"] } : {};
+        for (const [k, v] of Object.entries(stringData)) data[k] = Buffer.from(String(v)).toString("base64");
+        object["data"] = data;
+      }
+      delete object["stringData"];
+      if (object["type"] === undefined) object["type"] = "Opaque";
+    } else if (gr === "apiextensions.k8s.io/customresourcedefinitions") {
+      object["status"] = { conditions: [], acceptedNames: { kind: "", plural: "" }, storedVersions: [] };
+      void now;
+    }
+  }
+
+  /** Prunes unknown fields (per fieldValidation) and applies schema defaults to a private copy. */
+  private normalize(
+    def: ResourceDefinition,
+    candidate: KubeObject,
+    fieldValidation: FieldValidation | undefined,
+  ): { object: KubeObject; warnings: string[] } {
+    const object = cloneJson(candidate);
+    const pruned = pruneUnknownFields(object as unknown as JsonValue, def.schema);
+    const warnings: string[] = [];
+    if (pruned.length > 0) {
+      if (fieldValidation === "Strict") {
+        throw badRequest(`strict decoding error: ${pruned.map((p) => `unknown field "${p}"`).join(", ")}`);
+      }
+      if (fieldValidation !== "Ignore") for (const p of pruned) warnings.push(`unknown field "${p}"`);
+    }
+    applyDefaults(object as unknown as JsonValue, def.schema);
+    return { object, warnings };
+  }
+
+  private validate(def: ResourceDefinition, object: KubeObject, old: KubeObject | undefined): void {
+    const causes: StatusCause[] = validateObjectMeta(object, def.plural === "namespaces");
+    if (causes.length === 0 || !causes.some((c) => c.field === "metadata.name")) {
+      causes.push(...this.deps.schemas.validate(def.schema, object as unknown as JsonValue));
+      if (causes.length === 0)
+        causes.push(
+          ...this.deps.cel.validate(
+            def.schema,
+            object as unknown as JsonValue,
+            old as unknown as JsonValue | undefined,
+          ),
+        );
+    }
+    if (def.plural === "customresourcedefinitions" && def.group === "apiextensions.k8s.io")
+      causes.push(...validateCrd(object));
+    if (causes.length > 0)
+      throw invalid({ group: def.group, kind: def.kind, name: object.metadata.name ?? "" }, causes);
+  }
+
+  /** Replaces an object (PUT), on the main resource or the `status` subresource. */
+  update(
+    def: ResourceDefinition,
+    namespace: string | undefined,
+    name: string,
+    body: unknown,
+    subresource: string | undefined,
+    opts: WriteOptions,
+  ): WriteResult {
+    const candidate = this.decode(def, body);
+    if (candidate.metadata.name !== undefined && candidate.metadata.name !== name)
+      throw badRequest(
+        `the name of the object (${candidate.metadata.name}) does not match the name on the URL (${name})`,
+      );
+    if (
+      def.namespaced &&
+      candidate.metadata.namespace !== undefined &&
+      candidate.metadata.namespace !== namespace
+    )
+      throw badRequest(
+        "the namespace of the provided object does not match the namespace sent on the request",
+      );
+    const old = this.find(def, namespace, name);
+    if (old === undefined) throw notFound(target(def, name));
+    const rv = candidate.metadata.resourceVersion;
+    if ((rv === undefined || rv === "") && !def.builtIn)
+      throw invalid({ group: def.group, kind: def.kind, name }, [
+        {
+          reason: "FieldValueInvalid",
+          field: "metadata.resourceVersion",
+          message: "Invalid value: 0x0: must be specified for an update",
+        },
+      ]);
+    return this.updateFrom(def, old, candidate, subresource, opts, "Update");
+  }
+
+  /** Applies a patch (PATCH) of the given content type; apply patches may create the object. */
+  patch(
+    def: ResourceDefinition,
+    namespace: string | undefined,
+    name: string,
+    contentType: string,
+    raw: string,
+    subresource: string | undefined,
+    opts: WriteOptions & { force?: boolean | undefined },
+  ): WriteResult {
+    const type = contentType.split(";")[0]?.trim() ?? "";
+    const old = this.find(def, namespace, name);
+    if (type === PATCH_TYPES.apply) return this.apply(def, namespace, name, old, raw, subresource, opts);
+    if (old === undefined) throw notFound(target(def, name));
+    let patched: unknown;
+    const patchBody = parseJson(raw);
+    if (type === PATCH_TYPES.merge || type === "application/json")
+      patched = applyMergePatch(old as unknown as JsonValue, patchBody);
+    else if (type === PATCH_TYPES.strategic) {
+      if (!def.builtIn) throw unsupportedMediaType(type);
+      patched = applyStrategicMergePatch(old as unknown as JsonValue, patchBody);
+    } else if (type === PATCH_TYPES.json) {
+      if (!Array.isArray(patchBody)) throw badRequest("json patch must be an array of operations");
+      try {
+        patched = jsonPatch.applyPatch(
+          cloneJson(old),
+          patchBody as unknown as jsonPatch.Operation[],
+          true,
+          false,
+        ).newDocument;
+      } catch (e) {
+        throw new ApiError({
+          kind: "Status",
+          apiVersion: "v1",
+          metadata: {},
+          status: "Failure",
+          reason: "Invalid",
+          code: 422,
+          message: `the server rejected our request due to an error in our request: ${e instanceof Error ? e.message : String(e)}`,
+        });
+      }
+    } else throw unsupportedMediaType(type);
+    const candidate = this.decode(def, patched);
+    if (candidate.metadata.name !== name)
+      throw badRequest(
+        `metadata.name: the name of the object (${String(candidate.metadata.name)}) does not match the name on the URL (${name})`,
+      );
+    return this.updateFrom(def, old, candidate, subresource, opts, "Update");
+  }
+
+  private apply(
+    def: ResourceDefinition,
+    namespace: string | undefined,
+    name: string,
+    old: KubeObject | undefined,
+    raw: string,
+    subresource: string | undefined,
+    opts: WriteOptions & { force?: boolean | undefined },
+  ): WriteResult {
+    if (opts.fieldManager === undefined || opts.fieldManager === "")
+      throw badRequest("PATCH, application/apply-patch+yaml requires fieldManager to be set");
+    let doc: unknown;
+    try {
+      doc = parseYaml(raw);
+    } catch (e) {
+      throw badRequest(`error decoding YAML: ${e instanceof Error ? e.message : String(e)}`);
+    }
+    if (!isJsonObject(doc) || typeof doc["apiVersion"] !== "string" || typeof doc["kind"] !== "string")
+      throw badRequest("apiVersion and kind must be set in an apply configuration");
+    const applied = this.decode(def, doc);
+    if (applied.metadata.name !== undefined && applied.metadata.name !== name)
+      throw badRequest(
+        `the name of the object (${applied.metadata.name}) does not match the name on the URL (${name})`,
+      );
+    applied.metadata.name = name;
+    if (def.namespaced && namespace !== undefined) applied.metadata.namespace = namespace;
+    if (subresource === "status") {
+      for (const k of Object.keys(applied))
+        if (!["apiVersion", "kind", "metadata", "status"].includes(k)) delete applied[k];
+      applied.metadata = { name, ...(namespace === undefined ? {} : { namespace }) };
+    } else if (def.statusSubresource) delete applied["status"];
+    const { object: normalized, warnings } = this.normalize(def, applied, opts.fieldValidation);
+    const merged = serverSideApply({
+      live: old,
+      applied: normalized,
+      schema: def.schema,
+      builtIn: def.builtIn,
+      id: this.manager(opts, "Apply", def, subresource),
+      force: opts.force === true,
+      target: target(def, name),
+    });
+    if (old === undefined) {
+      if (subresource !== undefined) throw notFound(target(def, name));
+      const result = this.create(def, namespace, undefined, opts, merged);
+      return { ...result, warnings: [...warnings, ...result.warnings] };
+    }
+    const result = this.updateFrom(def, old, merged, subresource, opts, "Apply");
+    return { ...result, warnings: [...warnings, ...result.warnings] };
+  }
+
+  /** The shared update path: main/status separation, metadata rules, generation, validation, no-op detection. */
+  private updateFrom(
+    def: ResourceDefinition,
+    old: KubeObject,
+    candidate: KubeObject,
+    subresource: string | undefined,
+    opts: WriteOptions,
+    operation: "Apply" | "Update",
+  ): WriteResult {
+    const name = old.metadata.name ?? "";
+    const rv = candidate.metadata.resourceVersion;
+    if (rv !== undefined && rv !== "" && rv !== old.metadata.resourceVersion)
+      throw conflict(
+        target(def, name),
+        "the object has been modified; please apply your changes to the latest version and try again",
+      );
+    const normalized = this.normalize(
+      def,
+      candidate,
+      operation === "Apply" ? "Ignore" : opts.fieldValidation,
+    );
+    let next = normalized.object;
+    if (subresource === "status") {
+      next = { ...cloneJson(old), status: next["status"] };
+      if (next["status"] === undefined) delete next["status"];
+      if (operation === "Apply") next.metadata.managedFields = candidate.metadata.managedFields ?? [];
+    } else if (def.statusSubresource) {
+      if (old["status"] === undefined) delete next["status"];
+      else next["status"] = old["status"];
+    }
+    const meta = next.metadata;
+    const oldMeta = old.metadata;
+    meta.name = oldMeta.name ?? name;
+    if (oldMeta.namespace !== undefined) meta.namespace = oldMeta.namespace;
+    meta.uid = oldMeta.uid ?? "";
+    meta.creationTimestamp = oldMeta.creationTimestamp ?? "";
+    if (oldMeta.generateName !== undefined) meta.generateName = oldMeta.generateName;
+    if (oldMeta.deletionTimestamp !== undefined) meta.deletionTimestamp = oldMeta.deletionTimestamp;
+    else delete meta.deletionTimestamp;
+    if (oldMeta.deletionGracePeriodSeconds !== undefined)
+      meta.deletionGracePeriodSeconds = oldMeta.deletionGracePeriodSeconds;
+    else delete meta.deletionGracePeriodSeconds;
+    if (def.plural === "namespaces" && def.group === "") {
+      if (subresource === "finalize") next["spec"] = candidate["spec"] ?? {};
+      else next["spec"] = old["spec"] ?? {};
+      if (subresource !== "status") next["status"] = old["status"];
+    }
+    if (oldMeta.deletionTimestamp !== undefined) {
+      const added = (meta.finalizers ?? []).filter((f) => !(oldMeta.finalizers ?? []).includes(f));
+      if (added.length > 0)
+        throw invalid({ group: def.group, kind: def.kind, name }, [
+          {
+            reason: "FieldValueForbidden",
+            field: "metadata.finalizers",
+            message: "Forbidden: no new finalizers can be added if the object is being deleted",
+          },
+        ]);
+    }
+    meta.generation = deepEqual(specPart(next), specPart(old))
+      ? (oldMeta.generation ?? 1)
+      : (oldMeta.generation ?? 1) + 1;
+    if (operation === "Update") {
+      meta.managedFields = managedFieldsAfterUpdate(
+        old,
+        next,
+        def.schema,
+        def.builtIn,
+        this.manager(opts, "Update", def, subresource),
+      );
+    } else meta.managedFields = candidate.metadata.managedFields ?? [];
+    meta.resourceVersion = oldMeta.resourceVersion ?? "";
+    this.validate(def, next, old);
+    if (deepEqual(stripManaged(next), stripManaged(old)) && sameOwnership(next, old))
+      return { object: old, warnings: normalized.warnings, created: false };
+    if (opts.dryRun === true) return { object: next, warnings: normalized.warnings, created: false };
+    meta.resourceVersion = String(this.deps.store.nextRv());
+    if (meta.deletionTimestamp !== undefined && isFinalized(def, next)) {
+      this.removeNow(def, next);
+      return { object: this.present(def, next), warnings: normalized.warnings, created: false };
+    }
+    this.deps.store.put(storageKeyOf(def), next);
+    this.emit(def, "put", next, old);
+    return { object: this.present(def, next), warnings: normalized.warnings, created: false };
+  }
+
+  /**
+   * Deletes an object: with finalizers pending (or Foreground/Orphan propagation) it only sets
+   * deletionTimestamp; otherwise it is removed. Returns the object and whether it is gone.
+   */
+  delete(
+    def: ResourceDefinition,
+    namespace: string | undefined,
+    name: string,
+    opts: DeleteOptions,
+  ): { object: KubeObject; removed: boolean } {
+    const old = this.find(def, namespace, name);
+    if (old === undefined) throw notFound(target(def, name));
+    const pre = opts.preconditions;
+    if (pre?.uid !== undefined && pre.uid !== old.metadata.uid)
+      throw conflict(
+        target(def, name),
+        `Precondition failed: UID in precondition: ${pre.uid}, UID in object meta: ${old.metadata.uid ?? ""}`,
+      );
+    if (pre?.resourceVersion !== undefined && pre.resourceVersion !== old.metadata.resourceVersion)
+      throw conflict(
+        target(def, name),
+        `Precondition failed: ResourceVersion in precondition: ${pre.resourceVersion}, ResourceVersion in meta: ${old.metadata.resourceVersion ?? ""}`,
+      );
+    const finalizers = [...(old.metadata.finalizers ?? [])];
+    if (old.metadata.deletionTimestamp === undefined) {
+      if (opts.propagationPolicy === "Orphan" && !finalizers.includes("orphan")) finalizers.push("orphan");
+      if (opts.propagationPolicy === "Foreground" && !finalizers.includes("foregroundDeletion"))
+        finalizers.push("foregroundDeletion");
+    }
+    const next = cloneJson(old);
+    next.metadata.finalizers = finalizers;
+    if (finalizers.length === 0) delete next.metadata.finalizers;
+    if (def.plural === "namespaces" && def.group === "")
+      next["status"] = { ...(isJsonObject(next["status"]) ? next["status"] : {}), phase: "Terminating" };
+    if (isFinalized(def, next)) {
+      if (opts.dryRun === true) return { object: old, removed: true };
+      next.metadata.resourceVersion = String(this.deps.store.nextRv());
+      this.removeNow(def, next);
+      return { object: this.present(def, next), removed: true };
+    }
+    if (
+      old.metadata.deletionTimestamp !== undefined &&
+      deepEqual(next.metadata.finalizers, old.metadata.finalizers)
+    )
+      return { object: old, removed: false };
+    if (opts.dryRun === true) return { object: next, removed: false };
+    next.metadata.deletionTimestamp ??= nowTimestamp(this.deps.now());
+    next.metadata.deletionGracePeriodSeconds ??= 0;
+    next.metadata.resourceVersion = String(this.deps.store.nextRv());
+    this.deps.store.put(storageKeyOf(def), next);
+    this.emit(def, "put", next, old);
+    return { object: this.present(def, next), removed: false };
+  }
+
+  private removeNow(def: ResourceDefinition, finalState: KubeObject): void {
+    const key = storageKeyOf(def);
+    const old = this.deps.store.get(key, finalState.metadata.namespace ?? "", finalState.metadata.name ?? "");
+    this.deps.store.remove(key, finalState);
+    this.emit(def, "remove", finalState, old);
+  }
+
+  private emit(
+    def: ResourceDefinition,
+    type: "put" | "remove",
+    object: KubeObject,
+    old: KubeObject | undefined,
+  ): void {
+    for (const l of this.listeners) l({ def, type, object, old });
+  }
+}
+
+function isFinalized(def: ResourceDefinition, object: KubeObject): boolean {
+  if ((object.metadata.finalizers ?? []).length > 0) return false;
+  if (def.plural === "namespaces" && def.group === "") {
+    const spec = object["spec"];
+    const f = isJsonObject(spec) ? spec["finalizers"] : undefined;
+    return !Array.isArray(f) || f.length === 0;
+  }
+  return true;
+}
+
+function sameOwnership(a: KubeObject, b: KubeObject): boolean {
+  const strip = (o: KubeObject): unknown =>
+    (o.metadata.managedFields ?? []).map(({ time: _t, ...rest }) => rest);
+  return deepEqual(strip(a), strip(b));
+}
+
+function parseJson(raw: string): JsonValue {
+  try {
+    return JSON.parse(raw) as JsonValue;
+  } catch (e) {
+    throw badRequest(`error decoding patch: ${e instanceof Error ? e.message : String(e)}`);
+  }
+}

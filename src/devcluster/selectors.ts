@@ -1,0 +1,146 @@
+/**
+ * Label selectors (equality- and set-based, as in `labels.Parse`) and field selectors
+ * (`metadata.name`, `metadata.namespace`, plus any dotted path with `=`, `==`, `!=`).
+ */
+import { badRequest } from "./errors.js";
+import type { KubeObject } from "./types.js";
+
+/** One parsed label requirement. */
+export type LabelRequirement =
+  | { key: string; op: "=" | "!="; value: string }
+  | { key: string; op: "in" | "notin"; values: string[] }
+  | { key: string; op: "exists" | "!" };
+
+/** A matcher built from a selector string. */
+export type ObjectMatcher = (object: KubeObject) => boolean;
+
+const KEY = /^([a-z0-9A-Z]([-a-z0-9A-Z_.]*[a-z0-9A-Z])?\/)?[a-zA-Z0-9]([-a-zA-Z0-9_.]*[a-zA-Z0-9])?$/;
+
+function splitTopLevel(selector: string): string[] {
+  const parts: string[] = [];
+  let depth = 0;
+  let start = 0;
+  for (let i = 0; i < selector.length; i++) {
+    const ch = selector[i];
+    if (ch === "(") depth++;
+    else if (ch === ")") depth--;
+    else if (ch === "," && depth === 0) {
+      parts.push(selector.slice(start, i));
+      start = i + 1;
+    }
+  }
+  parts.push(selector.slice(start));
+  return parts.map((p) => p.trim()).filter((p) => p !== "");
+}
+
+function checkKey(key: string, selector: string): string {
+  if (!KEY.test(key))
+    throw badRequest(`unable to parse requirement: invalid label key "${key}" in selector "${selector}"`);
+  return key;
+}
+
+/** Parses a label selector; throws 400 BadRequest naming the bad requirement. */
+export function parseLabelSelector(selector: string): LabelRequirement[] {
+  return splitTopLevel(selector).map((part): LabelRequirement => {
+    const set = /^(\S+)\s+(in|notin)\s*\(([^)]*)\)$/.exec(part);
+    if (set !== null) {
+      const values = (set[3] ?? "")
+        .split(",")
+        .map((v) => v.trim())
+        .filter((v) => v !== "");
+      return { key: checkKey(set[1] ?? "", selector), op: set[2] === "in" ? "in" : "notin", values };
+    }
+    const eq = /^([^=!\s]+)\s*(==|=|!=)\s*(\S*)$/.exec(part);
+    if (eq !== null) {
+      return { key: checkKey(eq[1] ?? "", selector), op: eq[2] === "!=" ? "!=" : "=", value: eq[3] ?? "" };
+    }
+    if (part.startsWith("!")) return { key: checkKey(part.slice(1).trim(), selector), op: "!" };
+    return { key: checkKey(part, selector), op: "exists" };
+  });
+}
+
+/** True when `labels` satisfy every requirement. */
+export function labelsMatch(
+  requirements: readonly LabelRequirement[],
+  labels: Record<string, string> | undefined,
+): boolean {
+  for (const r of requirements) {
+    const value = labels?.[r.key];
+    switch (r.op) {
+      case "=":
+        if (value !== r.value) return false;
+        break;
+      case "!=":
+        if (value === r.value) return false;
+        break;
+      case "in":
+        if (value === undefined || !r.values.includes(value)) return false;
+        break;
+      case "notin":
+        if (value !== undefined && r.values.includes(value)) return false;
+        break;
+      case "exists":
+        if (value === undefined) return false;
+        break;
+      case "!":
+        if (value !== undefined) return false;
+        break;
+    }
+  }
+  return true;
+}
+
+/** One parsed field requirement. */
+export interface FieldRequirement {
+  path: string[];
+  op: "=" | "!=";
+  value: string;
+}
+
+/** Parses a field selector such as `metadata.name=foo,metadata.namespace!=bar`. */
+export function parseFieldSelector(selector: string): FieldRequirement[] {
+  return splitTopLevel(selector).map((part) => {
+    const m = /^([A-Za-z0-9_.]+)\s*(==|=|!=)\s*(.*)$/.exec(part);
+    if (m === null) throw badRequest(`invalid selector: '${selector}'; can't understand '${part}'`);
+    return { path: (m[1] ?? "").split("."), op: m[2] === "!=" ? "!=" : "=", value: (m[3] ?? "").trim() };
+  });
+}
+
+function fieldValue(object: KubeObject, path: readonly string[]): string {
+  let cur: unknown = object;
+  for (const p of path) {
+    if (typeof cur !== "object" || cur === null) return "";
+    cur = (cur as Record<string, unknown>)[p];
+  }
+  if (cur === undefined || cur === null) return "";
+  return typeof cur === "string" ? cur : JSON.stringify(cur);
+}
+
+/** Builds one matcher from optional label and field selector strings (undefined = match all). */
+export function buildMatcher(
+  labelSelector: string | undefined,
+  fieldSelector: string | undefined,
+): ObjectMatcher | undefined {
+  const labels =
+    labelSelector !== undefined && labelSelector.trim() !== "" ? parseLabelSelector(labelSelector) : [];
+  const fields =
+    fieldSelector !== undefined && fieldSelector.trim() !== "" ? parseFieldSelector(fieldSelector) : [];
+  if (labels.length === 0 && fields.length === 0) return undefined;
+  return (object) => {
+    if (!labelsMatch(labels, object.metadata.labels)) return false;
+    for (const f of fields) {
+      const v = fieldValue(object, f.path);
+      if (f.op === "=" ? v !== f.value : v === f.value) return false;
+    }
+    return true;
+  };
+}
+
+/** The exact `metadata.name` a field selector pins, if any (lets list/watch skip a scan). */
+export function pinnedName(fieldSelector: string | undefined): string | undefined {
+  if (fieldSelector === undefined || fieldSelector.trim() === "") return undefined;
+  const name = parseFieldSelector(fieldSelector).find(
+    (f) => f.op === "=" && f.path.join(".") === "metadata.name",
+  );
+  return name?.value;
+}
