@@ -17,7 +17,7 @@ export async function run(command: string, args: readonly string[], cwd?: string
     return stdout;
   } catch (error) {
     const e = error as { stderr?: string; message: string };
-    throw new Error(`${command} ${args.join(" ")} failed: ${e.stderr ?? e.message}`);
+    throw new Error(`${command} ${args.join(" ")} failed: ${e.stderr ?? e.message}`, { cause: error });
   }
 }
 
