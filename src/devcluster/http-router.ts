@@ -16,6 +16,7 @@ import {
   methodNotAllowed,
   successStatus,
   tooManyRequests,
+  unsupportedMediaType,
   type StatusBody,
 } from "./errors.js";
 import { decideDelay, decideWriteFault, type FaultOptions } from "./faults.js";
@@ -257,6 +258,11 @@ export function createRouter(deps: RouterDeps): {
     send(res, code, object, warningHeaders(warnings));
   };
 
+  const rejectProtobuf = (req: IncomingMessage): void => {
+    const type = req.headers["content-type"] ?? "";
+    if (type.includes("protobuf") || type.includes("cbor")) throw unsupportedMediaType(type);
+  };
+
   const handleResource = async (
     req: IncomingMessage,
     res: ServerResponse,
@@ -285,6 +291,7 @@ export function createRouter(deps: RouterDeps): {
     const name = t.name ?? "";
     const isWrite = ["create", "update", "patch", "delete", "deletecollection"].includes(verb);
     if (isWrite) {
+      rejectProtobuf(req);
       const fault = decideWriteFault(deps.faults());
       if (fault.kind === "fail") {
         if (fault.code === 429) throw tooManyRequests(deps.faults().retryAfterSeconds ?? 1);
