@@ -181,11 +181,20 @@ export class Manager {
     return this.#stopping;
   }
 
-  /** Calls `stop()` on the first of `signals`; returns a function removing the handlers. */
-  stopOnSignals(signals: readonly NodeJS.Signals[] = ["SIGTERM", "SIGINT"]): () => void {
+  /**
+   * On the first of `signals`, stops gracefully and then exits the process with `exitCode`
+   * (default 0; `null` to stay alive). Returns a function removing the handlers.
+   */
+  stopOnSignals(
+    options: { readonly signals?: readonly NodeJS.Signals[]; readonly exitCode?: number | null } = {},
+  ): () => void {
+    const signals = options.signals ?? ["SIGTERM", "SIGINT"];
+    const exitCode = options.exitCode === undefined ? 0 : options.exitCode;
     const handler = (signal: NodeJS.Signals): void => {
       this.logger.info({ signal }, "shutting down");
-      void this.stop();
+      void this.stop().then(() => {
+        if (exitCode !== null) process.exit(exitCode);
+      });
     };
     for (const s of signals) process.once(s, handler);
     return () => {
