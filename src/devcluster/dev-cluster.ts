@@ -73,6 +73,8 @@ export interface DevCluster {
   setFaults(f: FaultOptions): void;
   /** Drops the watch history: resuming from any earlier resourceVersion now gets 410 Gone. */
   compactHistory(): void;
+  /** Ends every open watch stream now (clients see the stream end and reconnect). */
+  closeWatches(): void;
   /** Stops addons (reverse order), closes watches and the server, saves data when persisting. */
   stop(): Promise<void>;
 }
@@ -195,6 +197,7 @@ export async function startDevCluster(options: DevClusterOptions = {}): Promise<
       faults = f;
     },
     compactHistory: () => store.compact(),
+    closeWatches: () => routerWithAudit.closeWatches(),
     stop,
   };
 }
