@@ -1,0 +1,127 @@
+/**
+ * ImageStream tags: the "landed" test of release-image-format.md §6 (the one oc and the
+ * release-controller use) and the spec tags the operator writes for prebuilt and Shipwright images.
+ */
+import type { DesiredSpecTag, LandedResult } from "./build-backend.js";
+import type { ImageStream, SpecTag } from "./image-stream-schema.js";
+
+/** `quay.io/a/b:tag@sha256:...` -> `quay.io/a/b`: the repository of a pullspec. */
+export function repositoryOf(pullspec: string): string {
+  const at = pullspec.indexOf("@");
+  const withoutDigest = at < 0 ? pullspec : pullspec.slice(0, at);
+  const colon = withoutDigest.lastIndexOf(":");
+  return colon > withoutDigest.lastIndexOf("/") ? withoutDigest.slice(0, colon) : withoutDigest;
+}
+
+/** The digest part of `repo@sha256:...`, or the string itself when it is a bare digest; else undefined. */
+export function digestOf(reference: string): string | undefined {
+  const at = reference.lastIndexOf("@");
+  if (at >= 0) return reference.slice(at + 1);
+  return /^[a-z0-9]+:[a-f0-9]+$/.test(reference) ? reference : undefined;
+}
+
+/**
+ * Whether tag `tag` of `imageStream` has landed (release-image-format.md §6): a status tag exists,
+ * its `items` are non-empty, no `ImportSuccess` condition is `False` (else its message is the
+ * reason, with `importFailed`), the spec tag (if any) has a generation not above
+ * `items[0].generation`, and `items[0].image` is not empty. The pullspec is
+ * `<repository>@<items[0].image>`, the repository taken from `status.publicDockerImageRepository`,
+ * else `status.dockerImageRepository`, else the repository of `items[0].dockerImageReference`.
+ */
+export function imageStreamTagLanded(imageStream: ImageStream | undefined, tag: string): LandedResult {
+  const where = `ImageStream tag ${imageStream?.metadata.name ?? "(missing stream)"}:${tag}`;
+  const notLanded = (reason: string, importFailed = false): LandedResult => ({
+    landed: false,
+    reason: `${where}: ${reason}`,
+    importFailed,
+  });
+  if (imageStream === undefined) return notLanded("the ImageStream does not exist");
+  const statusTag = imageStream.status?.tags?.find((t) => t.tag === tag);
+  if (statusTag === undefined) return notLanded("no status tag yet (nothing pushed or imported)");
+  const failed = statusTag.conditions?.find((c) => c.type === "ImportSuccess" && c.status === "False");
+  if (failed !== undefined) {
+    const detail = [failed.reason, failed.message].filter((s) => s !== undefined && s !== "").join(": ");
+    return notLanded(`import failed: ${detail === "" ? "ImportSuccess=False" : detail}`, true);
+  }
+  const newest = statusTag.items?.[0];
+  if (newest === undefined) return notLanded("the status tag has no items yet");
+  const specTag = imageStream.spec?.tags?.find((t) => t.name === tag);
+  if (specTag !== undefined) {
+    if (specTag.generation === undefined || specTag.generation === null) {
+      return notLanded("the spec tag has no generation yet");
+    }
+    const itemGeneration = newest.generation ?? 0;
+    if (specTag.generation > itemGeneration) {
+      return notLanded(
+        `the newest item is of generation ${itemGeneration}, the spec tag of generation ${specTag.generation} (import pending)`,
+      );
+    }
+  }
+  const digest = newest.image ?? "";
+  if (digest === "") return notLanded("the newest item has no image digest");
+  const status = imageStream.status;
+  const repository =
+    nonEmpty(status?.publicDockerImageRepository) ??
+    nonEmpty(status?.dockerImageRepository) ??
+    (newest.dockerImageReference !== undefined && newest.dockerImageReference !== ""
+      ? repositoryOf(newest.dockerImageReference)
+      : undefined);
+  if (repository === undefined) {
+    return notLanded("no repository to pin the digest to (no status repository, no dockerImageReference)");
+  }
+  return { landed: true, digest, pullspec: `${repository}@${digest}` };
+}
+
+function nonEmpty(value: string | undefined): string | undefined {
+  return value === undefined || value === "" ? undefined : value;
+}
+
+/** A tag to take from an image pullspec: a prebuilt component, a fromRelease image or a Shipwright output. */
+export interface ImageStreamTagSource {
+  /** The tag (component name). */
+  readonly tag: string;
+  /** The image pullspec (by digest for reproducible releases). */
+  readonly pullspec: string;
+}
+
+/**
+ * The spec tags that import each source: `{name, from: {kind: DockerImage, name}, importPolicy: {},
+ * referencePolicy: {type: Local}}` (Local: consumers pull through the integrated registry by digest).
+ */
+export function desiredImageStreamTags(sources: readonly ImageStreamTagSource[]): DesiredSpecTag[] {
+  return sources.map((source) => ({
+    name: source.tag,
+    from: { kind: "DockerImage", name: source.pullspec },
+    importPolicy: {},
+    referencePolicy: { type: "Local" },
+  }));
+}
+
+/**
+ * The new `spec.tags` list after making every desired tag import its pullspec, or `undefined`
+ * when the stream already does (nothing to write). Other tags are kept as they are; a tag whose
+ * `from` differs is replaced (the API server then bumps its generation and re-imports).
+ */
+export function mergeSpecTags(
+  imageStream: ImageStream | undefined,
+  desired: readonly DesiredSpecTag[],
+): SpecTag[] | undefined {
+  const tags: SpecTag[] = [...(imageStream?.spec?.tags ?? [])];
+  let changed = false;
+  for (const want of desired) {
+    const index = tags.findIndex((t) => t.name === want.name);
+    const have = index < 0 ? undefined : tags[index];
+    if (have?.from?.kind === want.from.kind && have.from.name === want.from.name) continue;
+    changed = true;
+    const next: SpecTag = {
+      ...(have === undefined ? {} : { annotations: have.annotations }),
+      name: want.name,
+      from: { ...want.from },
+      importPolicy: { ...want.importPolicy },
+      referencePolicy: { ...want.referencePolicy },
+    };
+    if (index < 0) tags.push(next);
+    else tags[index] = next;
+  }
+  return changed ? tags : undefined;
+}
