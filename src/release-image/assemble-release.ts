@@ -3,35 +3,32 @@
  * decide ({@link planReleasePayload}), act (build the layer, append it to the CVO image, or to every
  * platform image of a CVO index, and push by digest and tag).
  */
-import pLimit from "p-limit";
-import { appendLayer, type TransferStats } from "../oci-image/append-layer.js";
-import { createImageIndex, type BuiltManifest } from "../oci-image/create-manifest.js";
-import { formatOfMediaType } from "../oci-image/image-format.js";
+import type { TransferStats } from "../oci-image/append-layer.js";
 import { buildLayerBlob } from "../oci-image/layer-blob.js";
 import {
   formatImageReference,
   formatPullspec,
   parseDockerReference,
   parseImageReference,
+  repositoryOf,
 } from "../registry/image-reference.js";
-import type { Descriptor, ImageStore } from "../registry/image-store.js";
+import type { ImageStore } from "../registry/image-store.js";
 import {
-  mergeComponents,
   componentsFromImageReferences,
   componentsFromImageStream,
+  mergeComponents,
   type ReleaseComponentInput,
 } from "./component-sources.js";
 import type { ImageStream } from "./image-stream.js";
-import {
-  OPERATOR_LABEL,
-  planReleasePayload,
-  type InspectedComponent,
-  type ReleaseReport,
-} from "./plan-release-payload.js";
+import { inspectComponents } from "./inspect-components.js";
+import { planReleasePayload, type ReleaseReport } from "./plan-release-payload.js";
+import { readReleaseInfo } from "./read-release-info.js";
 import { ReleaseAssemblyError } from "./release-assembly-error.js";
 import { rfc3339Seconds } from "./release-documents.js";
-import { readReleaseInfo } from "./read-release-info.js";
-import { readTopLayerDirectory, resolveImage } from "./resolve-image.js";
+import { resolveImage } from "./resolve-image.js";
+import { writeReleaseImage, type ReleasePlatformImage } from "./write-release-image.js";
+
+export type { ReleasePlatformImage } from "./write-release-image.js";
 
 /** Where the components come from. `images` alone means only the `NAME=PULLSPEC` pairs. */
 export type ReleaseSource =
@@ -73,13 +70,6 @@ export interface AssembleReleaseDeps {
   readonly log?: (message: string) => void;
 }
 
-/** One platform image of the release. */
-export interface ReleasePlatformImage {
-  readonly platform?: { readonly os: string; readonly architecture: string; readonly variant?: string };
-  readonly digest: string;
-  readonly baseDigest: string;
-}
-
 /** The release written. */
 export interface AssembledRelease {
   /** Digest of the release manifest (the index digest for multi-arch releases). */
@@ -95,15 +85,6 @@ export interface AssembledRelease {
   readonly layer: { readonly digest: string; readonly size: number; readonly diffId: string };
   readonly transfers: TransferStats;
   readonly report: ReleaseReport;
-}
-
-const RELEASE_LABEL = "io.openshift.release";
-const BASE_DIGEST_LABEL = "io.openshift.release.base-image-digest";
-const HISTORY_COMMENT = "Release image for OpenShift";
-
-function pinned(pullspec: string, digest: string): string {
-  const ref = parseDockerReference(pullspec);
-  return formatPullspec({ transport: "docker", registry: ref.registry, repository: ref.repository, digest });
 }
 
 interface ResolvedInputs {
@@ -170,66 +151,31 @@ export async function assembleRelease(
   }
   const tag = destinationRef.tag ?? input.name.replace(/\+/g, "_");
   const resolved = await resolveInputs(input, deps);
-  const stores = new Map<string, ImageStore>();
-  const storeFor = (pullspec: string): ImageStore => {
-    const ref = parseDockerReference(pullspec);
-    const key = `${ref.registry}/${ref.repository}`;
-    let store = stores.get(key);
-    if (store === undefined) {
-      store = deps.openStore(`docker://${key}`);
-      stores.set(key, store);
-    }
-    return store;
-  };
 
-  // Observe: pin every component by digest, read its labels, and the operators' top-layer manifests.
-  const limit = pLimit(input.concurrency ?? 8);
-  const inspected = new Map<string, InspectedComponent>();
-  const components = await Promise.all(
-    resolved.components.map((component) =>
-      limit(async (): Promise<ReleaseComponentInput> => {
-        const ref = parseDockerReference(component.pullspec);
-        const store = storeFor(component.pullspec);
-        const what = `image "${component.tag}" (${component.pullspec})`;
-        const image = await resolveImage(store, ref.digest ?? ref.tag ?? "latest", what);
-        const isOperator = (image.labels[OPERATOR_LABEL] ?? "") !== "";
-        const files = isOperator ? await readTopLayerDirectory(store, image, "manifests", what) : undefined;
-        inspected.set(component.tag, {
-          labels: image.labels,
-          ...(files === undefined
-            ? {}
-            : {
-                manifests: files.map((f) => ({
-                  name: f.path.slice("manifests/".length),
-                  type: f.type,
-                  content: f.content,
-                  mtime: f.mtime,
-                })),
-              }),
-        });
-        return ref.digest === undefined
-          ? { ...component, pullspec: pinned(component.pullspec, image.digest) }
-          : component;
-      }),
-    ),
+  // Observe: every component pinned and read; then the base.
+  const { components, inspected, storeFor } = await inspectComponents(
+    resolved.components,
+    deps.openStore,
+    input.concurrency,
   );
   log(
     `read ${components.length} component images, ${[...inspected.values()].filter((i) => i.manifests).length} operators`,
   );
-
   const base = components.find((c) => c.tag === baseTag);
-  if (base === undefined)
+  if (base === undefined) {
     throw new ReleaseAssemblyError(
       `base image tag "${baseTag}" could not be found in the input (give it, or choose another --base-component)`,
     );
+  }
   const baseStore = storeFor(base.pullspec);
-  const baseDigest = parseDockerReference(base.pullspec).digest ?? "";
-  const baseTop = await baseStore.getManifest(baseDigest);
-  const baseImage = await resolveImage(baseStore, baseDigest, `base image "${baseTag}"`);
-  const multiArch = baseImage.index !== undefined;
+  const baseImage = await resolveImage(
+    baseStore,
+    parseDockerReference(base.pullspec).digest ?? "",
+    `base image "${baseTag}"`,
+  );
   const metadata = input.metadata ?? resolved.metadata;
   const metadataWithArch =
-    multiArch && metadata?.["release.openshift.io/architecture"] === undefined
+    baseImage.index !== undefined && metadata?.["release.openshift.io/architecture"] === undefined
       ? { ...(metadata ?? {}), "release.openshift.io/architecture": "multi" }
       : metadata;
 
@@ -260,63 +206,18 @@ export async function assembleRelease(
 
   // Act.
   const layer = await buildLayerBlob(plan.entries, { order: "as-given" });
-  const destination = deps.openStore(
-    formatImageReference(
-      destinationRef.transport === "oci"
-        ? { transport: "oci", directory: destinationRef.directory }
-        : { transport: "docker", registry: destinationRef.registry, repository: destinationRef.repository },
-    ),
-  );
+  const destination = deps.openStore(formatImageReference(repositoryOf(destinationRef)));
   const createdText = rfc3339Seconds(created);
-  const children: Descriptor[] = multiArch
-    ? ((baseImage.index?.manifests ?? []) as Descriptor[])
-    : [{ mediaType: baseTop.mediaType, digest: baseTop.digest, size: baseTop.bytes.length }];
-  const platforms: ReleasePlatformImage[] = [];
-  const totals = { existing: 0, mounted: 0, copied: 0, uploadedBytes: 0 };
-  const newDescriptors: Descriptor[] = [];
-  for (const child of children) {
-    const appended = await appendLayer({
-      source: baseStore,
-      baseDigest: child.digest,
-      destination,
-      layer,
-      configEdit: {
-        labels: {
-          mode: "replace",
-          values: { [RELEASE_LABEL]: input.name, [BASE_DIGEST_LABEL]: child.digest },
-        },
-        created: createdText,
-        history: { mode: "replace", entry: { created: createdText, comment: HISTORY_COMMENT } },
-        clearBuildFields: true,
-        defaultPlatform: { os: "linux", architecture: "amd64" },
-      },
-    });
-    totals.existing += appended.stats.existing;
-    totals.mounted += appended.stats.mounted;
-    totals.copied += appended.stats.copied;
-    totals.uploadedBytes += appended.stats.uploadedBytes;
-    platforms.push({
-      ...(child.platform ? { platform: child.platform } : {}),
-      digest: appended.manifest.digest,
-      baseDigest: child.digest,
-    });
-    newDescriptors.push({
-      ...child,
-      mediaType: appended.manifest.mediaType,
-      digest: appended.manifest.digest,
-      size: appended.manifest.size,
-    });
-    if (!multiArch) await destination.putManifest(tag, appended.manifest.bytes, appended.manifest.mediaType);
-  }
-  let top: BuiltManifest | undefined;
-  if (multiArch) {
-    top = createImageIndex(formatOfMediaType(baseImage.mediaType), newDescriptors);
-    await destination.putManifest(top.digest, top.bytes, top.mediaType);
-    await destination.putManifest(tag, top.bytes, top.mediaType);
-    totals.uploadedBytes += top.size * 2;
-  }
-  const digest = top?.digest ?? platforms[0]?.digest ?? "";
-  const mediaType = top?.mediaType ?? newDescriptors[0]?.mediaType ?? "";
+  const written = await writeReleaseImage({
+    baseStore,
+    base: baseImage,
+    destination,
+    tag,
+    layer,
+    name: input.name,
+    created: createdText,
+  });
+  const digest = written.digest;
   const pullspec =
     destinationRef.transport === "docker"
       ? formatPullspec({
@@ -333,10 +234,10 @@ export async function assembleRelease(
     tag,
     name: input.name,
     created: createdText,
-    mediaType,
-    platforms,
+    mediaType: written.mediaType,
+    platforms: written.platforms,
     layer: { digest: layer.digest, size: layer.size, diffId: layer.diffId },
-    transfers: totals,
+    transfers: written.transfers,
     report: plan.report,
   };
 }
