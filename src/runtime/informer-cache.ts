@@ -48,6 +48,7 @@ export interface InformerCacheOptions {
 
 interface Entry {
   readonly resource: KubeResource<KubeObject>;
+  readonly store: StoreWriter<KubeObject>;
   readonly watcher: Watcher<KubeObject>;
   readonly informer: Informer<KubeObject>;
 }
@@ -67,8 +68,10 @@ export class InformerCache {
 
   /**
    * The informer of `resource` in `scope`, created on first use (and started at once if the
-   * cache is running). Asking again with the same scope returns the same informer; its indexers
-   * are fixed by the first call. Throws if the same resource is asked for with another schema.
+   * cache is running). Asking again with the same scope returns the same informer, with any new
+   * indexers added. Throws if the same resource is asked for with another schema: use one
+   * lenient schema per resource and parse specs in the reconciler (an object failing the
+   * informer's schema is skipped, so it would never be reconciled).
    */
   informer<T extends KubeObject>(
     resource: KubeResource<T>,
@@ -111,7 +114,7 @@ export class InformerCache {
       on: (l) => watcher.on(l),
       status: () => watcher.status(),
     };
-    this.#entries.set(id, { resource, watcher, informer } as unknown as Entry);
+    this.#entries.set(id, { resource, store, watcher, informer } as unknown as Entry);
     if (this.#started) watcher.start();
     return informer;
   }

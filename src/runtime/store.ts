@@ -73,13 +73,30 @@ export interface ReplaceResult<T> {
 export class StoreWriter<T extends KubeObject> implements Store<T> {
   readonly #objects = new Map<string, T>();
   readonly #indexes = new Map<string, Map<string, Set<string>>>();
-  readonly #indexers: Indexers<T>;
+  readonly #indexers: Record<string, (obj: T) => readonly string[]>;
   #synced = false;
   #syncWaiters: (() => void)[] = [];
 
   constructor(indexers: Indexers<T> = {}) {
-    this.#indexers = indexers;
-    for (const name of Object.keys(indexers)) this.#indexes.set(name, new Map());
+    this.#indexers = {};
+    this.addIndexers(indexers);
+  }
+
+  /** Adds indexes (objects already cached are indexed at once); a name already present is kept. */
+  addIndexers(indexers: Indexers<T>): void {
+    for (const [name, fn] of Object.entries(indexers)) {
+      if (this.#indexes.has(name)) continue;
+      this.#indexers[name] = fn;
+      const idx = new Map<string, Set<string>>();
+      this.#indexes.set(name, idx);
+      for (const [key, obj] of this.#objects) {
+        for (const value of fn(obj)) {
+          let keys = idx.get(value);
+          if (keys === undefined) idx.set(value, (keys = new Set()));
+          keys.add(key);
+        }
+      }
+    }
   }
 
   get(key: ObjectKey | string): T | undefined {

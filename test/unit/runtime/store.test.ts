@@ -68,3 +68,14 @@ describe("StoreWriter", () => {
     }).toThrow(TypeError);
   });
 });
+
+describe("StoreWriter.addIndexers", () => {
+  it("indexes objects already cached when an index is added later", () => {
+    const store = new StoreWriter<KubeObject>();
+    store.apply(cm("a", "1", { labels: { component: "cvo" } }));
+    store.addIndexers({ component: labelIndexer("component") });
+    expect(store.byIndex("component", "cvo").map((o) => o.metadata.name)).toEqual(["a"]);
+    store.apply(cm("b", "1", { labels: { component: "cvo" } }));
+    expect(store.byIndex("component", "cvo")).toHaveLength(2);
+  });
+});
