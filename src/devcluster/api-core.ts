@@ -336,6 +336,9 @@ export class ApiCore {
     opts: WriteOptions & { force?: boolean | undefined },
   ): WriteResult {
     const type = contentType.split(";")[0]?.trim() ?? "";
+    const supported: string[] = [PATCH_TYPES.json, PATCH_TYPES.merge, PATCH_TYPES.apply, "application/json"];
+    if (def.builtIn) supported.push(PATCH_TYPES.strategic);
+    if (!supported.includes(type)) throw unsupportedMediaType(type);
     const old = this.find(def, namespace, name);
     if (type === PATCH_TYPES.apply) return this.apply(def, namespace, name, old, raw, subresource, opts);
     if (old === undefined) throw notFound(target(def, name));

@@ -86,7 +86,10 @@ export function imageReferencesOf(references: readonly string[], placeholderPref
     kind: "ImageStream",
     apiVersion: "image.openshift.io/v1",
     spec: {
-      tags: references.map((tag) => ({ name: tag, from: { kind: "DockerImage", name: `${placeholderPrefix}${tag}` } })),
+      tags: references.map((tag) => ({
+        name: tag,
+        from: { kind: "DockerImage", name: `${placeholderPrefix}${tag}` },
+      })),
     },
   });
 }
@@ -110,7 +113,11 @@ export function generatedManifestsOf(
   const manifests = [
     {
       name: "00_namespace.yaml",
-      content: toYaml({ apiVersion: "v1", kind: "Namespace", metadata: { name: namespace, annotations: INCLUDE } }),
+      content: toYaml({
+        apiVersion: "v1",
+        kind: "Namespace",
+        metadata: { name: namespace, annotations: INCLUDE },
+      }),
     },
   ];
   if (profile.crdKind !== undefined) {
@@ -196,7 +203,8 @@ export function imageContentOf(inputs: ImageContentInputs, profile: ResolvedComp
     files.push({ type: "file", path: path.replace(/^\/+/, ""), content, mtime });
   if (profile.operator) {
     const manifests = profile.manifests ?? generatedManifestsOf(inputs.component, profile);
-    for (const m of manifests) files.push({ type: "file", path: `manifests/${m.name}`, content: m.content, mtime });
+    for (const m of manifests)
+      files.push({ type: "file", path: `manifests/${m.name}`, content: m.content, mtime });
     files.push({
       type: "file",
       path: "manifests/image-references",
@@ -209,7 +217,9 @@ export function imageContentOf(inputs: ImageContentInputs, profile: ResolvedComp
     "io.openshift.build.commit.id": commitIdOf(inputs),
     "io.openshift.build.source-location": inputs.uri ?? "",
     ...(inputs.ref === undefined ? {} : { "io.openshift.build.commit.ref": inputs.ref }),
-    ...(inputs.contextDir === undefined ? {} : { "io.openshift.build.source-context-dir": inputs.contextDir }),
+    ...(inputs.contextDir === undefined
+      ? {}
+      : { "io.openshift.build.source-context-dir": inputs.contextDir }),
     ...(profile.operator ? { "io.openshift.release.operator": "true" } : {}),
     ...(profile.versions === undefined ? {} : { "io.openshift.build.versions": profile.versions }),
     ...(profile.labels ?? {}),

@@ -57,8 +57,7 @@ export interface ImageSourcesOptions {
 }
 
 function defaultReachable(integrated: string): (registry: string) => boolean {
-  return (registry) =>
-    registry === integrated || /^(127\.0\.0\.1|localhost|\[::1\])(:\d+)?$/.test(registry);
+  return (registry) => registry === integrated || /^(127\.0\.0\.1|localhost|\[::1\])(:\d+)?$/.test(registry);
 }
 
 /** Reads, synthesizes and mirrors images for the build system. Holds only a cache of syntheses. */
@@ -152,9 +151,12 @@ export class ImageSources {
     const files: TarEntry[] = [
       { type: "file", path: "etc/os-release", content: `NAME="${pullspec}"\nID=synthetic\n`, mtime },
       { type: "file", path: "usr/lib/base.bin", content: Buffer.concat(filler).subarray(0, size), mtime },
-      ...Object.entries(profile.files ?? {}).map(
-        ([path, content]): TarEntry => ({ type: "file", path: path.replace(/^\/+/, ""), content, mtime }),
-      ),
+      ...Object.entries(profile.files ?? {}).map(([path, content]): TarEntry => ({
+        type: "file",
+        path: path.replace(/^\/+/, ""),
+        content,
+        mtime,
+      })),
     ];
     const labels = { "io.openshift.simulated.source": pullspec, ...(profile.labels ?? {}) };
     try {
@@ -177,7 +179,10 @@ export class ImageSources {
       };
     } catch (e) {
       const why = e instanceof Error ? e.message : String(e);
-      throw new ImageResolveError(pullspec, `could not mirror synthesized image for ${pullspec} into ${repository}: ${why}`);
+      throw new ImageResolveError(
+        pullspec,
+        `could not mirror synthesized image for ${pullspec} into ${repository}: ${why}`,
+      );
     }
   }
 }

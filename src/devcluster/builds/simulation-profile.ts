@@ -96,7 +96,7 @@ export async function loadSimulationProfile(path: string): Promise<SimulationPro
 }
 
 /** A component's profile with defaults filled in (unknown components are plain images). */
-export interface ResolvedComponentProfile extends ComponentProfile {
+export interface ResolvedComponentProfile extends Omit<ComponentProfile, "references"> {
   readonly operator: boolean;
   readonly references: readonly string[];
   readonly durationMs: number;

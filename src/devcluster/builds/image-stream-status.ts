@@ -1,0 +1,109 @@
+/**
+ * Pure ImageStream status edits, as OpenShift's integrated registry and image import controller
+ * make them: a new tag event goes first in `status.tags[tag].items` (newest first), a failed import
+ * becomes an `ImportSuccess=False` condition without a new item.
+ */
+import type { ImageStreamObject, NamedTagEventList, TagEvent, TagEventCondition } from "./build-objects.js";
+
+/** How many tag events a status tag keeps. */
+export const MAX_TAG_ITEMS = 10;
+
+type Status = NonNullable<ImageStreamObject["status"]>;
+
+function tagsOf(stream: ImageStreamObject): NamedTagEventList[] {
+  return [...(stream.status?.tags ?? [])];
+}
+
+function withTag(stream: ImageStreamObject, repository: string, next: NamedTagEventList): Status {
+  const others = tagsOf(stream).filter((t) => t.tag !== next.tag);
+  const tags = [...others, next].sort((a, b) => (a.tag < b.tag ? -1 : a.tag > b.tag ? 1 : 0));
+  return { ...stream.status, dockerImageRepository: repository, tags };
+}
+
+/** The status tag `tag`, if any. */
+export function statusTagOf(stream: ImageStreamObject, tag: string): NamedTagEventList | undefined {
+  return stream.status?.tags?.find((t) => t.tag === tag);
+}
+
+/**
+ * The status after `event` landed on `tag`: the event goes first (unless the newest one already
+ * has the same image and generation, which makes recording idempotent), older events are kept up
+ * to {@link MAX_TAG_ITEMS}, and failed-import conditions are dropped.
+ */
+export function statusWithTagEvent(
+  stream: ImageStreamObject,
+  repository: string,
+  tag: string,
+  event: Required<Pick<TagEvent, "created" | "dockerImageReference" | "image" | "generation">>,
+): Status {
+  const current = statusTagOf(stream, tag);
+  const items = current?.items ?? [];
+  const newest = items[0];
+  const same =
+    newest !== undefined &&
+    newest.image === event.image &&
+    newest.dockerImageReference === event.dockerImageReference &&
+    (newest.generation ?? 0) >= (event.generation ?? 0);
+  const nextItems = same ? items : [event, ...items].slice(0, MAX_TAG_ITEMS);
+  const conditions = (current?.conditions ?? []).filter((c) => c.type !== "ImportSuccess");
+  return withTag(stream, repository, {
+    ...current,
+    tag,
+    items: nextItems,
+    ...(conditions.length > 0 || current?.conditions != null ? { conditions } : {}),
+  });
+}
+
+/** The status after an import of `tag` failed: an `ImportSuccess=False` condition, no new item. */
+export function statusWithImportFailure(
+  stream: ImageStreamObject,
+  repository: string,
+  tag: string,
+  failure: {
+    readonly reason: string;
+    readonly message: string;
+    readonly generation: number;
+    readonly now: string;
+  },
+): Status {
+  const current = statusTagOf(stream, tag);
+  const previous = current?.conditions?.find((c) => c.type === "ImportSuccess");
+  const condition: TagEventCondition = {
+    type: "ImportSuccess",
+    status: "False",
+    lastTransitionTime:
+      previous?.status === "False" ? (previous.lastTransitionTime ?? failure.now) : failure.now,
+    reason: failure.reason,
+    message: failure.message,
+    generation: failure.generation,
+  };
+  const others = (current?.conditions ?? []).filter((c) => c.type !== "ImportSuccess");
+  return withTag(stream, repository, {
+    ...current,
+    tag,
+    items: current?.items ?? [],
+    conditions: [...others, condition],
+  });
+}
+
+/** The generation an import of spec tag `name` must reach: the tag's own, else the stream's. */
+export function specTagGeneration(stream: ImageStreamObject, name: string): number {
+  const tag = stream.spec?.tags?.find((t) => t.name === name);
+  return tag?.generation ?? stream.metadata.generation ?? 1;
+}
+
+/**
+ * True when spec tag `name` still needs an import: its status tag has no event at the wanted
+ * generation and no failed import was recorded for that generation.
+ */
+export function needsImport(stream: ImageStreamObject, name: string): boolean {
+  const generation = specTagGeneration(stream, name);
+  const status = statusTagOf(stream, name);
+  const newest = status?.items?.[0];
+  if (newest !== undefined && (newest.generation ?? 0) >= generation && (newest.image ?? "") !== "")
+    return false;
+  const failed = status?.conditions?.find(
+    (c) => c.type === "ImportSuccess" && c.status === "False" && (c.generation ?? 0) >= generation,
+  );
+  return failed === undefined;
+}
