@@ -1,5 +1,6 @@
 import { Registry } from "prom-client";
 import { describe, expect, it } from "vitest";
+import { TooManyRequestsError } from "../../../src/kube/kube-errors.js";
 import { formatObjectKey, type ObjectKey } from "../../../src/kube/resource.js";
 import { silentLogger } from "../../../src/observability/logger.js";
 import { RuntimeMetrics } from "../../../src/observability/runtime-metrics.js";
@@ -125,6 +126,29 @@ describe("Controller", () => {
     expect(attempts.map((a) => a.at - t0)).toEqual([0, 100, 300, 700]);
     expect(attempts.map((a) => a.retries)).toEqual([0, 1, 2, 3]);
     expect(c.queue.retries("ns/a")).toBe(0);
+    await c.stop();
+  });
+
+  it("waits at least the Retry-After of a throttled call before retrying", async () => {
+    const clock = new ManualClock();
+    let attempts = 0;
+    const c = controller(
+      async () => {
+        attempts++;
+        if (attempts === 1)
+          throw new TooManyRequestsError(429, "TooManyRequests", "PATCH x: slow down", undefined, 5000);
+        return awaitChange();
+      },
+      { clock },
+    );
+    c.start();
+    c.enqueue("ns/a");
+    await eventually(() => attempts === 1 && c.queue.delayedCount === 1, "throttled attempt");
+    clock.advance(4999);
+    await new Promise((r) => setTimeout(r, 10));
+    expect(attempts).toBe(1);
+    clock.advance(1);
+    await eventually(() => attempts === 2, "retry after Retry-After");
     await c.stop();
   });
 
