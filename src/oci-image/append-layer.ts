@@ -5,7 +5,12 @@
  */
 import pLimit from "p-limit";
 import type { BlobTransfer, Descriptor, ImageStore } from "../registry/image-store.js";
-import { parseImageConfig, parseManifest, type ImageConfig } from "../registry/manifest-schemas.js";
+import {
+  parseImageConfig,
+  parseManifest,
+  type ImageConfig,
+  type ImageManifest,
+} from "../registry/manifest-schemas.js";
 import { createImageManifest, descriptorOf, type BuiltManifest } from "./create-manifest.js";
 import { sha256Digest } from "./digest.js";
 import { editImageConfig, serializeJson, type ImageConfigEdit } from "./edit-image-config.js";
@@ -51,7 +56,7 @@ export interface AppendedImage {
 export async function readImage(
   store: ImageStore,
   digest: string,
-): Promise<{ manifest: ReturnType<typeof imageManifestOf>; mediaType: string; config: ImageConfig }> {
+): Promise<{ manifest: ImageManifest; mediaType: string; config: ImageConfig }> {
   const fetched = await store.getManifest(digest);
   const manifest = imageManifestOf(fetched.bytes, fetched.mediaType, digest);
   const config = parseImageConfig(await store.readBlob(manifest.config.digest), `config of image ${digest}`);
@@ -59,7 +64,7 @@ export async function readImage(
   return { manifest, mediaType, config };
 }
 
-function imageManifestOf(bytes: Uint8Array, mediaType: string, digest: string) {
+function imageManifestOf(bytes: Uint8Array, mediaType: string, digest: string): ImageManifest {
   const parsed = parseManifest(bytes, mediaType, `manifest ${digest}`);
   if (parsed.kind !== "image")
     throw new Error(`${digest} is an index, expected a single-platform image manifest`);

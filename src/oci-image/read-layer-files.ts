@@ -83,41 +83,44 @@ export async function readLayerFiles(
   input.pipe(extract);
   const files: LayerFile[] = [];
   let total = 0;
-  for await (const entry of extract) {
-    const header = entry.header;
-    const type = header.type === "directory" ? "directory" : header.type === "file" ? "file" : undefined;
-    let path: string | undefined;
-    try {
-      path = normalizeTarPath(header.name);
-    } catch {
-      path = undefined;
+  try {
+    for await (const entry of extract) {
+      const header = entry.header;
+      const type = header.type === "directory" ? "directory" : header.type === "file" ? "file" : undefined;
+      let path: string | undefined;
+      try {
+        path = normalizeTarPath(header.name);
+      } catch {
+        path = undefined;
+      }
+      const base = path?.split("/").pop() ?? "";
+      if (type === undefined || path === undefined || base.startsWith(".wh.") || !include(path)) {
+        entry.resume();
+        continue;
+      }
+      const size = header.size ?? 0;
+      if (size > maxFileBytes) {
+        entry.resume();
+        throw new Error(`file "${path}"${where} is ${size} bytes, over the limit of ${maxFileBytes}`);
+      }
+      total += size;
+      if (total > maxTotalBytes) {
+        entry.resume();
+        throw new Error(`selected files${where} exceed the limit of ${maxTotalBytes} bytes`);
+      }
+      const chunks: Buffer[] = [];
+      for await (const chunk of entry as AsyncIterable<Uint8Array>) chunks.push(Buffer.from(chunk));
+      files.push({
+        path,
+        type,
+        mode: (header.mode ?? 0) & 0o7777,
+        mtime: header.mtime ?? new Date(0),
+        content: type === "file" ? Buffer.concat(chunks) : Buffer.alloc(0),
+      });
     }
-    const base = path?.split("/").pop() ?? "";
-    if (type === undefined || path === undefined || base.startsWith(".wh.") || !include(path)) {
-      entry.resume();
-      continue;
-    }
-    const size = header.size ?? 0;
-    if (size > maxFileBytes) {
-      entry.resume();
-      extract.destroy();
-      throw new Error(`file "${path}"${where} is ${size} bytes, over the limit of ${maxFileBytes}`);
-    }
-    total += size;
-    if (total > maxTotalBytes) {
-      entry.resume();
-      extract.destroy();
-      throw new Error(`selected files${where} exceed the limit of ${maxTotalBytes} bytes`);
-    }
-    const chunks: Buffer[] = [];
-    for await (const chunk of entry as AsyncIterable<Uint8Array>) chunks.push(Buffer.from(chunk));
-    files.push({
-      path,
-      type,
-      mode: (header.mode ?? 0) & 0o7777,
-      mtime: header.mtime ?? new Date(0),
-      content: type === "file" ? Buffer.concat(chunks) : Buffer.alloc(0),
-    });
+  } finally {
+    // Stops reading the source (and frees its connection) when we return early or fail.
+    input.destroy();
   }
   return files;
 }

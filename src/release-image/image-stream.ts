@@ -58,7 +58,9 @@ export const imageStreamSchema = z.looseObject({
     .nullish(),
 });
 
+/** A parsed ImageStream. */
 export type ImageStream = z.infer<typeof imageStreamSchema>;
+/** A parsed spec tag. */
 export type TagReference = z.infer<typeof tagReferenceSchema>;
 
 /**

@@ -72,6 +72,7 @@ export const releaseMetadataSchema = z.looseObject({
   metadata: z.record(z.string(), z.unknown()).nullish(),
 });
 
+/** A parsed release-metadata document. */
 export type ReleaseMetadata = z.infer<typeof releaseMetadataSchema>;
 
 /**
