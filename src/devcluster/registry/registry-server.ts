@@ -79,7 +79,7 @@ export function paginate(
 ): { page: string[]; more: boolean } {
   const after = last === null ? [...all] : all.filter((x) => x > last);
   const limit = n === null ? Infinity : Number(n);
-  if (!Number.isInteger(limit) || limit < 0)
+  if (n !== null && (!Number.isInteger(limit) || limit < 0))
     throw new DistributionError("UNSUPPORTED", `invalid n=${n ?? ""}`, undefined, 400);
   return { page: after.slice(0, limit), more: after.length > limit };
 }
