@@ -18,10 +18,15 @@ const NAMESPACE_SUBRESOURCES = new Set(["status", "finalize"]);
 
 /** Parses a URL path (without query). */
 export function parseRequestTarget(pathname: string): RequestTarget {
-  const parts = pathname
-    .split("/")
-    .filter((p) => p !== "")
-    .map((p) => decodeURIComponent(p));
+  // Like Go's URL.Path, escaped slashes are decoded before splitting: `buildconfigs%2Fx%2Finstantiate`
+  // addresses the subresource (client-node's CustomObjectsApi relies on this for subresources).
+  let decoded: string;
+  try {
+    decoded = decodeURIComponent(pathname);
+  } catch {
+    return { kind: "invalid", path: pathname };
+  }
+  const parts = decoded.split("/").filter((p) => p !== "");
   let group: string;
   let version: string;
   let rest: string[];

@@ -86,7 +86,13 @@ export class ImageStreamWriter {
   }
 
   /** Records a push of `digest` to `<repository>:<tag>` (the registry's side of a build or push). */
-  async recordPush(namespace: string, name: string, tag: string, digest: string, nowMs: number): Promise<void> {
+  async recordPush(
+    namespace: string,
+    name: string,
+    tag: string,
+    digest: string,
+    nowMs: number,
+  ): Promise<void> {
     const repository = this.repositoryOf(namespace, name);
     await this.updateStatus(
       namespace,
