@@ -4,6 +4,7 @@
  */
 import { Command } from "commander";
 import { assembleCommand } from "./assemble-command.js";
+import { devCommand } from "./dev-command.js";
 import { releaseInfoCommand } from "./release-info-command.js";
 import { importBuildConfigsCommand } from "./import-buildconfigs-command.js";
 import { planCommand } from "./plan-command.js";
@@ -22,5 +23,6 @@ export function buildProgram(): Command {
   program.addCommand(importBuildConfigsCommand());
   program.addCommand(assembleCommand());
   program.addCommand(releaseInfoCommand());
+  program.addCommand(devCommand());
   return program;
 }

@@ -1,0 +1,54 @@
+/** `payloadctl dev`: starts the cluster with the given options, prints how to use it, stops on the signal. */
+import { mkdtemp, readFile, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { devCommand } from "../../../src/cli/dev-command.js";
+import { startDevCluster } from "../../../src/devcluster/dev-cluster.js";
+
+describe("payloadctl dev", () => {
+  it("writes the kubeconfig, prints the export line, serves until stopped", async () => {
+    const dir = await mkdtemp(join(tmpdir(), "dev-command-"));
+    const out: string[] = [];
+    let served = 0;
+    try {
+      const command = devCommand({
+        io: {
+          stdout: { write: (t: string) => out.push(t) },
+          stderr: { write: () => true },
+          readStdin: async () => "",
+          setExitCode: () => undefined,
+        },
+        start: startDevCluster,
+        waitForStop: async () => {
+          const config = await readFile(join(dir, "kc"), "utf8");
+          const server = /server: (\S+)/.exec(config)?.[1] ?? "";
+          served = (await fetch(`${server}/api/v1/namespaces/default`)).status;
+          return "test";
+        },
+      });
+      await command.parseAsync(["--kubeconfig", join(dir, "kc"), "--data", join(dir, "data")], {
+        from: "user",
+      });
+      const text = out.join("");
+      expect(text).toContain(`export KUBECONFIG=${join(dir, "kc")}`);
+      expect(text).toMatch(/dev cluster listening on http:\/\/127\.0\.0\.1:\d+/);
+      expect(text).toContain("dev cluster stopped (test)");
+      expect(served).toBe(200);
+      expect(JSON.parse(await readFile(join(dir, "data", "objects.json"), "utf8"))).toHaveProperty(
+        "resourceVersion",
+      );
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("rejects a port that is not a number", async () => {
+    const command = devCommand()
+      .exitOverride()
+      .configureOutput({ writeErr: () => undefined });
+    await expect(command.parseAsync(["--port", "http"], { from: "user" })).rejects.toThrow(
+      /expected a port number/,
+    );
+  });
+});
