@@ -93,6 +93,7 @@ export function assembleCommand(io: CliIo = processIo, now: () => Date = () => n
     )
     .option("--include <tag...>", "keep these components even when no operator references them", collectList)
     .option("--authfile <file>", "registry credentials (a dockerconfigjson / containers auth.json)")
+    .option("--registry-ca <file>", "PEM CA bundle trusted for registries with a private CA")
     .option("--insecure-registry <host...>", "registries (host[:port]) reached over plain HTTP", collectList)
     .action(async (options: AssembleOptions) => {
       try {
@@ -125,6 +126,7 @@ export function assembleCommand(io: CliIo = processIo, now: () => Date = () => n
 /** Parsed registry flags. */
 export interface RegistryCliOptions {
   readonly authfile?: string;
+  readonly registryCa?: string;
   readonly insecureRegistry?: readonly string[];
 }
 
@@ -151,8 +153,19 @@ export async function storeOpenerFromFlags(
       throw new CliError(`--authfile ${options.authfile}: cannot read file: ${(error as Error).message}`);
     }
   }
+  let caBundle: string | undefined;
+  if (options.registryCa !== undefined) {
+    try {
+      caBundle = await readFile(options.registryCa, "utf8");
+    } catch (error) {
+      throw new CliError(
+        `--registry-ca ${options.registryCa}: cannot read file: ${(error as Error).message}`,
+      );
+    }
+  }
   const registryOptions = {
     ...(dockerConfigJson === undefined ? {} : { dockerConfigJson }),
+    ...(caBundle === undefined ? {} : { caBundle }),
     insecureRegistries: options.insecureRegistry ?? [],
   };
   return (reference) => openImageStore(reference, registryOptions);

@@ -60,6 +60,7 @@ export function releaseInfoCommand(io: CliIo = processIo): Command {
     .argument("<image>", "release image: docker://host/repo:tag, host/repo@sha256:..., or oci:DIR[:tag]")
     .addOption(new Option("-o, --output <format>", "output format").choices(["text", "json"]).default("text"))
     .option("--authfile <file>", "registry credentials (a dockerconfigjson / containers auth.json)")
+    .option("--registry-ca <file>", "PEM CA bundle trusted for registries with a private CA")
     .option("--insecure-registry <host...>", "registries (host[:port]) reached over plain HTTP", collectList)
     .action(async (image: string, options: ReleaseInfoOptions) => {
       try {

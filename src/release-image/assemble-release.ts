@@ -25,6 +25,7 @@ import { planReleasePayload, type ReleaseReport } from "./plan-release-payload.j
 import { readReleaseInfo } from "./read-release-info.js";
 import { ReleaseAssemblyError } from "./release-assembly-error.js";
 import { rfc3339Seconds } from "./release-documents.js";
+import { isSemver } from "./semver.js";
 import { resolveImage } from "./resolve-image.js";
 import { writeReleaseImage, type ReleasePlatformImage } from "./write-release-image.js";
 
@@ -150,7 +151,17 @@ export async function assembleRelease(
     throw new ReleaseAssemblyError(`--to "${input.to}" must be a repository or repository:tag, not a digest`);
   }
   const tag = destinationRef.tag ?? input.name.replace(/\+/g, "_");
+  if (!isSemver(input.name)) {
+    throw new ReleaseAssemblyError(
+      `release name "${input.name}" must be a semantic version (for example 4.15.0-0.okd-2024-01-02-030405)`,
+    );
+  }
   const resolved = await resolveInputs(input, deps);
+  if (!resolved.components.some((c) => c.tag === baseTag)) {
+    throw new ReleaseAssemblyError(
+      `base image tag "${baseTag}" could not be found in the input (give it, or choose another --base-component)`,
+    );
+  }
 
   // Observe: every component pinned and read; then the base.
   const { components, inspected, storeFor } = await inspectComponents(
@@ -227,7 +238,6 @@ export async function assembleRelease(
           digest,
         })
       : formatImageReference({ transport: "oci", directory: destinationRef.directory, tag });
-  log(`pushed ${pullspec} (${input.name})`);
   return {
     digest,
     pullspec,
