@@ -1,0 +1,281 @@
+/**
+ * Act: carries out a {@link PayloadBuildDecision}. Writes in a fixed order (ImageStream, deletes,
+ * creates, release), then the status once through `/status`, then Events. Every write is
+ * idempotent: AlreadyExists on create and NotFound on delete are success, so a reconcile cut
+ * short (crash, SIGKILL) is completed by the next one from the state it left.
+ */
+import type { Logger } from "pino";
+import { API_GROUP_VERSION, PAYLOAD_BUILD, formatTimestamp, type PayloadBuildStatus } from "../api/index.js";
+import { ATTEMPT_LABEL, PAYLOAD_BUILD_LABEL, shortenName } from "../builds/child-objects.js";
+import { IMAGE_STREAMS } from "../builds/build-resources.js";
+import type { KubeClient } from "../kube/kube-client.js";
+import { isAlreadyExists, isConflict, isNotFound } from "../kube/kube-errors.js";
+import type { KubeObject } from "../kube/kube-object.js";
+import { kubeResource, type KubeResource, type ResourceDescriptor } from "../kube/resource.js";
+import type { Clock } from "../runtime/clock.js";
+import type { EventInput, EventRegarding } from "../runtime/event-recorder.js";
+import { awaitChange, requeueAfter, TerminalError, type Outcome } from "../runtime/outcome.js";
+import type { PayloadBuildDecision } from "./decide-payload-build.js";
+import type { ReleaseAssembly } from "./decide-release.js";
+import type { PayloadBuildObservation } from "./observe-payload-build.js";
+import { computePayloadBuildStatus, type ReleaseProgress } from "./payload-build-status.js";
+import type { PayloadMetrics } from "./payload-metrics.js";
+import type { StatusWriteLimiter } from "./status-write-limiter.js";
+
+/** Assembles and pushes a release; resolves to its digest and `pullspec@digest`. */
+export type ReleaseAssembler = (
+  assembly: ReleaseAssembly,
+  namespace: string,
+) => Promise<{ readonly digest: string; readonly pullspec: string }>;
+
+/** The effects act uses. */
+export interface ActDeps {
+  readonly client: KubeClient;
+  readonly events: { record(regarding: EventRegarding, event: EventInput): Promise<void> };
+  readonly metrics: PayloadMetrics;
+  readonly clock: Clock;
+  readonly log: Logger;
+  readonly statusLimiter: StatusWriteLimiter;
+  readonly assembleRelease: ReleaseAssembler;
+  /** The kinds children may have (the backends' `childResources`). */
+  readonly childResources: readonly ResourceDescriptor[];
+}
+
+/** Deterministic JSON (sorted keys) for comparing statuses. */
+function canonical(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonical).join(",")}]`;
+  if (typeof value === "object" && value !== null) {
+    const record = value as Record<string, unknown>;
+    const keys = Object.keys(record)
+      .filter((k) => record[k] !== undefined)
+      .sort();
+    return `{${keys.map((k) => `${JSON.stringify(k)}:${canonical(record[k])}`).join(",")}}`;
+  }
+  return JSON.stringify(value);
+}
+
+/** True when a user would notice the change at once: phase, a condition's status or reason, the release. */
+export function isPromptStatusChange(
+  before: PayloadBuildStatus | undefined,
+  after: PayloadBuildStatus,
+): boolean {
+  if (before === undefined || before.phase !== after.phase) return true;
+  if (before.observedGeneration !== after.observedGeneration) return true;
+  if (canonical(before.release) !== canonical(after.release)) return true;
+  const summary = (s: PayloadBuildStatus): string =>
+    canonical((s.conditions ?? []).map((c) => [c.type, c.status, c.reason]));
+  return summary(before) !== summary(after);
+}
+
+function resourceOf(obj: KubeObject, resources: readonly ResourceDescriptor[]): KubeResource {
+  const found = resources.find(
+    (r) => obj.kind === r.kind && (obj.apiVersion ?? "").split("/")[0] === (r.group === "" ? "v1" : r.group),
+  );
+  if (found === undefined) throw new Error(`no resource known for ${obj.apiVersion ?? ""} ${obj.kind ?? ""}`);
+  return kubeResource(found);
+}
+
+async function writeImageStream(
+  decision: PayloadBuildDecision,
+  obs: PayloadBuildObservation,
+  deps: ActDeps,
+): Promise<void> {
+  const change = decision.imageStream;
+  const pb = obs.payloadBuild;
+  const namespace = obs.key.namespace;
+  if (change === undefined || pb === undefined || namespace === undefined) return;
+  if (change.create) {
+    const owner = {
+      apiVersion: API_GROUP_VERSION,
+      kind: PAYLOAD_BUILD.kind,
+      name: pb.metadata.name,
+      uid: pb.metadata.uid ?? "",
+    };
+    try {
+      await deps.client.create(IMAGE_STREAMS, {
+        apiVersion: "image.openshift.io/v1",
+        kind: "ImageStream",
+        metadata: {
+          name: change.name,
+          namespace,
+          labels: { [PAYLOAD_BUILD_LABEL]: shortenName(pb.metadata.name) },
+          ownerReferences: [owner],
+        },
+        spec: { lookupPolicy: { local: false }, tags: change.specTags },
+      });
+    } catch (err: unknown) {
+      if (!isAlreadyExists(err)) throw err;
+    }
+    return;
+  }
+  const stream = obs.imageStream;
+  if (stream === undefined) return;
+  await deps.client.replace(IMAGE_STREAMS, { ...stream, spec: { ...stream.spec, tags: change.specTags } });
+}
+
+async function createAndDelete(decision: PayloadBuildDecision, deps: ActDeps): Promise<void> {
+  for (const obj of decision.delete) {
+    try {
+      await deps.client.delete(
+        resourceOf(obj, deps.childResources),
+        { namespace: obj.metadata.namespace ?? "", name: obj.metadata.name },
+        {
+          propagationPolicy: "Background",
+          ...(obj.metadata.uid === undefined ? {} : { preconditions: { uid: obj.metadata.uid } }),
+        },
+      );
+      deps.log.info({ kind: obj.kind, name: obj.metadata.name }, "deleted outdated build object");
+    } catch (err: unknown) {
+      if (!isNotFound(err) && !isConflict(err)) throw err;
+    }
+  }
+  for (const attempt of decision.start) {
+    for (const obj of attempt.objects) {
+      try {
+        await deps.client.create(resourceOf(obj, deps.childResources), obj);
+        if (obj.metadata.labels?.[ATTEMPT_LABEL] !== undefined) {
+          deps.metrics.buildStarted(decision.backend ?? "", attempt.attempt);
+          deps.log.info(
+            { component: attempt.component, attempt: attempt.attempt, name: obj.metadata.name },
+            "build started",
+          );
+        }
+      } catch (err: unknown) {
+        if (!isAlreadyExists(err)) throw err;
+      }
+    }
+  }
+}
+
+/** Runs the release assembly, returning the release's progress and an error to retry with, if it failed. */
+async function assemble(
+  decision: PayloadBuildDecision,
+  obs: PayloadBuildObservation,
+  deps: ActDeps,
+  events: EventInput[],
+): Promise<{ progress: ReleaseProgress; error?: unknown } | undefined> {
+  const assembly = decision.assemble;
+  if (assembly === undefined) return undefined;
+  try {
+    const pushed = await deps.assembleRelease(assembly, obs.key.namespace ?? "default");
+    const pushedAt = formatTimestamp(new Date(deps.clock.now()));
+    const created = Date.parse(obs.payloadBuild?.metadata.creationTimestamp ?? "");
+    deps.metrics.releasePushed(Number.isNaN(created) ? Number.NaN : (deps.clock.now() - created) / 1000);
+    events.push({
+      type: "Normal",
+      reason: "ReleasePushed",
+      action: "Assemble",
+      note: `release ${assembly.name} pushed as ${pushed.pullspec} (digest ${pushed.digest})`,
+    });
+    deps.log.info(
+      { release: assembly.name, digest: pushed.digest, pullspec: pushed.pullspec },
+      "release pushed",
+    );
+    return {
+      progress: {
+        state: "pushed",
+        release: { name: assembly.name, image: pushed.pullspec, digest: pushed.digest, pushedAt },
+      },
+    };
+  } catch (error: unknown) {
+    const message = error instanceof Error ? error.message : String(error);
+    deps.metrics.releaseFailed();
+    events.push({
+      type: "Warning",
+      reason: "ReleaseFailed",
+      action: "Assemble",
+      note: `release ${assembly.name}: ${message}`,
+    });
+    return { progress: { state: "failed", message: message.slice(0, 4000) }, error };
+  }
+}
+
+/** Writes `status` unless unchanged; returns the delay after which a deferred write must be retried. */
+async function writeStatus(
+  status: PayloadBuildStatus,
+  obs: PayloadBuildObservation,
+  deps: ActDeps,
+  force: boolean,
+): Promise<number | null> {
+  const pb = obs.payloadBuild;
+  if (pb === undefined) return null;
+  if (obs.status !== undefined && canonical(obs.status) === canonical(status)) {
+    deps.metrics.statusWrite("unchanged");
+    return null;
+  }
+  const now = deps.clock.now();
+  const delay =
+    force || isPromptStatusChange(obs.status, status) ? 0 : deps.statusLimiter.delayMs(obs.key, now);
+  if (delay > 0) {
+    deps.metrics.statusWrite("deferred");
+    return delay;
+  }
+  try {
+    await deps.client.replaceStatus(
+      kubeResource({
+        group: "payload.okd.io",
+        version: "v1alpha1",
+        kind: PAYLOAD_BUILD.kind,
+        plural: PAYLOAD_BUILD.plural,
+        namespaced: true,
+      }),
+      { ...pb, status },
+    );
+  } catch (err: unknown) {
+    // The PayloadBuild changed since it was read: its watch event brings a fresh reconcile.
+    if (isConflict(err)) return 100;
+    if (isNotFound(err)) return null;
+    throw err;
+  }
+  deps.statusLimiter.wrote(obs.key, now);
+  deps.metrics.statusWrite("written");
+  return null;
+}
+
+/**
+ * Carries out `decision` (see the module documentation) and returns the reconcile's outcome.
+ * Throws a `TerminalError` for an invalid spec (after recording it in the status), and the
+ * assembly's error when the release could not be pushed (after recording it), so the error
+ * policy retries with backoff.
+ */
+export async function actOnPayloadBuild(
+  decision: PayloadBuildDecision,
+  obs: PayloadBuildObservation,
+  deps: ActDeps,
+): Promise<Outcome> {
+  if (decision.status === undefined || obs.payloadBuild === undefined) {
+    if (obs.payloadBuild === undefined) deps.statusLimiter.forget(obs.key);
+    return awaitChange();
+  }
+  await writeImageStream(decision, obs, deps);
+  await createAndDelete(decision, deps);
+  for (let i = 0; i < decision.newlyFailedBuilds; i++) deps.metrics.buildFailed(decision.backend ?? "");
+  const events = [...decision.events];
+  const release = await assemble(decision, obs, deps, events);
+  const status =
+    release === undefined || decision.statusInput === undefined
+      ? decision.status
+      : computePayloadBuildStatus({
+          ...decision.statusInput,
+          release: release.progress,
+          now: new Date(deps.clock.now()),
+        });
+  const deferred = await writeStatus(
+    status,
+    obs,
+    deps,
+    release !== undefined || decision.invalid !== undefined,
+  );
+  const regarding = {
+    apiVersion: API_GROUP_VERSION,
+    kind: PAYLOAD_BUILD.kind,
+    name: obs.payloadBuild.metadata.name,
+    namespace: obs.payloadBuild.metadata.namespace,
+    uid: obs.payloadBuild.metadata.uid,
+  };
+  await Promise.all(events.map((e) => deps.events.record(regarding, e)));
+  if (decision.invalid !== undefined) throw new TerminalError(decision.invalid);
+  if (release?.error !== undefined) throw release.error;
+  const delays = [decision.requeueAfterMs, deferred].filter((d): d is number => d !== null);
+  return delays.length === 0 ? awaitChange() : requeueAfter(Math.min(...delays));
+}

@@ -1,0 +1,300 @@
+/**
+ * Decide: the pure heart of the PayloadBuild reconciler. From one observation and the time, it
+ * says everything the reconcile must do: children to create and delete, ImageStream changes,
+ * whether to assemble the release, the complete new status, the Events, and when to look again.
+ * No I/O, no clock reads, no randomness: the same observation always gives the same decision,
+ * which is what makes the reconciler restart-safe (deterministic names, AlreadyExists = done).
+ */
+import { findCondition, type PayloadBuild, type PayloadBuildStatus } from "../api/index.js";
+import { BuildBackendError, type BuildBackend, type BuildBackendName } from "../builds/build-backend.js";
+import { backendForComponent, type BuildBackends } from "../builds/build-backends.js";
+import { COMPONENT_LABEL } from "../builds/child-objects.js";
+import type { SpecTag } from "../builds/image-stream-schema.js";
+import { mergeSpecTags } from "../builds/image-stream-tags.js";
+import type { KubeObject } from "../kube/kube-object.js";
+import type { EventInput } from "../runtime/event-recorder.js";
+import {
+  attemptName,
+  componentStatusOf,
+  evaluateComponents,
+  type ComponentEvaluation,
+  type InputHasher,
+} from "./evaluate-components.js";
+import type { PayloadBuildObservation } from "./observe-payload-build.js";
+import {
+  computePayloadBuildStatus,
+  invalidSpecStatus,
+  type PayloadBuildStatusInput,
+} from "./payload-build-status.js";
+import { planPayload, planStatus } from "./plan.js";
+import { resolveComponents, type ResolvedComponent } from "./resolve-component.js";
+import { decideRelease, type ReleaseAssembly } from "./decide-release.js";
+import { selectComponentsToStart } from "./scheduler.js";
+import { validatePayloadBuild } from "./validate-payload.js";
+
+/** The build of one attempt of one component, to create. */
+export interface AttemptToStart {
+  readonly component: string;
+  readonly attempt: number;
+  readonly objects: readonly KubeObject[];
+}
+
+/** What to do to the ImageStream. */
+export interface ImageStreamChange {
+  /** Create it (it does not exist), with these spec tags. */
+  readonly create: boolean;
+  readonly name: string;
+  /** The complete new `spec.tags` (replace, guarded by the observed resourceVersion). */
+  readonly specTags: readonly SpecTag[];
+}
+
+/** Everything one reconcile does, decided up front. */
+export interface PayloadBuildDecision {
+  /** The parsed PayloadBuild, when valid. */
+  readonly payloadBuild?: PayloadBuild;
+  readonly backend?: BuildBackendName;
+  readonly start: readonly AttemptToStart[];
+  /** Children to delete (outdated live builds, children of removed components). */
+  readonly delete: readonly KubeObject[];
+  readonly imageStream?: ImageStreamChange;
+  /** Set when every component has landed and the release must be (re)assembled. */
+  readonly assemble?: ReleaseAssembly;
+  /** The new status, complete (before assembly: phase Assembling). Undefined: write nothing. */
+  readonly status?: PayloadBuildStatus;
+  /** What `status` was computed from, to recompute it with the assembly's result. */
+  readonly statusInput?: PayloadBuildStatusInput;
+  readonly events: readonly EventInput[];
+  /** Build attempts seen failing for the first time (for the failure counter). */
+  readonly newlyFailedBuilds: number;
+  /** Set when the spec is invalid: the reconcile ends with a TerminalError carrying it. */
+  readonly invalid?: string;
+  /** Reconcile again after this long (a retry's backoff ends); null: wait for a change. */
+  readonly requeueAfterMs: number | null;
+}
+
+/** What decide needs besides the observation. */
+export interface DecideContext {
+  readonly now: Date;
+  /** One backend of each kind (`createBuildBackends`). */
+  readonly backends: BuildBackends;
+  /** The input identity of a component (`componentInputHash`). */
+  readonly inputHash: InputHasher;
+  /** Delay before retry n (n >= 1). Default: 10 s doubling, at most 5 min. */
+  readonly retryDelayMs?: (failures: number) => number;
+}
+
+const NOTHING: PayloadBuildDecision = {
+  start: [],
+  delete: [],
+  events: [],
+  newlyFailedBuilds: 0,
+  requeueAfterMs: null,
+};
+
+/** The default retry backoff: 10 s, 20 s, 40 s ... capped at 5 minutes. */
+export function defaultRetryDelayMs(failures: number): number {
+  return Math.min(10_000 * 2 ** Math.max(0, failures - 1), 300_000);
+}
+
+function decideInvalid(
+  observation: PayloadBuildObservation,
+  problems: Parameters<typeof invalidSpecStatus>[2],
+  now: Date,
+): PayloadBuildDecision {
+  const raw = observation.payloadBuild;
+  const status = invalidSpecStatus(observation.status, raw?.metadata.generation, problems, now);
+  const ready = findCondition(status.conditions, "Ready");
+  const before = findCondition(observation.status?.conditions, "Ready");
+  const message = ready?.message ?? "the spec is invalid";
+  const changed = before?.reason !== "InvalidSpec" || before.message !== message;
+  return {
+    ...NOTHING,
+    status,
+    invalid: message,
+    events: changed ? [{ type: "Warning", reason: "InvalidSpec", action: "Validate", note: message }] : [],
+  };
+}
+
+/** The decision for one observation. See the module documentation. */
+export function decidePayloadBuild(
+  observation: PayloadBuildObservation,
+  ctx: DecideContext,
+): PayloadBuildDecision {
+  const raw = observation.payloadBuild;
+  if (raw === undefined || raw.metadata.deletionTimestamp !== undefined) return NOTHING; // children go by GC
+  const validated = validatePayloadBuild(raw);
+  if (!validated.ok) return decideInvalid(observation, validated.problems, ctx.now);
+  const { payloadBuild, graph } = validated.value;
+  const spec = payloadBuild.spec;
+  const backendFor = (c: ResolvedComponent): BuildBackend => backendForComponent(ctx.backends, spec, c);
+  const components = resolveComponents(spec);
+  const evaluations = evaluateComponents({
+    payloadBuild,
+    graph,
+    components,
+    backendFor,
+    children: observation.children,
+    imageStream: observation.imageStream,
+    inputHash: ctx.inputHash,
+    nowMs: ctx.now.getTime(),
+    retryDelayMs: ctx.retryDelayMs ?? defaultRetryDelayMs,
+  });
+  const byName = new Map(evaluations.map((e) => [e.component.name, e]));
+  const failed = evaluations.filter((e) => e.verdict === "failed");
+  const stopStarting = spec.failurePolicy === "FailFast" && failed.length > 0;
+
+  // Start what the scheduler picks, up to the free slots; never beside a live build of the component.
+  const live = evaluations.reduce((n, e) => n + e.live, 0);
+  const freeSlots = stopStarting ? 0 : spec.concurrency - live;
+  const notReady = new Set(
+    evaluations.filter((e) => e.verdict !== "ready" && e.verdict !== "landed").map((e) => e.component.name),
+  );
+  const landed = new Set(evaluations.filter((e) => e.verdict === "landed").map((e) => e.component.name));
+  const chosen = selectComponentsToStart({ graph, landed, building: notReady, freeSlots });
+  const start: AttemptToStart[] = [];
+  const events: EventInput[] = [];
+  const startedNow = new Map<string, ComponentEvaluation>();
+  for (const name of chosen) {
+    const e = byName.get(name);
+    if (e?.inputHash === undefined) continue;
+    try {
+      const objects = backendFor(e.component).desiredObjects({
+        payloadBuild,
+        component: e.component,
+        attempt: e.nextAttempt,
+        inputHash: e.inputHash,
+        dependencyImages: e.dependencyImages,
+        imageStreamRepository: observation.imageStream?.status?.dockerImageRepository,
+      });
+      start.push({ component: name, attempt: e.nextAttempt, objects });
+      const build = attemptName(payloadBuild, name, e.nextAttempt);
+      const retry = e.attempts > 0;
+      startedNow.set(name, {
+        ...e,
+        verdict: "building",
+        build,
+        attempts: e.attempts + 1,
+        startedAt: ctx.now.toISOString().replace(/\.\d{3}Z$/, "Z"),
+        message: `attempt ${e.nextAttempt} started`,
+      });
+      events.push({
+        type: retry ? "Warning" : "Normal",
+        reason: retry ? "BuildRetried" : "BuildStarted",
+        action: "Build",
+        note: retry
+          ? `component ${name}: started ${build} after ${e.message ?? "a failure"}`
+          : `component ${name}: started ${build}`,
+      });
+    } catch (err: unknown) {
+      if (!(err instanceof BuildBackendError)) throw err;
+      startedNow.set(name, { ...e, verdict: "waiting", message: err.message.slice(0, 1000) });
+    }
+  }
+  const final = evaluations.map((e) => startedNow.get(e.component.name) ?? e);
+  const statusComponents = final.map((e) => {
+    const entry = componentStatusOf(
+      stopStarting && e.verdict === "ready"
+        ? {
+            ...e,
+            message: `not started: failurePolicy FailFast stopped new builds after ${failed[0]?.component.name ?? ""} failed`,
+          }
+        : e,
+    );
+    // Keep the first-seen start time of a build: the status is not rewritten for nothing.
+    const before = observation.status?.components?.find((c) => c.name === entry.name);
+    return before?.build === entry.build && before?.startedAt !== undefined && entry.state === "Building"
+      ? { ...entry, startedAt: before.startedAt }
+      : entry;
+  });
+
+  // Newly failed components and build attempts (compared with the stored status).
+  let newlyFailedBuilds = 0;
+  for (const e of final) {
+    if (e.failedAttempt === undefined) continue;
+    const before = observation.status?.components?.find((c) => c.name === e.component.name);
+    const wasRecorded =
+      before?.build === e.failedAttempt &&
+      (before.state === "Failed" || (before.message ?? "").startsWith("retrying"));
+    if (wasRecorded) continue;
+    newlyFailedBuilds++;
+    if (e.verdict === "failed")
+      events.push({
+        type: "Warning",
+        reason: "ComponentFailed",
+        action: "Build",
+        note: `component ${e.component.name}: ${e.message ?? "failed"}`,
+      });
+  }
+
+  const allLanded = final.every((e) => e.verdict === "landed");
+  const progressing = final.some(
+    (e) =>
+      e.verdict === "building" ||
+      e.verdict === "ready" ||
+      e.verdict === "backoff" ||
+      e.verdict === "draining",
+  );
+  const stopped =
+    failed.length > 0 && (stopStarting ? !final.some((e) => e.verdict === "building") : !progressing);
+  const release = decideRelease({
+    payloadBuild,
+    components: statusComponents,
+    allLanded,
+    previous: observation.status,
+  });
+  const statusInput: PayloadBuildStatusInput = {
+    generation: payloadBuild.metadata.generation,
+    previous: observation.status,
+    components: statusComponents,
+    plan: planStatus(planPayload(graph, spec.concurrency)),
+    stopped,
+    release: release.progress,
+    releaseName: spec.release?.name,
+    now: ctx.now,
+  };
+  const retryAts = final.flatMap((e) =>
+    e.verdict === "backoff" && e.retryAtMs !== undefined ? [e.retryAtMs] : [],
+  );
+  const requeueAfterMs =
+    retryAts.length === 0 ? null : Math.max(0, Math.min(...retryAts) - ctx.now.getTime());
+  return {
+    payloadBuild,
+    backend: spec.backend,
+    start,
+    delete: [
+      ...final.flatMap((e) => e.staleLive),
+      ...childrenOfRemovedComponents(observation.children, byName),
+    ],
+    ...imageStreamChange(observation, spec.imageStream, final),
+    ...(release.assemble === undefined ? {} : { assemble: release.assemble }),
+    status: computePayloadBuildStatus(statusInput),
+    statusInput,
+    events,
+    newlyFailedBuilds,
+    requeueAfterMs,
+  };
+}
+
+function childrenOfRemovedComponents(
+  children: readonly KubeObject[],
+  components: ReadonlyMap<string, unknown>,
+): KubeObject[] {
+  return children.filter((c) => {
+    const component = c.metadata.labels?.[COMPONENT_LABEL];
+    return component !== undefined && !components.has(component);
+  });
+}
+
+function imageStreamChange(
+  observation: PayloadBuildObservation,
+  name: string,
+  evaluations: readonly ComponentEvaluation[],
+): { imageStream?: ImageStreamChange } {
+  const desired = evaluations.flatMap((e) => e.desiredTags);
+  const stream = observation.imageStream;
+  if (stream === undefined) {
+    return { imageStream: { create: true, name, specTags: mergeSpecTags(undefined, desired) ?? [] } };
+  }
+  const merged = mergeSpecTags(stream, desired);
+  return merged === undefined ? {} : { imageStream: { create: false, name, specTags: merged } };
+}

@@ -1,0 +1,329 @@
+/**
+ * Where each component of a valid PayloadBuild stands, read from its build attempts and its
+ * ImageStream tag. Pure; used by `decidePayloadBuild`. Components are visited in dependency order,
+ * because a component's input identity includes the digests of the images it builds from.
+ */
+import type { ComponentStatus, PayloadBuild } from "../api/index.js";
+import {
+  ATTEMPT_LABEL,
+  COMPONENT_LABEL,
+  INPUT_HASH_ANNOTATION,
+  attemptObjectName,
+} from "../builds/child-objects.js";
+import type { AttemptState, BuildBackend, DesiredSpecTag } from "../builds/build-backend.js";
+import type { ImageStream } from "../builds/image-stream-schema.js";
+import type { KubeObject } from "../kube/kube-object.js";
+import type { ComponentGraph } from "./component-graph.js";
+import { topologicalOrder } from "./levels.js";
+import type { ResolvedComponent } from "./resolve-component.js";
+
+/** Computes a component's input identity (`sha256:<hex>`) from its resolved spec, dependency images and backend. */
+export type InputHasher = (
+  component: ResolvedComponent,
+  dependencyImages: Readonly<Record<string, string>>,
+  backend: BuildBackend,
+) => string;
+
+/** The verdict on one component. */
+export type ComponentVerdict =
+  "landed" | "building" | "failed" | "blocked" | "waiting" | "ready" | "backoff" | "draining";
+
+/** One component's evaluation. */
+export interface ComponentEvaluation {
+  readonly component: ResolvedComponent;
+  readonly verdict: ComponentVerdict;
+  /** Input identity, once every dependency has landed. */
+  readonly inputHash?: string;
+  /** Landed images of its component dependencies (name -> pullspec@digest). */
+  readonly dependencyImages: Readonly<Record<string, string>>;
+  /** Attempts with the current identity. */
+  readonly attempts: number;
+  /** Attempt number a new build would get (above every existing attempt, whatever its identity). */
+  readonly nextAttempt: number;
+  /** Name of the latest attempt's object with the current identity. */
+  readonly build?: string;
+  readonly image?: string;
+  readonly startedAt?: string;
+  readonly completedAt?: string;
+  readonly message?: string;
+  /** For `backoff`: when the retry may start (epoch ms). */
+  readonly retryAtMs?: number;
+  /** For `failed`/`blocked`: the failed component at the root of it. */
+  readonly failedRoot?: string;
+  /** Live (Pending/Running) attempts with an outdated identity: to delete. */
+  readonly staleLive: readonly KubeObject[];
+  /** Live attempts of any identity (they hold build slots). */
+  readonly live: number;
+  /** Spec tags this component needs on the ImageStream. */
+  readonly desiredTags: readonly DesiredSpecTag[];
+  /** The latest attempt's object name when it failed (for "newly failed" detection). */
+  readonly failedAttempt?: string;
+}
+
+/** What {@link evaluateComponents} reads. */
+export interface EvaluationInput {
+  readonly payloadBuild: PayloadBuild;
+  readonly graph: ComponentGraph;
+  readonly components: readonly ResolvedComponent[];
+  /** The backend building a component (`backendForComponent`). */
+  readonly backendFor: (component: ResolvedComponent) => BuildBackend;
+  readonly children: readonly KubeObject[];
+  readonly imageStream: ImageStream | undefined;
+  readonly inputHash: InputHasher;
+  readonly nowMs: number;
+  /** Delay before retry n (n >= 1) of a failed attempt. */
+  readonly retryDelayMs: (failures: number) => number;
+}
+
+const SNIPPET_LIMIT = 600;
+
+function isLive(state: AttemptState): boolean {
+  return state.phase === "Pending" || state.phase === "Running";
+}
+
+function hashOf(state: AttemptState, objects: readonly KubeObject[]): string | undefined {
+  if (state.phase !== "Missing" && state.inputHash !== undefined) return state.inputHash;
+  return objects.find((o) => o.metadata.annotations?.[INPUT_HASH_ANNOTATION] !== undefined)?.metadata
+    .annotations?.[INPUT_HASH_ANNOTATION];
+}
+
+/** The failure message of an attempt, with its log snippet (bounded for the compact status). */
+export function failureMessage(state: AttemptState & { phase: "Failed" }, attempt: number): string {
+  const snippet = state.logSnippet?.trim() ?? "";
+  const tail = snippet.length > SNIPPET_LIMIT ? `...${snippet.slice(-SNIPPET_LIMIT)}` : snippet;
+  const text = `attempt ${attempt} (${state.objectName}) failed: ${state.reason}: ${state.message}${tail === "" ? "" : `; log: ${tail}`}`;
+  return text.length > 1000 ? `${text.slice(0, 997)}...` : text;
+}
+
+/** Attempt numbers of a component's children and the objects of each. */
+function attemptsOf(children: readonly KubeObject[], component: string): Map<number, KubeObject[]> {
+  const byAttempt = new Map<number, KubeObject[]>();
+  for (const child of children) {
+    const labels = child.metadata.labels;
+    if (labels?.[COMPONENT_LABEL] !== component) continue;
+    const attempt = Number(labels[ATTEMPT_LABEL] ?? "");
+    if (!Number.isInteger(attempt) || attempt < 1) continue;
+    const list = byAttempt.get(attempt) ?? [];
+    list.push(child);
+    byAttempt.set(attempt, list);
+  }
+  return byAttempt;
+}
+
+/**
+ * Evaluates every component, in spec order. A component whose dependencies have not all landed is
+ * `waiting` (or `blocked` when one failed); otherwise its attempts with the current identity decide:
+ * none -> `ready` (or `draining` while an outdated build is still live), live -> `building`,
+ * succeeded and tagged -> `landed`, failed -> `backoff`/`ready` for a retry, or `failed` when
+ * `spec.retry.maxAttempts` are used up.
+ */
+export function evaluateComponents(input: EvaluationInput): ComponentEvaluation[] {
+  const { graph, components, payloadBuild } = input;
+  const spec = payloadBuild.spec;
+  const byName = new Map(components.map((c) => [c.name, c]));
+  const results = new Map<string, ComponentEvaluation>();
+  for (const index of topologicalOrder(graph)) {
+    const name = graph.names[index] ?? "";
+    const component = byName.get(name);
+    if (component === undefined) continue;
+    const backend = input.backendFor(component);
+    const deps = (graph.dependencies[index] ?? []).map((d) => results.get(graph.names[d] ?? ""));
+    const attempts = attemptsOf(input.children, name);
+    const observe = (attempt: number): AttemptState =>
+      backend.observeAttempt({
+        payloadBuild,
+        component,
+        attempt,
+        objects: attempts.get(attempt) ?? [],
+        imageStream: input.imageStream,
+      });
+    const numbers = [...attempts.keys()].sort((a, b) => a - b);
+    const states = new Map(numbers.map((n) => [n, observe(n)] as const));
+    const live = [...states.values()].filter(isLive).length;
+    const nextAttempt = (numbers.at(-1) ?? 0) + 1;
+    const base = { component, live, nextAttempt, staleLive: [] as KubeObject[], desiredTags: [] };
+
+    const failedDep = deps.find((d) => d?.verdict === "failed" || d?.verdict === "blocked");
+    if (failedDep !== undefined) {
+      const root = failedDep.failedRoot ?? failedDep.component.name;
+      results.set(name, {
+        ...base,
+        verdict: "blocked",
+        dependencyImages: {},
+        attempts: 0,
+        failedRoot: root,
+        message: `blocked: dependency ${root} failed`,
+      });
+      continue;
+    }
+    const waitingFor = deps.filter((d) => d?.verdict !== "landed").map((d) => d?.component.name ?? "");
+    if (waitingFor.length > 0) {
+      const shown = waitingFor.slice(0, 3).join(", ") + (waitingFor.length > 3 ? ", ..." : "");
+      results.set(name, {
+        ...base,
+        verdict: "waiting",
+        dependencyImages: {},
+        attempts: 0,
+        message: `waiting for ${shown} to land`,
+      });
+      continue;
+    }
+    const dependencyImages: Record<string, string> = {};
+    for (const d of deps) if (d?.image !== undefined) dependencyImages[d.component.name] = d.image;
+    const inputHash = input.inputHash(component, dependencyImages, backend);
+    const withHash = { ...base, dependencyImages, inputHash };
+
+    if (backend.name === "prebuilt") {
+      const state = observe(1);
+      results.set(name, importedEvaluation(withHash, state, backend, spec.imageStream));
+      continue;
+    }
+    const current = numbers.filter(
+      (n) => hashOf(states.get(n) ?? { phase: "Missing" }, attempts.get(n) ?? []) === inputHash,
+    );
+    const staleLive = numbers
+      .filter((n) => !current.includes(n) && isLive(states.get(n) ?? { phase: "Missing" }))
+      .flatMap((n) => attempts.get(n) ?? []);
+    const latestNumber = current.at(-1);
+    const latest = latestNumber === undefined ? undefined : states.get(latestNumber);
+    const common = { ...withHash, staleLive, attempts: current.length };
+    if (latestNumber === undefined || latest === undefined || latest.phase === "Missing") {
+      results.set(name, {
+        ...common,
+        verdict: staleLive.length > 0 ? "draining" : "ready",
+        ...(staleLive.length > 0 ? { message: "waiting for the outdated build to be deleted" } : {}),
+      });
+      continue;
+    }
+    const build = latest.objectName;
+    const desiredTags = backend.desiredTags(component, latest);
+    const observed = { ...common, build, desiredTags, ...optional("startedAt", latest.startedAt) };
+    if (latest.phase === "Pending" || latest.phase === "Running") {
+      results.set(name, {
+        ...observed,
+        verdict: "building",
+        message: `attempt ${latestNumber} ${latest.phase.toLowerCase()}`,
+      });
+      continue;
+    }
+    if (latest.phase === "Succeeded") {
+      if (latest.landed.landed) {
+        results.set(name, {
+          ...observed,
+          verdict: "landed",
+          image: latest.landed.pullspec,
+          ...optional("completedAt", latest.completedAt),
+        });
+        continue;
+      }
+      if (!latest.landed.importFailed) {
+        results.set(name, { ...observed, verdict: "building", message: latest.landed.reason });
+        continue;
+      }
+    }
+    const failure =
+      latest.phase === "Failed"
+        ? failureMessage(latest, latestNumber)
+        : latest.phase === "Succeeded" && !latest.landed.landed
+          ? `attempt ${latestNumber} (${build}) built but its image did not land: ${latest.landed.reason}`
+          : `attempt ${latestNumber} (${build}) failed`;
+    const completedAt =
+      latest.phase === "Failed" || latest.phase === "Succeeded" ? latest.completedAt : undefined;
+    const failedAttempt = build;
+    if (current.length >= spec.retry.maxAttempts) {
+      results.set(name, {
+        ...observed,
+        verdict: "failed",
+        failedAttempt,
+        message: `${failure} (${current.length} of ${spec.retry.maxAttempts} attempts used)`,
+        ...optional("completedAt", completedAt),
+      });
+      continue;
+    }
+    const failedAtMs = completedAt === undefined ? Number.NaN : Date.parse(completedAt);
+    const retryAtMs = Number.isNaN(failedAtMs)
+      ? input.nowMs
+      : failedAtMs + input.retryDelayMs(current.length);
+    results.set(name, {
+      ...observed,
+      verdict: retryAtMs > input.nowMs ? "backoff" : "ready",
+      failedAttempt,
+      retryAtMs,
+      message: `retrying (attempt ${current.length + 1} of ${spec.retry.maxAttempts}) after ${failure}`,
+    });
+  }
+  return components.flatMap((c) => {
+    const r = results.get(c.name);
+    return r === undefined ? [] : [r];
+  });
+}
+
+function optional<K extends string, V>(key: K, value: V | undefined): { [P in K]?: V } {
+  return (value === undefined ? {} : { [key]: value }) as { [P in K]?: V };
+}
+
+function importedEvaluation(
+  base: Omit<ComponentEvaluation, "verdict" | "attempts">,
+  state: AttemptState,
+  backend: BuildBackend,
+  imageStream: string,
+): ComponentEvaluation {
+  const desiredTags = backend.desiredTags(base.component, state);
+  const common = { ...base, attempts: 1, desiredTags };
+  if (state.phase === "Succeeded" && state.landed.landed) {
+    return {
+      ...common,
+      verdict: "landed",
+      image: state.landed.pullspec,
+      ...optional("completedAt", state.completedAt),
+    };
+  }
+  if (state.phase === "Failed") {
+    return {
+      ...common,
+      verdict: "failed",
+      failedAttempt: state.objectName,
+      message: failureMessage(state, 1),
+    };
+  }
+  if (state.phase === "Succeeded" && !state.landed.landed && state.landed.importFailed) {
+    return { ...common, verdict: "failed", failedAttempt: state.objectName, message: state.landed.reason };
+  }
+  const reason = state.phase === "Succeeded" && !state.landed.landed ? state.landed.reason : undefined;
+  return {
+    ...common,
+    verdict: "building",
+    message:
+      reason ?? `importing ${base.component.spec.image ?? ""} into ${imageStream}:${base.component.name}`,
+  };
+}
+
+/** The compact status entry of an evaluated component. `now` stamps builds started this reconcile. */
+export function componentStatusOf(e: ComponentEvaluation): ComponentStatus {
+  const state: ComponentStatus["state"] =
+    e.verdict === "landed"
+      ? "Landed"
+      : e.verdict === "building"
+        ? "Building"
+        : e.verdict === "failed"
+          ? "Failed"
+          : e.verdict === "blocked"
+            ? "Blocked"
+            : "Waiting";
+  return {
+    name: e.component.name,
+    state,
+    ...(e.attempts > 0 ? { attempts: e.attempts } : {}),
+    ...optional("build", e.build),
+    ...optional("image", e.image),
+    ...optional("inputHash", e.inputHash),
+    ...optional("startedAt", e.startedAt),
+    ...optional("completedAt", e.completedAt),
+    ...optional("message", e.message),
+  };
+}
+
+/** Name of the object of attempt `attempt` (what the status shows before the store has it). */
+export function attemptName(payloadBuild: PayloadBuild, component: string, attempt: number): string {
+  return attemptObjectName(payloadBuild.metadata.name ?? "", component, attempt);
+}

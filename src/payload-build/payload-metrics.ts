@@ -1,0 +1,88 @@
+/**
+ * The PayloadBuild controller's own Prometheus metrics, next to the runtime's on the manager's
+ * registry. Labels are bounded (backend, result): no object or component names.
+ */
+import { Counter, Histogram, type Registry } from "prom-client";
+
+/** Buckets of the time from PayloadBuild creation to its pushed release (seconds, 1 s to 12 h). */
+const TIME_TO_RELEASE_BUCKETS = [
+  1, 5, 15, 30, 60, 120, 300, 600, 1200, 1800, 3600, 7200, 14400, 28800, 43200,
+];
+
+/** Counters and histograms of component builds, releases and status writes. Create one per registry. */
+export class PayloadMetrics {
+  readonly #started: Counter<"backend">;
+  readonly #failed: Counter<"backend">;
+  readonly #retried: Counter<"backend">;
+  readonly #releases: Counter<"result">;
+  readonly #timeToRelease: Histogram;
+  readonly #statusWrites: Counter<"result">;
+
+  constructor(registry: Registry) {
+    const registers = [registry];
+    this.#started = new Counter({
+      name: "payload_operator_builds_started_total",
+      help: "Component builds (Builds or BuildRuns) created, retries included",
+      labelNames: ["backend"],
+      registers,
+    });
+    this.#failed = new Counter({
+      name: "payload_operator_builds_failed_total",
+      help: "Component build attempts observed to fail",
+      labelNames: ["backend"],
+      registers,
+    });
+    this.#retried = new Counter({
+      name: "payload_operator_builds_retried_total",
+      help: "Component builds created as a retry of a failed attempt",
+      labelNames: ["backend"],
+      registers,
+    });
+    this.#releases = new Counter({
+      name: "payload_operator_release_push_total",
+      help: "Release assemblies and pushes by result (success, error)",
+      labelNames: ["result"],
+      registers,
+    });
+    this.#timeToRelease = new Histogram({
+      name: "payload_operator_time_to_release_seconds",
+      help: "Time from a PayloadBuild's creation to its release being pushed",
+      buckets: TIME_TO_RELEASE_BUCKETS,
+      registers,
+    });
+    this.#statusWrites = new Counter({
+      name: "payload_operator_status_writes_total",
+      help: "PayloadBuild /status writes by result (written, deferred by the rate limit, unchanged)",
+      labelNames: ["result"],
+      registers,
+    });
+    for (const result of ["success", "error"]) this.#releases.inc({ result }, 0);
+  }
+
+  /** A build was created (attempt 1) or re-created as a retry (attempt > 1). */
+  buildStarted(backend: string, attempt: number): void {
+    this.#started.inc({ backend });
+    if (attempt > 1) this.#retried.inc({ backend });
+  }
+
+  /** A build attempt was seen failing for the first time. */
+  buildFailed(backend: string): void {
+    this.#failed.inc({ backend });
+  }
+
+  /** A release was pushed `seconds` after its PayloadBuild was created. */
+  releasePushed(seconds: number): void {
+    this.#releases.inc({ result: "success" });
+    if (Number.isFinite(seconds) && seconds >= 0) this.#timeToRelease.observe(seconds);
+  }
+
+  /** Assembling or pushing a release failed. */
+  releaseFailed(): void {
+    this.#releases.inc({ result: "error" });
+  }
+
+  /** A status write happened, was deferred by the per-object rate limit, or was not needed. */
+  statusWrite(result: "written" | "deferred" | "unchanged"): void {
+    this.#statusWrites.inc({ result });
+  }
+}
