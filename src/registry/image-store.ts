@@ -90,5 +90,8 @@ export function openImageStore(ref: string | ImageReference, options: RegistryOp
   const credentials =
     options.dockerConfigJson === undefined ? new Map() : parseDockerConfig(options.dockerConfigJson);
   const client = new RegistryClient(parsed.registry, options, credentials);
-  return new RegistryStore(parsed, client, options.chunkSize ?? 32 * 1024 * 1024);
+  return new RegistryStore(parsed, client, {
+    chunkSize: options.chunkSize ?? 32 * 1024 * 1024,
+    tagPageSize: options.tagPageSize ?? 1000,
+  });
 }

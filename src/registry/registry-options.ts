@@ -28,6 +28,8 @@ export interface RegistryOptions {
   readonly userAgent?: string;
   /** Bytes per PATCH for chunked uploads; blobs larger than this are sent in chunks (default 32 MiB). */
   readonly chunkSize?: number;
+  /** Tags asked for per page when listing tags (`n`); `Link` headers are followed either way (default 1000). */
+  readonly tagPageSize?: number;
   /** Injected sleep, for tests (default `setTimeout`). */
   readonly sleep?: (ms: number) => Promise<void>;
   /** Injected clock in epoch milliseconds, for token expiry (default `Date.now`). */

@@ -19,7 +19,7 @@ export class RegistryStore implements ImageStore {
   constructor(
     reference: DockerImageReference,
     private readonly client: RegistryClient,
-    private readonly chunkSize: number,
+    private readonly settings: { readonly chunkSize: number; readonly tagPageSize: number },
   ) {
     this.reference = { transport: "docker", registry: reference.registry, repository: reference.repository };
   }
@@ -179,7 +179,7 @@ export class RegistryStore implements ImageStore {
 
   async listTags(): Promise<string[]> {
     const tags: string[] = [];
-    let url: string | undefined = `/v2/${this.reference.repository}/tags/list?n=1000`;
+    let url: string | undefined = `/v2/${this.reference.repository}/tags/list?n=${this.settings.tagPageSize}`;
     for (let page = 0; url !== undefined && page < 10_000; page++) {
       const response = await this.send({
         method: "GET",
@@ -212,7 +212,7 @@ export class RegistryStore implements ImageStore {
       descriptor,
       body,
       location,
-      chunkSize: this.chunkSize,
+      chunkSize: this.settings.chunkSize,
     });
   }
 }
