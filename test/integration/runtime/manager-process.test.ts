@@ -45,7 +45,7 @@ async function leaseHolder(ns: string): Promise<unknown> {
   return (lease["spec"] as { holderIdentity?: unknown } | undefined)?.holderIdentity;
 }
 
-describe("the manager as a process", () => {
+describe.concurrent("the manager as a process", () => {
   it("on SIGTERM finishes the reconcile in flight, releases the lease and exits 0", async () => {
     const ns = await createNamespace(client, "sigterm");
     const op = startOperator(ns, "op-1", 1500);
@@ -53,8 +53,10 @@ describe("the manager as a process", () => {
     await client.create(CONFIG_MAPS, { metadata: { name: "slow", namespace: ns } });
     await eventually(() => op.events.includes("reconcile-started"), "a reconcile to start");
     op.child.kill("SIGTERM");
-    expect(await op.exited).toBe(0);
+    const code = await op.exited;
     expect(op.events).toContain("reconcile-finished");
+    expect(op.events).not.toContain("lost");
+    expect(code).toBe(0);
     expect(await leaseHolder(ns)).toBe("");
   });
 
@@ -68,5 +70,6 @@ describe("the manager as a process", () => {
       spec: { ...(lease["spec"] as object), holderIdentity: "intruder", leaseDurationSeconds: 3600 },
     });
     expect(await op.exited).toBe(1);
+    expect(op.events).toContain("lost");
   });
 });
