@@ -44,14 +44,17 @@ export async function hasDockerRegistry(): Promise<boolean> {
   );
 }
 
-/** A bcrypt htpasswd line: `htpasswd -nbB` when apache2-utils is installed, else Python's crypt(3) (libxcrypt). */
+/**
+ * A bcrypt htpasswd line at the lowest cost (4: the registry checks it on every request): `htpasswd -nbB`
+ * when apache2-utils is installed, else Python's crypt(3) (libxcrypt, Debian 12).
+ */
 export async function bcryptHtpasswdLine(username: string, password: string): Promise<string> {
   try {
-    const { stdout } = await run("htpasswd", ["-nbB", username, password]);
+    const { stdout } = await run("htpasswd", ["-nbB", "-C", "4", username, password]);
     return stdout.trim();
   } catch {
     const script =
-      "import crypt,sys; print(sys.argv[1] + ':' + crypt.crypt(sys.argv[2], crypt.mksalt(crypt.METHOD_BLOWFISH)))";
+      "import crypt,sys; print(sys.argv[1] + ':' + crypt.crypt(sys.argv[2], crypt.mksalt(crypt.METHOD_BLOWFISH, rounds=16)))";
     const { stdout } = await run("python3", ["-W", "ignore", "-c", script, username, password]);
     const line = stdout.trim();
     if (!/^[^:]+:\$2[aby]\$/.test(line))
