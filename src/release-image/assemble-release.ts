@@ -95,6 +95,8 @@ interface ResolvedInputs {
   readonly metadata?: Readonly<Record<string, unknown>>;
   readonly created?: Date;
   readonly streamAnnotations?: Readonly<Record<string, string>>;
+  /** For an exact `--from-release` rebuild (no overrides): the input release's digest, to compare with. */
+  readonly reproduces?: string;
 }
 
 async function resolveInputs(
@@ -121,9 +123,15 @@ async function resolveInputs(
   }
   const info = await readReleaseInfo(input.source.pullspec, deps);
   const annotations: Record<string, string> = { ...(info.imageReferences.metadata?.annotations ?? {}) };
-  if (overrides.length > 0 || input.previous !== undefined || input.metadata !== undefined) {
-    annotations["release.openshift.io/from-release"] = input.source.pullspec;
-  }
+  const exact =
+    overrides.length === 0 &&
+    input.previous === undefined &&
+    input.next === undefined &&
+    input.metadata === undefined &&
+    input.include === undefined &&
+    input.created === undefined &&
+    input.name === info.name;
+  if (!exact) annotations["release.openshift.io/from-release"] = input.source.pullspec;
   const created = info.imageReferences.metadata?.creationTimestamp;
   return {
     components: mergeComponents(componentsFromImageReferences(info.imageReferences), overrides),
@@ -132,6 +140,7 @@ async function resolveInputs(
     ...(info.metadata.metadata ? { metadata: info.metadata.metadata } : {}),
     ...(typeof created === "string" ? { created: new Date(created) } : {}),
     streamAnnotations: annotations,
+    ...(exact ? { reproduces: info.digest } : {}),
   };
 }
 
@@ -248,6 +257,15 @@ export async function assembleRelease(
     platforms: written.platforms,
     layer: { digest: layer.digest, size: layer.size, diffId: layer.diffId },
     transfers: written.transfers,
-    report: plan.report,
+    report:
+      resolved.reproduces === undefined || resolved.reproduces === digest
+        ? plan.report
+        : {
+            ...plan.report,
+            warnings: [
+              ...plan.report.warnings,
+              `the release could not be reproduced byte for byte: the input release is ${resolved.reproduces}, the rebuild is ${digest} (expected when the input was not built by payloadctl)`,
+            ],
+          },
   };
 }

@@ -218,5 +218,24 @@ describe("assembleRelease (in-memory stores)", () => {
     );
     expect(again.created).toBe("2025-05-05T05:05:05Z");
     expect(again.digest).toBe(first.digest);
+    expect(again.report.warnings).toEqual([]);
+    const renamed = await assembleRelease(
+      {
+        source: { kind: "release", pullspec: first.pullspec },
+        name: "4.15.1",
+        to: "docker://memory.invalid/okd/again",
+      },
+      { openStore: openStoreIn(registry) },
+    );
+    const info = await readReleaseInfo(`docker://memory.invalid/okd/again@${renamed.digest}`, {
+      openStore: openStoreIn(registry),
+    });
+    expect(info.name).toBe("4.15.1");
+    expect(info.imageReferences.metadata?.annotations).toEqual({
+      "release.openshift.io/from-release": first.pullspec,
+    });
+    expect(info.images).toEqual(
+      (await readReleaseInfo(first.pullspec, { openStore: openStoreIn(registry) })).images,
+    );
   });
 });
