@@ -1,0 +1,218 @@
+import { describe, expect, it } from "vitest";
+import { BuildBackendError } from "../../../src/builds/build-backend.js";
+import { createShipwrightBackend } from "../../../src/builds/shipwright-backend.js";
+import type { KubeObject } from "../../../src/kube/kube-object.js";
+import { REPOSITORY, component, digest, imageStream, landedTag, payloadBuild, request } from "./fixtures.js";
+
+const payload = payloadBuild([
+  { name: "base", source: { git: { uri: "https://github.com/okd-project/images" }, contextDir: "base" } },
+  {
+    name: "console",
+    source: {
+      git: { uri: "https://github.com/openshift/console", ref: "release-4.17" },
+      contextDir: "frontend",
+    },
+    dockerfile: "Dockerfile.product",
+    from: "base",
+    inputs: [{ from: "base", as: ["registry.ci.openshift.org/ocp/4.17:base-rhel9"] }],
+    buildArgs: { B: "2", A: "1" },
+    env: { GOFLAGS: "-mod=vendor" },
+  },
+]);
+const baseImage = `${REPOSITORY}@${digest("b")}`;
+const consoleRequest = request(payload, "console", {
+  attempt: 3,
+  inputHash: digest("7"),
+  dependencyImages: { base: baseImage },
+});
+
+describe("shipwright backend: desired objects", () => {
+  const backend = createShipwrightBackend({
+    pushSecret: "push-creds",
+    serviceAccount: "pipeline",
+    shipwrightTimeout: "1h",
+  });
+
+  it("creates one BuildRun with an embedded build spec pushing to the ImageStream's repository", () => {
+    const objects = backend.desiredObjects(consoleRequest);
+    expect(objects).toHaveLength(1);
+    expect(objects[0]).toEqual({
+      apiVersion: "shipwright.io/v1beta1",
+      kind: "BuildRun",
+      metadata: {
+        name: "okd-4-17-console-3",
+        namespace: "okd",
+        labels: {
+          "payload.okd.io/payload-build": "okd-4-17",
+          "payload.okd.io/component": "console",
+          "payload.okd.io/attempt": "3",
+        },
+        annotations: { "payload.okd.io/input-hash": digest("7") },
+        ownerReferences: [
+          {
+            apiVersion: "payload.okd.io/v1alpha1",
+            kind: "PayloadBuild",
+            name: "okd-4-17",
+            uid: "uid-1",
+            controller: true,
+            blockOwnerDeletion: true,
+          },
+        ],
+      },
+      spec: {
+        build: {
+          spec: {
+            source: {
+              type: "Git",
+              git: { url: "https://github.com/openshift/console", revision: "release-4.17" },
+              contextDir: "frontend",
+            },
+            strategy: { kind: "ClusterBuildStrategy", name: "buildah" },
+            paramValues: [
+              { name: "dockerfile", value: "Dockerfile.product" },
+              { name: "build-args", values: [{ value: "A=1" }, { value: "B=2" }] },
+              { name: "from", value: baseImage },
+              {
+                name: "inputs",
+                values: [
+                  {
+                    value: JSON.stringify({
+                      image: baseImage,
+                      as: ["registry.ci.openshift.org/ocp/4.17:base-rhel9"],
+                      paths: [],
+                    }),
+                  },
+                ],
+              },
+            ],
+            env: [{ name: "GOFLAGS", value: "-mod=vendor" }],
+            output: {
+              image: `${REPOSITORY}:console`,
+              pushSecret: "push-creds",
+              labels: { "payload.okd.io/input-hash": digest("7") },
+            },
+            timeout: "1h",
+          },
+        },
+        serviceAccount: "pipeline",
+      },
+    });
+  });
+
+  it("uses the configured strategy and sets only the parameters a component needs", () => {
+    const custom = createShipwrightBackend({
+      shipwrightStrategy: { kind: "BuildStrategy", name: "okd-buildah" },
+    });
+    const [run] = custom.desiredObjects(request(payload, "base"));
+    const spec = (run?.["spec"] as { build: { spec: Record<string, unknown> } }).build.spec;
+    expect(spec["strategy"]).toEqual({ kind: "BuildStrategy", name: "okd-buildah" });
+    expect(spec["paramValues"]).toEqual([]);
+    expect(spec["env"]).toBeUndefined();
+    expect(custom.identity).toEqual({
+      backend: "shipwright",
+      strategy: { kind: "BuildStrategy", name: "okd-buildah" },
+    });
+  });
+
+  it("refuses without the ImageStream's registry repository", () => {
+    expect(() => backend.desiredObjects({ ...consoleRequest, imageStreamRepository: undefined })).toThrow(
+      BuildBackendError,
+    );
+    expect(() => backend.desiredObjects({ ...consoleRequest, imageStreamRepository: undefined })).toThrow(
+      /console.*ImageStream release has no status\.dockerImageRepository/,
+    );
+  });
+});
+
+describe("shipwright backend: observing an attempt", () => {
+  const backend = createShipwrightBackend();
+  const consoleComponent = component(payload, "console");
+  const buildRun = (status: Record<string, unknown> | undefined): KubeObject => ({
+    apiVersion: "shipwright.io/v1beta1",
+    kind: "BuildRun",
+    metadata: {
+      name: "okd-4-17-console-1",
+      namespace: "okd",
+      annotations: { "payload.okd.io/input-hash": digest("7") },
+    },
+    spec: { build: { spec: { output: { image: `${REPOSITORY}:console` } } } },
+    ...(status === undefined ? {} : { status }),
+  });
+  const observe = (objects: KubeObject[], stream = imageStream()) =>
+    backend.observeAttempt({
+      payloadBuild: payload,
+      component: consoleComponent,
+      attempt: 1,
+      objects,
+      imageStream: stream,
+    });
+  const succeeded = (status: string, reason: string, message = "") => [
+    { type: "Succeeded", status, reason, message, lastTransitionTime: "2026-11-21T00:00:00Z" },
+  ];
+
+  it("is Missing, Pending or Running before it finishes", () => {
+    expect(observe([])).toEqual({ phase: "Missing" });
+    expect(observe([buildRun(undefined)]).phase).toBe("Pending");
+    expect(observe([buildRun({ conditions: succeeded("Unknown", "Pending") })]).phase).toBe("Pending");
+    expect(
+      observe([buildRun({ conditions: succeeded("Unknown", "Running"), startTime: "2026-11-21T00:00:00Z" })]),
+    ).toMatchObject({ phase: "Running", startedAt: "2026-11-21T00:00:00Z", inputHash: digest("7") });
+  });
+
+  it("is Succeeded with the output digest, tags it, and lands once the tag holds it", () => {
+    const done = buildRun({
+      conditions: succeeded("True", "Succeeded"),
+      completionTime: "2026-11-21T00:09:00Z",
+      output: { digest: digest("e"), size: 1234 },
+    });
+    const state = observe([done]);
+    expect(state).toMatchObject({
+      phase: "Succeeded",
+      digest: digest("e"),
+      outputPullspec: `${REPOSITORY}@${digest("e")}`,
+      completedAt: "2026-11-21T00:09:00Z",
+      landed: { landed: false },
+    });
+    expect(backend.desiredTags(consoleComponent, state)).toEqual([
+      {
+        name: "console",
+        from: { kind: "DockerImage", name: `${REPOSITORY}@${digest("e")}` },
+        importPolicy: {},
+        referencePolicy: { type: "Local" },
+      },
+    ]);
+    const stream = imageStream({
+      specTags: [
+        {
+          name: "console",
+          from: { kind: "DockerImage", name: `${REPOSITORY}@${digest("e")}` },
+          generation: 2,
+        },
+      ],
+      statusTags: [landedTag("console", digest("e"), 2)],
+    });
+    expect(observe([done], stream)).toMatchObject({ phase: "Succeeded", landed: { landed: true } });
+  });
+
+  it("writes no tag before the BuildRun succeeds", () => {
+    expect(backend.desiredTags(consoleComponent, observe([buildRun(undefined)]))).toEqual([]);
+  });
+
+  it("is Failed with the failure details", () => {
+    const failed = observe([
+      buildRun({
+        conditions: succeeded("False", "Failed", "buildrun step step-build-and-push failed"),
+        failureDetails: {
+          reason: "BuildahBudFailed",
+          message: "error building at STEP RUN make",
+          location: { pod: "okd-4-17-console-1-pod", container: "step-build-and-push" },
+        },
+      }),
+    ]);
+    expect(failed).toMatchObject({ phase: "Failed", reason: "BuildahBudFailed" });
+    expect(failed.phase === "Failed" ? failed.message : "").toContain("error building at STEP RUN make");
+    expect(failed.phase === "Failed" ? failed.message : "").toContain("okd-4-17-console-1-pod");
+    const timedOut = observe([buildRun({ conditions: succeeded("False", "BuildRunTimeout", "timed out") })]);
+    expect(timedOut).toMatchObject({ phase: "Failed", reason: "BuildRunTimeout", message: "timed out" });
+  });
+});
