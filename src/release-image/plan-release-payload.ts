@@ -134,11 +134,12 @@ export function planReleasePayload(input: ReleasePayloadInput): ReleasePayloadPl
     );
   }
   // Validate every image's versions label up front: an unknown key fails the whole build.
-  for (const [tag, inspected] of input.inspected) {
+  for (const component of input.components) {
+    const labels = input.inspected.get(component.tag)?.labels ?? {};
     parseBuildVersions(
-      inspected.labels[BUILD_VERSIONS_LABEL],
-      inspected.labels[BUILD_VERSION_DISPLAY_NAMES_LABEL],
-      `image "${tag}" (${components.get(tag)?.pullspec ?? "?"})`,
+      labels[BUILD_VERSIONS_LABEL],
+      labels[BUILD_VERSION_DISPLAY_NAMES_LABEL],
+      `image "${component.tag}" (${component.pullspec})`,
     );
   }
   const operators = [...input.inspected.entries()]
