@@ -16,6 +16,19 @@ import type { WatcherEvent } from "./watcher.js";
 /** Maps a changed object of a watched kind to the primary keys to reconcile. Pure and cheap. */
 export type KeyMapper<T> = (obj: T) => readonly ObjectKey[];
 
+/** Decides whether a change should reach the queue (controller-runtime's predicates). Pure. */
+export type EventFilter<T> = (event: WatcherEvent<T>) => boolean;
+
+/**
+ * Lets an update through only when `metadata.generation` changed (a spec change), so a
+ * controller's own status writes do not wake it again. Adds, deletes and resyncs always pass.
+ * Only for kinds whose generation the server maintains (custom resources with a status
+ * subresource, most built-in workloads).
+ */
+export function generationChanged(event: WatcherEvent<KubeObject>): boolean {
+  return event.type !== "updated" || event.previous.metadata.generation !== event.object.metadata.generation;
+}
+
 /** What the builder needs from its manager. */
 export interface ControllerBuilderDeps {
   readonly name: string;
@@ -58,36 +71,54 @@ export class ControllerBuilder {
     this.#deps = deps;
   }
 
-  /** The reconciled kind: each change of one of its objects enqueues that object's key. */
-  for<T extends KubeObject>(resource: KubeResource<T>, scope: InformerScope = {}): this {
+  /**
+   * The reconciled kind: each change of one of its objects (that passes `filter`, if given)
+   * enqueues that object's key.
+   */
+  for<T extends KubeObject>(
+    resource: KubeResource<T>,
+    scope: InformerScope = {},
+    filter?: EventFilter<T>,
+  ): this {
     if (this.#primary !== undefined)
       throw new Error(`controller ${this.#deps.name}: for() was already called`);
     const informer = this.#deps.cache.informer(resource, scope);
     this.#primary = informer as unknown as Informer<KubeObject>;
     this.#sources.push((c) => {
       c.waitForStore(informer.store);
-      informer.on((e) => c.enqueue(keyOfObject(e.object)));
+      informer.on((e) => {
+        if (filter === undefined || filter(e)) c.enqueue(keyOfObject(e.object));
+      });
     });
     return this;
   }
 
   /** A child kind: a change of a child enqueues the primary named by its controller owner reference. */
-  owns<T extends KubeObject>(resource: KubeResource<T>, scope: InformerScope = {}): this {
+  owns<T extends KubeObject>(
+    resource: KubeResource<T>,
+    scope: InformerScope = {},
+    filter?: EventFilter<T>,
+  ): this {
     const primary = this.#primary;
     if (primary === undefined) throw new Error(`controller ${this.#deps.name}: call for() before owns()`);
-    return this.watches(resource, (obj) => ownerKeys(primary.resource, obj), scope);
+    return this.watches(resource, (obj) => ownerKeys(primary.resource, obj), scope, filter);
   }
 
-  /** Any kind, mapped to primary keys by `mapper` (for updates, both versions are mapped). */
+  /**
+   * Any kind, mapped to primary keys by `mapper` (for updates, both versions are mapped);
+   * changes failing `filter` are ignored.
+   */
   watches<T extends KubeObject>(
     resource: KubeResource<T>,
     mapper: KeyMapper<T>,
     scope: InformerScope = {},
+    filter?: EventFilter<T>,
   ): this {
     const informer = this.#deps.cache.informer(resource, scope);
     this.#sources.push((c) => {
       c.waitForStore(informer.store);
       informer.on((e: WatcherEvent<T>) => {
+        if (filter !== undefined && !filter(e)) return;
         const objects = e.type === "updated" ? [e.previous, e.object] : [e.object];
         for (const obj of objects) for (const key of mapper(obj)) c.enqueue(formatObjectKey(key));
       });
