@@ -9,6 +9,25 @@
  * releases the lease, stops the informers and closes the server. Losing the lease calls
  * `onLeadershipLost`, which by default exits the process with status 1, as client-go users do:
  * a fresh process is the only safe way to drop every in-memory decision.
+ *
+ * @example
+ * ```ts
+ * const kc = new KubeConfig();
+ * kc.loadFromDefault();
+ * const client = createKubeClient(kc);
+ * const manager = new Manager({ client, logger: createLogger(), registry: new Registry(),
+ *   leaderElection: { namespace: "payload-system", name: "payload-operator", identity: podName },
+ *   health: { host: "0.0.0.0", port: 8081 } });
+ * const builds = manager.informer(BUILDS, {}, { payload: labelIndexer("payload.okd.io/name") });
+ * manager.controller("payloadbuild")
+ *   .for(PAYLOAD_BUILDS, {}, generationChanged)
+ *   .owns(BUILDS)
+ *   .watches(IMAGE_STREAMS, (is) => payloadsUsing(is))
+ *   .withMaxConcurrentReconciles(4)
+ *   .complete(async (key, ctx) => reconcilePayloadBuild(key, ctx, { client, builds: builds.store }));
+ * manager.stopOnSignals();
+ * await manager.start();
+ * ```
  */
 import type { Logger } from "pino";
 import { collectDefaultMetrics, type Registry } from "prom-client";
