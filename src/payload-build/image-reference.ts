@@ -27,10 +27,10 @@ export function isPullspec(pullspec: string): boolean {
 }
 
 /**
- * True when `reference` looks like a component name rather than an image: no registry, path, tag
- * or digest separator (`cli`, not `quay.io/okd/cli:4.17`). Such a reference that names no
+ * True when `reference` looks like a component name rather than an image: only name characters, no
+ * registry, path, tag or digest separator (`cli`, not `quay.io/okd/cli:4.17`). Such a reference that names no
  * component is almost always a typo, so validation reports it instead of pulling `docker.io/library/cli`.
  */
 export function looksLikeComponentName(reference: string): boolean {
-  return !/[/:@]/.test(reference);
+  return /^[A-Za-z0-9._-]+$/.test(reference);
 }
