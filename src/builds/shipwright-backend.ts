@@ -30,17 +30,21 @@ import { desiredImageStreamTags, repositoryOf } from "./image-stream-tags.js";
 export const DEFAULT_SHIPWRIGHT_STRATEGY = { kind: "ClusterBuildStrategy", name: "buildah" } as const;
 
 /**
- * Strategy parameters the BuildRun sets. `dockerfile` and `build-args` are the stock buildah
- * strategy's; `from` (replaces the FROM of the Dockerfile's final stage, like OpenShift's
- * `dockerStrategy.from`) and `inputs` (one JSON value per input image: `{"image", "as", "paths"}`,
- * like OpenShift's `source.images`) must be declared by the strategy; they are only set for
- * components that use them.
+ * Strategy parameters the BuildRun sets, each only for components that use it. `dockerfile` and
+ * `build-args` (`KEY=VALUE` values) are the stock buildah strategy's. The others must be declared
+ * by the strategy: `from` (replaces the FROM of the Dockerfile's final stage, like OpenShift's
+ * `dockerStrategy.from`), `inputs` (the input image pullspecs, like OpenShift's `source.images`),
+ * `input-as` (`<Dockerfile image name>=<pullspec>` values: images replaced by an input) and
+ * `input-paths` (one JSON value `{"image","sourcePath","destinationDir"}` per file copied out of an
+ * input into the build context).
  */
 export const SHIPWRIGHT_PARAMS = {
   dockerfile: "dockerfile",
   buildArgs: "build-args",
   from: "from",
   inputs: "inputs",
+  inputAs: "input-as",
+  inputPaths: "input-paths",
 } as const;
 
 /** Creates the `shipwright` backend. */
@@ -75,14 +79,18 @@ function paramValues(request: BuildRequest): Record<string, unknown>[] {
     });
   }
   if (images.from !== undefined) params.push({ name: SHIPWRIGHT_PARAMS.from, value: images.from });
+  const values = (list: readonly string[]) => list.map((value) => ({ value }));
   if (images.inputs.length > 0) {
-    params.push({
-      name: SHIPWRIGHT_PARAMS.inputs,
-      values: images.inputs.map((input) => ({
-        value: JSON.stringify({ image: input.image, as: input.as, paths: input.paths }),
-      })),
-    });
+    params.push({ name: SHIPWRIGHT_PARAMS.inputs, values: values(images.inputs.map((i) => i.image)) });
   }
+  const replacements = images.inputs.flatMap((i) => i.as.map((name) => `${name}=${i.image}`));
+  if (replacements.length > 0) params.push({ name: SHIPWRIGHT_PARAMS.inputAs, values: values(replacements) });
+  const paths = images.inputs.flatMap((i) =>
+    i.paths.map((p) =>
+      JSON.stringify({ image: i.image, sourcePath: p.sourcePath, destinationDir: p.destinationDir }),
+    ),
+  );
+  if (paths.length > 0) params.push({ name: SHIPWRIGHT_PARAMS.inputPaths, values: values(paths) });
   return params;
 }
 

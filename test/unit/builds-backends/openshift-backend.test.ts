@@ -221,6 +221,16 @@ describe("openshift backend: observing an attempt", () => {
     expect(observe([otherAttempt])).toEqual({ phase: "Missing" });
   });
 
+  it("does not take another component's BuildConfig of the same name for the Build (list items have no kind)", () => {
+    const configOfComponentNamedX1 = {
+      metadata: {
+        name: "okd-4-17-cluster-dns-operator-1",
+        labels: { "payload.okd.io/component": "cluster-dns-operator-1" },
+      },
+    };
+    expect(observe([configOfComponentNamedX1])).toEqual({ phase: "Missing" });
+  });
+
   it("maps New and Pending to Pending, Running to Running, with the input hash", () => {
     expect(observe([buildObject({ phase: "New" })])).toMatchObject({
       phase: "Pending",

@@ -14,7 +14,13 @@ const payload = payloadBuild([
     },
     dockerfile: "Dockerfile.product",
     from: "base",
-    inputs: [{ from: "base", as: ["registry.ci.openshift.org/ocp/4.17:base-rhel9"] }],
+    inputs: [
+      { from: "base", as: ["registry.ci.openshift.org/ocp/4.17:base-rhel9"] },
+      {
+        from: "quay.io/openshift/origin-cli:4.17",
+        paths: [{ sourcePath: "/usr/bin/oc", destinationDir: "bin" }],
+      },
+    ],
     buildArgs: { B: "2", A: "1" },
     env: { GOFLAGS: "-mod=vendor" },
   },
@@ -74,12 +80,20 @@ describe("shipwright backend: desired objects", () => {
               { name: "from", value: baseImage },
               {
                 name: "inputs",
+                values: [{ value: baseImage }, { value: "quay.io/openshift/origin-cli:4.17" }],
+              },
+              {
+                name: "input-as",
+                values: [{ value: `registry.ci.openshift.org/ocp/4.17:base-rhel9=${baseImage}` }],
+              },
+              {
+                name: "input-paths",
                 values: [
                   {
                     value: JSON.stringify({
-                      image: baseImage,
-                      as: ["registry.ci.openshift.org/ocp/4.17:base-rhel9"],
-                      paths: [],
+                      image: "quay.io/openshift/origin-cli:4.17",
+                      sourcePath: "/usr/bin/oc",
+                      destinationDir: "bin",
                     }),
                   },
                 ],
