@@ -145,6 +145,12 @@ export function createRouter(deps: RouterDeps): {
   closeWatches(): void;
 } {
   const watches = new Set<WatchHandle>();
+  const lineCaches = new Map<string, WeakMap<KubeObject, Map<string, string>>>();
+  const newLineCache = (gv: string): WeakMap<KubeObject, Map<string, string>> => {
+    const cache = new WeakMap<KubeObject, Map<string, string>>();
+    lineCaches.set(gv, cache);
+    return cache;
+  };
   let openApiCache: { generation: number; docs: ReturnType<typeof openApiDocuments> } | undefined;
   const docs = (): ReturnType<typeof openApiDocuments> => {
     if (openApiCache?.generation !== deps.registry.generation)
@@ -369,6 +375,9 @@ export function createRouter(deps: RouterDeps): {
               : p;
           },
           closeRate: () => deps.faults().watchCloseRate ?? 0,
+          lineCache: table
+            ? undefined
+            : (lineCaches.get(groupVersionOf(def)) ?? newLineCache(groupVersionOf(def))),
         });
         watches.add(handle);
         res.on("close", () => watches.delete(handle));

@@ -21,6 +21,11 @@ export interface WatchRequest {
   bookmarkIntervalMs: number;
   /** Turns an object into what goes on the wire (apiVersion conversion, Table rendering). */
   encode: (object: KubeObject, first: boolean) => unknown;
+  /**
+   * Shared cache of encoded event lines, for encodings that do not depend on the watcher (plain
+   * JSON at one version): fan-out to many watchers then serialises each event once.
+   */
+  lineCache?: WeakMap<KubeObject, Map<string, string>> | undefined;
   /** Probability, per delivered event, that the server closes the stream afterwards (fault injection). */
   closeRate: () => number;
 }
@@ -49,7 +54,16 @@ export function serveWatch(store: ObjectStore, res: ServerResponse, req: WatchRe
     res.write(`${JSON.stringify({ type, object })}\n`);
   };
   const send = (type: WatchEventType, object: KubeObject): void => {
-    write(type, req.encode(object, first));
+    if (closed) return;
+    const cache = req.lineCache;
+    if (cache !== undefined) {
+      let lines = cache.get(object);
+      if (lines === undefined) cache.set(object, (lines = new Map()));
+      let line = lines.get(type);
+      if (line === undefined)
+        lines.set(type, (line = `${JSON.stringify({ type, object: req.encode(object, first) })}\n`));
+      res.write(line);
+    } else write(type, req.encode(object, first));
     first = false;
     const rate = req.closeRate();
     if (rate > 0 && Math.random() < rate) close();

@@ -39,8 +39,9 @@ export class ImageResolveError extends Error {
   constructor(
     readonly pullspec: string,
     message: string,
+    cause?: unknown,
   ) {
-    super(message);
+    super(message, cause === undefined ? undefined : { cause });
     this.name = "ImageResolveError";
   }
 }
@@ -130,7 +131,7 @@ export class ImageSources {
       };
     } catch (e) {
       const why = e instanceof Error ? e.message : String(e);
-      throw new ImageResolveError(pullspec, `image ${pullspec} could not be read: ${why}`);
+      throw new ImageResolveError(pullspec, `image ${pullspec} could not be read: ${why}`, e);
     }
   }
 

@@ -1,0 +1,135 @@
+/**
+ * `startBuildSystem`: the dev cluster's simulated build system, as cluster-side controllers that
+ * are ordinary API clients: the build controller (Builds), the Shipwright controller (BuildRuns)
+ * and the image import controller (ImageStream spec tags). `buildSystemAddon` starts it with the
+ * dev cluster.
+ */
+import type { KubeConfig } from "@kubernetes/client-node";
+import type { Logger } from "pino";
+import { Registry } from "prom-client";
+import { createKubeClient } from "../../kube/kube-client.js";
+import { silentLogger } from "../../observability/logger.js";
+import { systemClock, type Clock } from "../../runtime/clock.js";
+import { Manager } from "../../runtime/manager.js";
+import type { RegistryOptions } from "../../registry/image-store.js";
+import type { DevClusterAddon } from "../dev-cluster.js";
+import { BehaviourControl, type BuildBehaviour } from "./build-behaviour.js";
+import { buildReconciler } from "./build-controller.js";
+import { BUILD_RUNS, BUILDS, IMAGE_STREAMS } from "./build-objects.js";
+import { buildRunReconciler } from "./build-run-controller.js";
+import { imageImportReconciler } from "./image-import-controller.js";
+import { ImageSources } from "./image-sources.js";
+import { ImageStreamWriter } from "./image-stream-writer.js";
+import type { BuildSystemContext } from "./run-build.js";
+import { EMPTY_PROFILE, loadSimulationProfile, type SimulationProfile } from "./simulation-profile.js";
+
+/** Options of {@link startBuildSystem} and {@link buildSystemAddon}. */
+export interface BuildSystemOptions {
+  /** The integrated registry (e.g. what `startRegistryServer` returns): `host` is `127.0.0.1:PORT`. */
+  readonly registry: { readonly host: string };
+  /** Connection options for every registry (the integrated host is always plain HTTP). */
+  readonly registryOptions?: RegistryOptions;
+  /** What images contain: a parsed profile or the path of a YAML file; default: every component plain. */
+  readonly profile?: SimulationProfile | string;
+  /** Divides every build duration (default 1; tests use 20 or more). */
+  readonly speed?: number;
+  /** Registries read for real (default: the integrated one and 127.0.0.1/localhost); others are synthesized. */
+  readonly isReachable?: (registry: string) => boolean;
+  /** Builds run at once (default 16). */
+  readonly maxConcurrentBuilds?: number;
+  readonly clock?: Clock;
+  readonly logger?: Logger;
+  /** Shared behaviour control (the addon passes its own so `setBehaviour` works before start). */
+  readonly behaviours?: BehaviourControl;
+}
+
+/** A running build system. */
+export interface RunningBuildSystem {
+  /** The integrated registry host images are pushed to. */
+  readonly registryHost: string;
+  /** Changes how the builds of `component` behave from now on (duration, injected failures). */
+  setBehaviour(component: string, behaviour: BuildBehaviour): void;
+  /** Stops the controllers (in-flight builds finish their current step) and the watches. */
+  stop(): Promise<void>;
+}
+
+/** Starts the controllers against the cluster `kubeConfig` points at. Resolves once watching. */
+export async function startBuildSystem(
+  options: BuildSystemOptions & { readonly kubeConfig: KubeConfig },
+): Promise<RunningBuildSystem> {
+  const logger = (options.logger ?? silentLogger()).child({ component: "simulated-build-system" });
+  const clock = options.clock ?? systemClock;
+  const profile =
+    typeof options.profile === "string"
+      ? await loadSimulationProfile(options.profile)
+      : (options.profile ?? EMPTY_PROFILE);
+  const client = createKubeClient(options.kubeConfig);
+  const registryHost = options.registry.host;
+  const behaviours = options.behaviours ?? new BehaviourControl(options.speed ?? 1);
+  const ctx: BuildSystemContext = {
+    client,
+    clock,
+    logger,
+    behaviours,
+    profile,
+    streams: new ImageStreamWriter(client, registryHost),
+    sources: new ImageSources({
+      registryHost,
+      profile,
+      ...(options.registryOptions === undefined ? {} : { registryOptions: options.registryOptions }),
+      ...(options.isReachable === undefined ? {} : { isReachable: options.isReachable }),
+    }),
+  };
+  const manager = new Manager({
+    client,
+    logger,
+    registry: new Registry(),
+    clock,
+    health: false,
+    processMetrics: false,
+  });
+  const concurrency = options.maxConcurrentBuilds ?? 16;
+  const build = buildReconciler(ctx, registryHost);
+  const buildRun = buildRunReconciler(ctx, registryHost);
+  const importer = imageImportReconciler(ctx);
+  manager
+    .controller("simulated-builds")
+    .for(BUILDS)
+    .withMaxConcurrentReconciles(concurrency)
+    .complete((key) => build(key));
+  manager
+    .controller("simulated-buildruns")
+    .for(BUILD_RUNS)
+    .withMaxConcurrentReconciles(concurrency)
+    .complete((key) => buildRun(key));
+  manager
+    .controller("simulated-image-import")
+    .for(IMAGE_STREAMS)
+    .withMaxConcurrentReconciles(4)
+    .complete((key) => importer(key));
+  await manager.start();
+  logger.info({ registryHost }, "simulated build system started");
+  return {
+    registryHost,
+    setBehaviour: (component, behaviour) => behaviours.set(component, behaviour),
+    stop: () => manager.stop(),
+  };
+}
+
+/** A dev cluster addon that also takes behaviour changes (before or after the cluster starts). */
+export type BuildSystemAddon = DevClusterAddon & {
+  setBehaviour(component: string, behaviour: BuildBehaviour): void;
+};
+
+/**
+ * The build system as a dev cluster addon: `startDevCluster({ addons: [buildSystemAddon({ registry })] })`.
+ * Start the integrated registry first (`startRegistryServer`) and pass it as `registry`.
+ */
+export function buildSystemAddon(options: BuildSystemOptions): BuildSystemAddon {
+  const behaviours = options.behaviours ?? new BehaviourControl(options.speed ?? 1);
+  const addon: DevClusterAddon = (ctx) =>
+    startBuildSystem({ ...options, behaviours, kubeConfig: ctx.kubeConfig });
+  return Object.assign(addon, {
+    setBehaviour: (component: string, behaviour: BuildBehaviour) => behaviours.set(component, behaviour),
+  });
+}
