@@ -95,7 +95,7 @@ const controllers = await Promise.all(
     watch.watch(
       "/api/v1/namespaces/bench/configmaps",
       { resourceVersion: rv },
-      () => received[i]!++,
+      () => (received[i] = (received[i] ?? 0) + 1),
       () => undefined,
     ),
   ),
