@@ -15,6 +15,7 @@ import type { KubeObject } from "../kube/kube-object.js";
 import type { EventInput } from "../runtime/event-recorder.js";
 import {
   attemptName,
+  attemptOfName,
   componentStatusOf,
   evaluateComponents,
   type ComponentEvaluation,
@@ -138,6 +139,9 @@ export function decidePayloadBuild(
     inputHash: ctx.inputHash,
     nowMs: ctx.now.getTime(),
     retryDelayMs: ctx.retryDelayMs ?? defaultRetryDelayMs,
+    previousAttempts: new Map(
+      (observation.status?.components ?? []).map((c) => [c.name, attemptOfName(c.build)] as const),
+    ),
   });
   const byName = new Map(evaluations.map((e) => [e.component.name, e]));
   const failed = evaluations.filter((e) => e.verdict === "failed");

@@ -71,6 +71,11 @@ export interface EvaluationInput {
   readonly imageStream: ImageStream | undefined;
   readonly inputHash: InputHasher;
   readonly nowMs: number;
+  /**
+   * The latest attempt number each component had in the stored status (from its `build` name), so
+   * attempt numbers keep growing after outdated builds were deleted.
+   */
+  readonly previousAttempts?: ReadonlyMap<string, number>;
   /** Delay before retry n (n >= 1) of a failed attempt. */
   readonly retryDelayMs: (failures: number) => number;
 }
@@ -140,7 +145,7 @@ export function evaluateComponents(input: EvaluationInput): ComponentEvaluation[
     const numbers = [...attempts.keys()].sort((a, b) => a - b);
     const states = new Map(numbers.map((n) => [n, observe(n)] as const));
     const live = [...states.values()].filter(isLive).length;
-    const nextAttempt = (numbers.at(-1) ?? 0) + 1;
+    const nextAttempt = Math.max(numbers.at(-1) ?? 0, input.previousAttempts?.get(name) ?? 0) + 1;
     const base = { component, live, nextAttempt, staleLive: [] as KubeObject[], desiredTags: [] };
 
     const failedDep = deps.find((d) => d?.verdict === "failed" || d?.verdict === "blocked");
@@ -191,7 +196,12 @@ export function evaluateComponents(input: EvaluationInput): ComponentEvaluation[
       results.set(name, {
         ...common,
         verdict: staleLive.length > 0 ? "draining" : "ready",
-        ...(staleLive.length > 0 ? { message: "waiting for the outdated build to be deleted" } : {}),
+        ...(staleLive.length > 0
+          ? {
+              build: staleLive.at(-1)?.metadata.name ?? "",
+              message: "waiting for the outdated build to be deleted",
+            }
+          : {}),
       });
       continue;
     }
@@ -321,6 +331,12 @@ export function componentStatusOf(e: ComponentEvaluation): ComponentStatus {
     ...optional("completedAt", e.completedAt),
     ...optional("message", e.message),
   };
+}
+
+/** The attempt number at the end of a build object name (`okd-cli-3` -> 3), or 0. */
+export function attemptOfName(name: string | undefined): number {
+  const match = /-(\d+)$/.exec(name ?? "");
+  return match === null ? 0 : Number(match[1]);
 }
 
 /** Name of the object of attempt `attempt` (what the status shows before the store has it). */

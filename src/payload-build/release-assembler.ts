@@ -1,0 +1,81 @@
+/**
+ * The release assembler the PayloadBuild controller uses: reads the push Secret (type
+ * `kubernetes.io/dockerconfigjson`) when one is named, opens image stores with the operator's
+ * registry options (`--insecure-registry`, `--registry-ca`), and runs `assembleRelease`.
+ */
+import type { Logger } from "pino";
+import type { KubeClient } from "../kube/kube-client.js";
+import { SECRETS } from "../kube/resource.js";
+import { openImageStore, type RegistryOptions } from "../registry/image-store.js";
+import { assembleRelease } from "../release-image/assemble-release.js";
+import type { ReleaseAssembler } from "./act-payload-build.js";
+import type { ReleaseAssembly } from "./decide-release.js";
+
+/** What {@link createReleaseAssembler} needs. */
+export interface ReleaseAssemblerOptions {
+  readonly client: KubeClient;
+  /** Operator-wide registry options (insecure registries, CA bundle); credentials come from the push Secret. */
+  readonly registryOptions: RegistryOptions;
+  readonly log: Logger;
+}
+
+/** Key of the credentials in a `kubernetes.io/dockerconfigjson` Secret. */
+export const DOCKER_CONFIG_JSON_KEY = ".dockerconfigjson";
+
+/** Reads `data[".dockerconfigjson"]` of Secret `namespace/name`; the error names the Secret and what was expected. */
+export async function readDockerConfigSecret(
+  client: KubeClient,
+  namespace: string,
+  name: string,
+): Promise<string> {
+  const secret = await client.get(SECRETS, { namespace, name });
+  const data: unknown = secret["data"];
+  const encoded =
+    typeof data === "object" && data !== null
+      ? (data as Record<string, unknown>)[DOCKER_CONFIG_JSON_KEY]
+      : undefined;
+  if (typeof encoded !== "string" || encoded === "") {
+    throw new Error(
+      `spec.release.pushSecret: Secret ${namespace}/${name} has no data["${DOCKER_CONFIG_JSON_KEY}"]; it must be of type kubernetes.io/dockerconfigjson`,
+    );
+  }
+  return Buffer.from(encoded, "base64").toString("utf8");
+}
+
+/** See the module documentation. Same inputs give the same release digest (assembly is deterministic). */
+export function createReleaseAssembler(options: ReleaseAssemblerOptions): ReleaseAssembler {
+  return async (assembly: ReleaseAssembly, namespace: string) => {
+    const dockerConfigJson =
+      assembly.pushSecret === undefined
+        ? undefined
+        : await readDockerConfigSecret(options.client, namespace, assembly.pushSecret);
+    const registryOptions: RegistryOptions = {
+      ...options.registryOptions,
+      ...(dockerConfigJson === undefined ? {} : { dockerConfigJson }),
+    };
+    const log = options.log.child({ release: assembly.name });
+    const release = await assembleRelease(
+      {
+        source:
+          assembly.fromRelease === undefined
+            ? { kind: "images" }
+            : { kind: "release", pullspec: assembly.fromRelease },
+        images: assembly.images,
+        name: assembly.name,
+        to: assembly.to,
+        baseTag: assembly.baseTag,
+        include: assembly.include,
+        ...(assembly.previous === undefined ? {} : { previous: assembly.previous }),
+        ...(assembly.metadata === undefined ? {} : { metadata: assembly.metadata }),
+      },
+      {
+        openStore: (reference) => openImageStore(reference, registryOptions),
+        log: (message) => log.debug(message),
+      },
+    );
+    // Registries give `repo@digest`; OCI layouts `oci:DIR:tag` (the digest is reported beside it).
+    const pinned = release.pullspec.includes("@") || release.pullspec.startsWith("oci:");
+    const pullspec = pinned ? release.pullspec : `${release.pullspec}@${release.digest}`;
+    return { digest: release.digest, pullspec };
+  };
+}
