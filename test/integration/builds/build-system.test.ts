@@ -1,0 +1,350 @@
+/**
+ * The simulated build system against the dev cluster and its integrated registry: Builds,
+ * BuildRuns and image imports produce real images, ImageStream tags land, failures are reported.
+ */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import {
+  BUILD_RUNS,
+  BUILDS,
+  IMAGE_STREAMS,
+  type BuildObject,
+  type ImageStreamObject,
+} from "../../../src/devcluster/builds/index.js";
+import { readLayerFiles, underDirectories } from "../../../src/oci-image/read-layer-files.js";
+import { openImageStore } from "../../../src/registry/image-store.js";
+import { parseManifest } from "../../../src/registry/manifest-schemas.js";
+import {
+  createNamespace,
+  skopeoInspect,
+  startBuildsHarness,
+  waitFor,
+  type BuildsHarness,
+} from "./support.js";
+
+const CENTOS = "quay.io/centos/centos:stream9";
+
+let h: BuildsHarness;
+let ns: string;
+
+beforeAll(async () => {
+  h = await startBuildsHarness(
+    {
+      components: {
+        "dns-operator": { operator: true, references: ["coredns"], crdKind: "DNS" },
+      },
+    },
+    20,
+  );
+  ns = await createNamespace(h.client, "builds");
+});
+
+afterAll(async () => {
+  await h.stop();
+});
+
+function dockerBuild(
+  name: string,
+  tag: string,
+  from?: { kind: string; name: string },
+  extra: Record<string, unknown> = {},
+) {
+  return {
+    apiVersion: "build.openshift.io/v1",
+    kind: "Build",
+    metadata: { name, namespace: ns },
+    spec: {
+      source: {
+        type: "Git",
+        git: { uri: `https://github.com/openshift/${tag}`, ref: "release-4.17" },
+        ...extra,
+      },
+      strategy: { type: "Docker", dockerStrategy: from === undefined ? {} : { from } },
+      output: { to: { kind: "ImageStreamTag", name: `release:${tag}` } },
+    },
+  };
+}
+
+async function buildPhase(name: string): Promise<BuildObject> {
+  return h.client.get(BUILDS, { namespace: ns, name });
+}
+
+async function waitForPhase(name: string, phases: readonly string[]): Promise<BuildObject> {
+  return waitFor(
+    async () => {
+      const b = await buildPhase(name);
+      return phases.includes(b.status?.phase ?? "") ? b : undefined;
+    },
+    `build ${name} to reach ${phases.join("/")}`,
+  );
+}
+
+async function stream(name = "release"): Promise<ImageStreamObject> {
+  return h.client.get(IMAGE_STREAMS, { namespace: ns, name });
+}
+
+describe("simulated OpenShift builds", () => {
+  let baseDigest = "";
+
+  it("runs a Build from an external image through New, Pending, Running to Complete and lands the tag", async () => {
+    const seen: string[] = [];
+    const watch = await h.client.watch(
+      BUILDS,
+      { namespace: ns },
+      (e) => {
+        if ((e.type === "ADDED" || e.type === "MODIFIED") && e.object.metadata.name === "base-1") {
+          const phase = e.object.status?.phase ?? "New";
+          if (seen.at(-1) !== phase) seen.push(phase);
+        }
+      },
+      () => undefined,
+    );
+    await h.client.create(BUILDS, dockerBuild("base-1", "base", { kind: "DockerImage", name: CENTOS }));
+    const done = await waitForPhase("base-1", ["Complete", "Failed"]);
+    watch.abort();
+    expect(done.status?.phase).toBe("Complete");
+    expect(seen.filter((p) => p !== "New")).toEqual(["Pending", "Running", "Complete"]);
+    const status = done.status as Record<string, unknown> & { output?: { to?: { imageDigest?: string } } };
+    baseDigest = status.output?.to?.imageDigest ?? "";
+    expect(baseDigest).toMatch(/^sha256:[a-f0-9]{64}$/);
+    expect(status["outputDockerImageReference"]).toBe(`${h.registryHost}/${ns}/release:base`);
+    expect(typeof status["startTimestamp"]).toBe("string");
+    expect(typeof status["completionTimestamp"]).toBe("string");
+
+    const inspected = await skopeoInspect(`${h.registryHost}/${ns}/release:base`);
+    expect(inspected.Digest).toBe(baseDigest);
+    expect(inspected.Layers).toHaveLength(2); // the synthesized centos layer + the build's own
+    expect(inspected.Labels?.["io.openshift.build.source-location"]).toBe(
+      "https://github.com/openshift/base",
+    );
+    expect(inspected.Labels?.["io.openshift.build.commit.ref"]).toBe("release-4.17");
+    expect(inspected.Labels?.["io.openshift.build.commit.id"]).toMatch(/^[a-f0-9]{40}$/);
+
+    const is = await stream();
+    expect(is.status?.dockerImageRepository).toBe(`${h.registryHost}/${ns}/release`);
+    const tag = is.status?.tags?.find((t) => t.tag === "base");
+    expect(tag?.items?.[0]?.image).toBe(baseDigest);
+    expect(tag?.items?.[0]?.dockerImageReference).toBe(`${h.registryHost}/${ns}/release@${baseDigest}`);
+    expect(tag?.items?.[0]?.generation).toBeGreaterThanOrEqual(1);
+  });
+
+  it("builds an operator on an ImageStreamTag base with manifests/image-references in its top layer", async () => {
+    await h.client.create(
+      BUILDS,
+      dockerBuild("dns-operator-1", "dns-operator", { kind: "ImageStreamTag", name: "release:base" }),
+    );
+    const done = await waitForPhase("dns-operator-1", ["Complete", "Failed"]);
+    expect(done.status?.phase).toBe("Complete");
+    const pullspec = `${h.registryHost}/${ns}/release:dns-operator`;
+    const inspected = await skopeoInspect(pullspec);
+    expect(inspected.Layers).toHaveLength(3);
+    expect(inspected.Labels?.["io.openshift.release.operator"]).toBe("true");
+
+    const store = openImageStore(`docker://${h.registryHost}/${ns}/release`, {
+      insecureRegistries: [h.registryHost],
+    });
+    const fetched = await store.getManifest("dns-operator");
+    const parsed = parseManifest(fetched.bytes, fetched.mediaType);
+    if (parsed.kind !== "image") throw new Error("expected an image manifest");
+    const top = parsed.manifest.layers.at(-1);
+    if (top === undefined) throw new Error("no layers");
+    const files = await readLayerFiles(await store.openBlob(top.digest), {
+      include: underDirectories("manifests"),
+    });
+    const names = files.filter((f) => f.type === "file").map((f) => f.path);
+    expect(names).toContain("manifests/image-references");
+    expect(names.some((n) => n.endsWith("deployment.yaml"))).toBe(true);
+    const refs = files.find((f) => f.path === "manifests/image-references")?.content.toString("utf8") ?? "";
+    expect(refs).toContain("name: coredns");
+    expect(refs).toContain("quay.io/openshift/origin-dns-operator");
+  });
+
+  it("fails a build with the injected reason and log snippet, then succeeds on the next attempt", async () => {
+    h.builds.setBehaviour("flaky", {
+      failTimes: 1,
+      failReason: "DockerBuildFailed",
+      logSnippet: "make: *** [build] Error 2",
+    });
+    await h.client.create(
+      BUILDS,
+      dockerBuild("flaky-1", "flaky", { kind: "ImageStreamTag", name: "release:base" }),
+    );
+    const failed = await waitForPhase("flaky-1", ["Complete", "Failed"]);
+    const status = failed.status as Record<string, unknown>;
+    expect(failed.status?.phase).toBe("Failed");
+    expect(status["reason"]).toBe("DockerBuildFailed");
+    expect(status["logSnippet"]).toBe("make: *** [build] Error 2");
+    expect(String(status["message"])).toContain("flaky");
+    await h.client.create(
+      BUILDS,
+      dockerBuild("flaky-2", "flaky", { kind: "ImageStreamTag", name: "release:base" }),
+    );
+    expect((await waitForPhase("flaky-2", ["Complete", "Failed"])).status?.phase).toBe("Complete");
+  });
+
+  it("fails a build whose input image does not exist, naming the input", async () => {
+    await h.client.create(
+      BUILDS,
+      dockerBuild(
+        "needs-input-1",
+        "needs-input",
+        { kind: "ImageStreamTag", name: "release:base" },
+        {
+          images: [
+            {
+              from: { kind: "ImageStreamTag", name: "release:not-built-yet" },
+              paths: [{ sourcePath: "/x", destinationDir: "." }],
+            },
+          ],
+        },
+      ),
+    );
+    const failed = await waitForPhase("needs-input-1", ["Complete", "Failed"]);
+    const status = failed.status as Record<string, unknown>;
+    expect(failed.status?.phase).toBe("Failed");
+    expect(status["reason"]).toBe("FetchImageContentFailed");
+    expect(String(status["message"])).toContain("release:not-built-yet");
+  });
+
+  it("never completes a Build deleted while running, and cancels one with status.cancelled", async () => {
+    h.builds.setBehaviour("doomed", { durationMs: 30_000 }); // 1.5 s at speed 20
+    h.builds.setBehaviour("witness", { durationMs: 30_000 });
+    await h.client.create(
+      BUILDS,
+      dockerBuild("doomed-1", "doomed", { kind: "ImageStreamTag", name: "release:base" }),
+    );
+    await waitForPhase("doomed-1", ["Running"]);
+    await h.client.delete(BUILDS, { namespace: ns, name: "doomed-1" });
+    await h.client.create(
+      BUILDS,
+      dockerBuild("witness-1", "witness", { kind: "ImageStreamTag", name: "release:base" }),
+    );
+    await waitForPhase("witness-1", ["Complete"]);
+    const tags = (await stream()).status?.tags?.map((t) => t.tag) ?? [];
+    expect(tags).toContain("witness");
+    expect(tags).not.toContain("doomed");
+
+    h.builds.setBehaviour("cancelled", { durationMs: 30_000 });
+    await h.client.create(
+      BUILDS,
+      dockerBuild("cancelled-1", "cancelled", { kind: "ImageStreamTag", name: "release:base" }),
+    );
+    const running = await waitForPhase("cancelled-1", ["Running"]);
+    await h.client.patchStatus(
+      BUILDS,
+      { namespace: ns, name: running.metadata.name },
+      { type: "merge", body: { status: { cancelled: true } } },
+    );
+    expect((await waitForPhase("cancelled-1", ["Cancelled", "Complete"])).status?.phase).toBe("Cancelled");
+  });
+
+  it("gives the same digest to the same build inputs, whatever the build name or target stream", async () => {
+    const det = (name: string, tag: string) => {
+      const b = dockerBuild(name, "det", { kind: "DockerImage", name: CENTOS });
+      return { ...b, spec: { ...b.spec, output: { to: { kind: "ImageStreamTag", name: tag } } } };
+    };
+    await h.client.create(BUILDS, det("det-1", "release:det"));
+    const first = await waitForPhase("det-1", ["Complete"]);
+    await h.client.create(BUILDS, det("det-2", "other:det"));
+    const second = await waitForPhase("det-2", ["Complete"]);
+    const digestOf = (b: BuildObject) =>
+      (b.status as { output?: { to?: { imageDigest?: string } } }).output?.to?.imageDigest;
+    expect(digestOf(first)).toBeDefined();
+    expect(digestOf(second)).toBe(digestOf(first));
+  });
+});
+
+describe("simulated image import", () => {
+  it("imports external and registry images by spec tag generation, and reports a missing one", async () => {
+    const base =
+      (await stream()).status?.tags?.find((t) => t.tag === "base")?.items?.[0]?.dockerImageReference ?? "";
+    await h.client.create(IMAGE_STREAMS, {
+      apiVersion: "image.openshift.io/v1",
+      kind: "ImageStream",
+      metadata: { name: "imported", namespace: ns },
+      spec: {
+        tags: [
+          {
+            name: "kuryr-cni",
+            from: { kind: "DockerImage", name: "registry.access.redhat.com/ubi9-minimal:9.4" },
+            generation: 1,
+            referencePolicy: { type: "Local" },
+          },
+          {
+            name: "base",
+            from: { kind: "DockerImage", name: base },
+            generation: 1,
+            referencePolicy: { type: "Source" },
+          },
+          {
+            name: "missing",
+            from: { kind: "DockerImage", name: `${h.registryHost}/${ns}/nothing:here` },
+            generation: 1,
+          },
+        ],
+      },
+    });
+    const is = await waitFor(async () => {
+      const s = await stream("imported");
+      const landed = ["kuryr-cni", "base"].every(
+        (t) => (s.status?.tags?.find((x) => x.tag === t)?.items?.length ?? 0) > 0,
+      );
+      const failed = s.status?.tags?.find((x) => x.tag === "missing")?.conditions?.length ?? 0;
+      return landed && failed > 0 ? s : undefined;
+    }, "imports to land");
+    const tag = (name: string) => is.status?.tags?.find((t) => t.tag === name);
+    const kuryr = tag("kuryr-cni")?.items?.[0];
+    expect(kuryr?.generation).toBe(1);
+    expect(kuryr?.dockerImageReference).toBe(`${h.registryHost}/${ns}/imported@${kuryr?.image ?? ""}`);
+    expect((await skopeoInspect(kuryr?.dockerImageReference ?? "")).Digest).toBe(kuryr?.image);
+    expect(tag("base")?.items?.[0]?.dockerImageReference).toBe(base);
+    expect(tag("missing")?.items ?? []).toHaveLength(0);
+    expect(tag("missing")?.conditions?.[0]).toMatchObject({
+      type: "ImportSuccess",
+      status: "False",
+      reason: "NotFound",
+      generation: 1,
+    });
+  });
+});
+
+describe("simulated Shipwright BuildRuns", () => {
+  it("runs a BuildRun with an embedded build spec to Succeeded with the output digest", async () => {
+    const base =
+      (await stream()).status?.tags?.find((t) => t.tag === "base")?.items?.[0]?.dockerImageReference ?? "";
+    await h.client.create(BUILD_RUNS, {
+      apiVersion: "shipwright.io/v1beta1",
+      kind: "BuildRun",
+      metadata: { name: "coredns-1", namespace: ns },
+      spec: {
+        build: {
+          spec: {
+            source: {
+              type: "Git",
+              git: { url: "https://github.com/openshift/coredns", revision: "release-4.17" },
+            },
+            strategy: { kind: "ClusterBuildStrategy", name: "buildah" },
+            paramValues: [{ name: "from", value: base }],
+            output: { image: `${h.registryHost}/${ns}/release:coredns` },
+          },
+        },
+      },
+    });
+    const run = await waitFor(async () => {
+      const r = await h.client.get(BUILD_RUNS, { namespace: ns, name: "coredns-1" });
+      const c = r.status?.conditions?.find((x) => x.type === "Succeeded");
+      return c !== undefined && c.status !== "Unknown" ? r : undefined;
+    }, "BuildRun coredns-1 to finish");
+    expect(run.status?.conditions?.[0]).toMatchObject({
+      type: "Succeeded",
+      status: "True",
+      reason: "Succeeded",
+    });
+    const status = run.status as Record<string, unknown> & { output?: { digest?: string } };
+    expect(status.output?.digest).toMatch(/^sha256:/);
+    expect(typeof status["startTime"]).toBe("string");
+    expect(typeof status["completionTime"]).toBe("string");
+    const inspected = await skopeoInspect(`${h.registryHost}/${ns}/release:coredns`);
+    expect(inspected.Digest).toBe(status.output?.digest);
+    expect(inspected.Layers).toHaveLength(3);
+  });
+});
