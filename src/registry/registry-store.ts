@@ -1,5 +1,6 @@
 /** The `docker://` transport: an {@link ImageStore} over one repository of an OCI distribution registry. */
 import { Readable } from "node:stream";
+import { z } from "zod";
 import { pipeline } from "node:stream/promises";
 import { createDigestVerifier, digestAlgorithm, digestLike, sha256Digest, verifyBytes } from "./digest.js";
 import { isDigest } from "./image-reference.js";
@@ -10,6 +11,8 @@ import { declaredMediaType } from "./manifest-schemas.js";
 import type { RegistryClient, RegistryRequest } from "./registry-client.js";
 import { RegistryError } from "./registry-error.js";
 import { readAllBounded, uploadBlob } from "./blob-upload.js";
+
+const tagListSchema = z.looseObject({ tags: z.array(z.string()).nullish() });
 
 /** A repository in a registry. */
 export class RegistryStore implements ImageStore {
@@ -191,10 +194,10 @@ export class RegistryStore implements ImageStore {
         await response.body?.cancel();
         return [];
       }
-      const json: unknown = await response.json();
-      if (typeof json === "object" && json !== null && "tags" in json && Array.isArray(json.tags)) {
-        for (const tag of json.tags) if (typeof tag === "string") tags.push(tag);
-      }
+      const parsed = tagListSchema.safeParse(await response.json().catch(() => undefined));
+      if (!parsed.success)
+        throw new RegistryError("PROTOCOL", `list tags of ${this.name}: malformed tag list`);
+      tags.push(...(parsed.data.tags ?? []));
       url = nextLink(response.headers.get("link"), response.url);
     }
     return [...new Set(tags)].sort();
