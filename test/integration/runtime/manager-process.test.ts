@@ -20,11 +20,20 @@ afterAll(async () => {
 });
 
 /** Starts the fixture operator process; collects its JSON lines. */
-function startOperator(ns: string, identity: string, reconcileMs: number) {
+function startOperator(ns: string, identity: string, reconcileMs: number, renewDeadlineMs: number) {
   const script = fileURLToPath(new URL("./fixtures/manager-process.ts", import.meta.url));
   const child = spawn(
     process.execPath,
-    ["--import", "tsx", script, cluster.kubeconfigPath, ns, identity, String(reconcileMs)],
+    [
+      "--import",
+      "tsx",
+      script,
+      cluster.kubeconfigPath,
+      ns,
+      identity,
+      String(reconcileMs),
+      String(renewDeadlineMs),
+    ],
     { stdio: ["ignore", "pipe", "inherit"] },
   );
   children.push(child);
@@ -48,7 +57,7 @@ async function leaseHolder(ns: string): Promise<unknown> {
 describe.concurrent("the manager as a process", () => {
   it("on SIGTERM finishes the reconcile in flight, releases the lease and exits 0", async () => {
     const ns = await createNamespace(client, "sigterm");
-    const op = startOperator(ns, "op-1", 1500);
+    const op = startOperator(ns, "op-1", 1500, 6000);
     await eventually(() => op.events.includes("leading"), "the operator to lead", 20_000);
     await client.create(CONFIG_MAPS, { metadata: { name: "slow", namespace: ns } });
     await eventually(() => op.events.includes("reconcile-started"), "a reconcile to start");
@@ -62,7 +71,7 @@ describe.concurrent("the manager as a process", () => {
 
   it("exits with status 1 when it loses the lease", async () => {
     const ns = await createNamespace(client, "lease-loss");
-    const op = startOperator(ns, "op-2", 0);
+    const op = startOperator(ns, "op-2", 0, 1500);
     await eventually(() => op.events.includes("leading"), "the operator to lead", 20_000);
     const lease = await client.get(LEASES, { namespace: ns, name: "process-lock" });
     await client.replace(LEASES, {
