@@ -10,6 +10,8 @@ import { importBuildConfigsCommand } from "./import-buildconfigs-command.js";
 import { planCommand } from "./plan-command.js";
 import { simulateCommand } from "./simulate-command.js";
 import { validateCommand } from "./validate-command.js";
+import { operatorCommand } from "./operator-command.js";
+import { statusCommand } from "./status-command.js";
 
 /** Builds the `payloadctl` program with every subcommand registered. Never exits the process. */
 export function buildProgram(): Command {
@@ -23,6 +25,8 @@ export function buildProgram(): Command {
   program.addCommand(importBuildConfigsCommand());
   program.addCommand(assembleCommand());
   program.addCommand(releaseInfoCommand());
+  program.addCommand(operatorCommand());
+  program.addCommand(statusCommand());
   program.addCommand(devCommand());
   return program;
 }

@@ -1,0 +1,113 @@
+/**
+ * `payloadctl operator`: runs the operator against the current kubeconfig (the container's
+ * entry point). Logs are JSON lines on stdout; SIGTERM/SIGINT stop it gracefully (exit 0);
+ * losing the leader Lease exits 1.
+ */
+import { Command, InvalidArgumentError } from "commander";
+import { startOperator, type OperatorConfig } from "../main.js";
+import { collectList } from "./assemble-command.js";
+import { parsePositiveInt } from "./cli-io.js";
+
+/** Parsed flags of `payloadctl operator`. */
+interface OperatorFlags {
+  kubeconfig?: string;
+  namespace?: string;
+  metricsAddr: string;
+  leaderElect?: boolean;
+  leaderElectionNamespace?: string;
+  insecureRegistry?: string[];
+  registryCa?: string;
+  logLevel: string;
+  statusInterval?: number;
+  buildRetryDelay?: number;
+  buildPushSecret?: string;
+  buildServiceAccount?: string;
+}
+
+/** Parses `HOST:PORT` (`:8080` means all interfaces; `0` as port picks a free one; `off` disables). */
+export function parseListenAddress(value: string): { host: string; port: number } | undefined {
+  if (value === "off" || value === "") return undefined;
+  const colon = value.lastIndexOf(":");
+  const host = colon <= 0 ? "0.0.0.0" : value.slice(0, colon).replace(/^\[(.*)\]$/, "$1");
+  const port = Number(colon < 0 ? value : value.slice(colon + 1));
+  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+    throw new InvalidArgumentError(`"${value}" must be HOST:PORT (e.g. 127.0.0.1:8080, :8080) or "off"`);
+  }
+  return { host, port };
+}
+
+const LOG_LEVELS = ["trace", "debug", "info", "warn", "error", "fatal", "silent"];
+
+/** The operator configuration from parsed flags. */
+export function operatorConfigFromFlags(flags: OperatorFlags): OperatorConfig {
+  if (!LOG_LEVELS.includes(flags.logLevel)) {
+    throw new InvalidArgumentError(`--log-level ${flags.logLevel}: must be one of ${LOG_LEVELS.join(", ")}`);
+  }
+  const metrics = parseListenAddress(flags.metricsAddr);
+  const buildSettings = {
+    ...(flags.buildPushSecret === undefined ? {} : { pushSecret: flags.buildPushSecret }),
+    ...(flags.buildServiceAccount === undefined ? {} : { serviceAccount: flags.buildServiceAccount }),
+  };
+  return {
+    ...(flags.kubeconfig === undefined ? {} : { kubeconfig: flags.kubeconfig }),
+    ...(flags.namespace === undefined ? {} : { namespace: flags.namespace }),
+    ...(metrics === undefined ? {} : { metrics }),
+    leaderElect: flags.leaderElect === true,
+    ...(flags.leaderElectionNamespace === undefined
+      ? {}
+      : { leaderElectionNamespace: flags.leaderElectionNamespace }),
+    insecureRegistries: flags.insecureRegistry ?? [],
+    ...(flags.registryCa === undefined ? {} : { registryCaFile: flags.registryCa }),
+    logLevel: flags.logLevel,
+    ...(flags.statusInterval === undefined ? {} : { statusMinIntervalMs: flags.statusInterval }),
+    ...(flags.buildRetryDelay === undefined ? {} : { buildRetryDelayMs: flags.buildRetryDelay * 1000 }),
+    buildSettings,
+  };
+}
+
+function parseNonNegativeInt(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError("must be an integer >= 0");
+  return n;
+}
+
+/** Builds the `operator` command. */
+export function operatorCommand(): Command {
+  return new Command("operator")
+    .description("Run the PayloadBuild operator against the current kubeconfig (until SIGTERM)")
+    .option("--kubeconfig <file>", "kubeconfig file (default: $KUBECONFIG, ~/.kube/config, or in-cluster)")
+    .option("-n, --namespace <ns>", "watch only this namespace (default: all namespaces)")
+    .option(
+      "--metrics-addr <host:port>",
+      'serve /healthz, /readyz and /metrics here (":8080" for all interfaces, port 0 for a free one, "off")',
+      "127.0.0.1:8080",
+    )
+    .option("--leader-elect", "run controllers only while holding the payload-operator Lease")
+    .option(
+      "--leader-election-namespace <ns>",
+      "namespace of the Lease (default: --namespace, the pod's, or default)",
+    )
+    .option(
+      "--insecure-registry <host...>",
+      "registries (host[:port]) reached over plain HTTP when assembling releases (repeatable)",
+      collectList,
+    )
+    .option("--registry-ca <file>", "PEM CA certificates trusted for registries, besides the system ones")
+    .option("--log-level <level>", `log level: ${LOG_LEVELS.join(", ")}`, "info")
+    .option(
+      "--status-interval <ms>",
+      "shortest time between two progress-only status writes of one PayloadBuild",
+      parseNonNegativeInt,
+    )
+    .option(
+      "--build-retry-delay <seconds>",
+      "first delay before retrying a failed build (doubles)",
+      parsePositiveInt,
+    )
+    .option("--build-push-secret <name>", "Secret the Builds/BuildRuns push with")
+    .option("--build-service-account <name>", "service account the Builds/BuildRuns run as")
+    .action(async (flags: OperatorFlags) => {
+      const operator = await startOperator(operatorConfigFromFlags(flags));
+      operator.manager.stopOnSignals();
+    });
+}

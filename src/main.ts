@@ -1,0 +1,131 @@
+/**
+ * The operator's composition root: configuration in, clients, manager and controllers built,
+ * started, and stopped gracefully. No logic lives here; `payloadctl operator` parses the flags
+ * into an {@link OperatorConfig} and calls {@link startOperator}.
+ */
+import { readFile } from "node:fs/promises";
+import { hostname } from "node:os";
+import { randomBytes } from "node:crypto";
+import { KubeConfig } from "@kubernetes/client-node";
+import type { Logger } from "pino";
+import { Registry } from "prom-client";
+import { API_GROUP } from "./api/index.js";
+import type { BuildBackendSettings } from "./builds/build-backend.js";
+import { createBuildBackends } from "./builds/build-backends.js";
+import { createKubeClient } from "./kube/kube-client.js";
+import { createLogger } from "./observability/logger.js";
+import {
+  PAYLOAD_BUILD_CONTROLLER,
+  setupPayloadBuildController,
+} from "./payload-build/payload-build-controller.js";
+import { Manager } from "./runtime/manager.js";
+
+/** Everything the operator process is configured with (all from flags; nothing read at import time). */
+export interface OperatorConfig {
+  /** Kubeconfig file; unset: `$KUBECONFIG`, `~/.kube/config`, or the in-cluster service account. */
+  readonly kubeconfig?: string;
+  /** Watch one namespace only; all namespaces when unset. */
+  readonly namespace?: string;
+  /** Where `/healthz`, `/readyz` and `/metrics` are served; `undefined`: not served. */
+  readonly metrics?: { readonly host: string; readonly port: number };
+  /** Run controllers only while holding the Lease `payload-operator` in `leaderElectionNamespace`. */
+  readonly leaderElect: boolean;
+  readonly leaderElectionNamespace?: string;
+  /** Registries (`host[:port]`) reached over plain HTTP for release assembly. */
+  readonly insecureRegistries: readonly string[];
+  /** PEM file of extra CA certificates trusted for registries. */
+  readonly registryCaFile?: string;
+  /** pino level: trace, debug, info, warn, error. */
+  readonly logLevel: string;
+  /** Shortest time between two progress-only status writes of one PayloadBuild. */
+  readonly statusMinIntervalMs?: number;
+  /** First retry delay of a failed build (doubling, at most 5 min). */
+  readonly buildRetryDelayMs?: number;
+  /** Operator-wide build settings (push secret, service account of the builds, Shipwright strategy). */
+  readonly buildSettings?: BuildBackendSettings;
+}
+
+/** A running operator. */
+export interface RunningOperator {
+  readonly manager: Manager;
+  readonly logger: Logger;
+  /** Base URL of the probe/metrics server, when served. */
+  readonly healthUrl: string | undefined;
+  /** Graceful stop: queues drained, lease released, informers and server stopped. */
+  stop(): Promise<void>;
+}
+
+/** The Lease name used for leader election. */
+export const LEADER_ELECTION_LEASE = "payload-operator";
+const SERVICE_ACCOUNT_NAMESPACE_FILE = "/var/run/secrets/kubernetes.io/serviceaccount/namespace";
+
+async function leaseNamespace(config: OperatorConfig): Promise<string> {
+  if (config.leaderElectionNamespace !== undefined) return config.leaderElectionNamespace;
+  if (config.namespace !== undefined) return config.namespace;
+  try {
+    return (await readFile(SERVICE_ACCOUNT_NAMESPACE_FILE, "utf8")).trim() || "default";
+  } catch {
+    return "default";
+  }
+}
+
+/** Loads the kubeconfig the way kubectl does (explicit file, else the defaults and in-cluster). */
+export function loadKubeConfig(file: string | undefined): KubeConfig {
+  const kubeConfig = new KubeConfig();
+  if (file === undefined) kubeConfig.loadFromDefault();
+  else kubeConfig.loadFromFile(file);
+  return kubeConfig;
+}
+
+/** Builds and starts the operator. Resolves once probes are served and informers are starting. */
+export async function startOperator(config: OperatorConfig, logger?: Logger): Promise<RunningOperator> {
+  const log = logger ?? createLogger({ level: config.logLevel, name: "payload-operator" });
+  const kubeConfig = loadKubeConfig(config.kubeconfig);
+  const client = createKubeClient(kubeConfig);
+  const caBundle =
+    config.registryCaFile === undefined ? undefined : await readFile(config.registryCaFile, "utf8");
+  const identity = `${hostname()}-${randomBytes(4).toString("hex")}`;
+  const manager = new Manager({
+    client,
+    logger: log,
+    registry: new Registry(),
+    health: config.metrics === undefined ? false : config.metrics,
+    ...(config.leaderElect
+      ? {
+          leaderElection: {
+            namespace: await leaseNamespace(config),
+            name: LEADER_ELECTION_LEASE,
+            identity,
+          },
+        }
+      : {}),
+  });
+  const retryDelayMs = config.buildRetryDelayMs;
+  setupPayloadBuildController({
+    manager,
+    client,
+    backends: createBuildBackends(config.buildSettings ?? {}),
+    events: manager.eventRecorder(`${API_GROUP}/operator`, identity),
+    ...(config.namespace === undefined ? {} : { namespace: config.namespace }),
+    registryOptions: {
+      insecureRegistries: config.insecureRegistries,
+      ...(caBundle === undefined ? {} : { caBundle }),
+    },
+    ...(config.statusMinIntervalMs === undefined ? {} : { statusMinIntervalMs: config.statusMinIntervalMs }),
+    ...(retryDelayMs === undefined
+      ? {}
+      : { retryDelayMs: (n: number) => Math.min(retryDelayMs * 2 ** Math.max(0, n - 1), 300_000) }),
+  });
+  await manager.start();
+  log.info(
+    {
+      controllers: [PAYLOAD_BUILD_CONTROLLER],
+      namespace: config.namespace ?? "(all)",
+      leaderElect: config.leaderElect,
+      identity,
+      ...(manager.healthUrl === undefined ? {} : { healthUrl: manager.healthUrl }),
+    },
+    "operator started",
+  );
+  return { manager, logger: log, healthUrl: manager.healthUrl, stop: () => manager.stop() };
+}
