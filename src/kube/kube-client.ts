@@ -270,6 +270,11 @@ export function createKubeClient(kubeConfig: KubeConfig, options: KubeClientOpti
       return { items, resourceVersion: first.resourceVersion, continue: undefined };
     },
     async create(resource, obj) {
+      if (resource.namespaced && obj.metadata.namespace === undefined) {
+        throw new Error(
+          `${resource.kind} ${obj.metadata.name ?? obj.metadata.generateName ?? ""}: metadata.namespace is required to create it`,
+        );
+      }
       const path = resourcePath(resource, { namespace: obj.metadata.namespace });
       return parse(
         resource,
