@@ -73,7 +73,10 @@ export class RegistryClient {
   private readonly userAgent: string;
   private base: Promise<string> | undefined;
   private basicAuth: string | undefined;
-  private readonly tokens = new Map<string, { authorization: string; expiresAt: number }>();
+  private readonly tokens = new Map<
+    string,
+    { scopes: ReadonlySet<string>; authorization: string; expiresAt: number }
+  >();
 
   /** `registry` is `host[:port]`; credentials come from the options' parsed docker config. */
   constructor(
@@ -178,8 +181,12 @@ export class RegistryClient {
 
   private cachedAuthorization(scopes: readonly string[]): string | undefined {
     if (this.basicAuth !== undefined) return this.basicAuth;
-    const cached = this.tokens.get(scopes.join(" "));
-    return cached !== undefined && cached.expiresAt > this.now() ? cached.authorization : undefined;
+    // A token granted for a set of scopes serves any request that needs a subset of them.
+    for (const token of this.tokens.values()) {
+      if (token.expiresAt > this.now() && scopes.every((scope) => token.scopes.has(scope)))
+        return token.authorization;
+    }
+    return undefined;
   }
 
   private async authorize(header: string, request: RegistryRequest): Promise<string> {
@@ -242,6 +249,7 @@ export class RegistryClient {
     const lifetime = parsed.success ? (parsed.data.expires_in ?? 60) : 60;
     const authorization = `Bearer ${token}`;
     this.tokens.set(request.scopes.join(" "), {
+      scopes: new Set(request.scopes),
       authorization,
       expiresAt: this.now() + Math.max(lifetime - 10, 1) * 1000,
     });

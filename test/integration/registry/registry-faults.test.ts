@@ -1,6 +1,7 @@
 import type { ServerResponse } from "node:http";
 import type { Readable } from "node:stream";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { copyImage } from "../../../src/registry/copy-image.js";
 import { sha256Digest } from "../../../src/registry/digest.js";
 import { makeImage, pushImage } from "../../support/test-images.js";
 import { startFaultyProxy } from "./faulty-proxy.js";
@@ -130,6 +131,12 @@ describe("bearer token authentication (token server in front of the integrated r
             );
         return "handled";
       }
+      if (url.searchParams.has("mount")) {
+        // act like a registry that will not mount: the client must upload into the session it gets
+        url.searchParams.delete("mount");
+        url.searchParams.delete("from");
+        req.url = `${url.pathname}${url.search}`;
+      }
       const repo = /^\/v2\/(.+?)\/(?:manifests|blobs|tags)\//.exec(url.pathname)?.[1] ?? "";
       if (!(req.headers.authorization ?? "").startsWith(`Bearer tok:repository:${repo}:`)) {
         res.writeHead(401, {
@@ -156,6 +163,17 @@ describe("bearer token authentication (token server in front of the integrated r
     expect(new Set(tokenRequests)).toEqual(
       new Set(["repository:secure/app:pull,push", "repository:secure/app:pull"]),
     );
+  });
+
+  it("uploads into the session a refused mount opens, with the token it got for the mount", async () => {
+    const auths = { auths: { [proxy.host]: { username: "robot", password: "s3cret" } } };
+    const from = openTestStore(proxy.host, "secure/base", { dockerConfigJson: auths });
+    const to = openTestStore(proxy.host, "secure/copy", { dockerConfigJson: auths });
+    const image = makeImage("docker", [300]);
+    await pushImage(from, image, "v1");
+    const result = await copyImage(from, "v1", to, "v1");
+    expect(result).toMatchObject({ digest: image.digest, blobs: { mounted: 0, copied: 2 } });
+    expect(proxy.seen.filter((s) => s === "PUT /v2/secure/copy/manifests/v1")).toHaveLength(1);
   });
 
   it("says which repository needs credentials when none are given, and when they are wrong", async () => {
