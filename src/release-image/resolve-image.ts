@@ -2,7 +2,7 @@
  * Reads one image from a store: its manifest (following an index to the preferred platform), config and
  * labels, and selected files of its top layer. The observe step of release assembly and release-info.
  */
-import type { Descriptor, ImageStore, Platform } from "../registry/image-store.js";
+import { isRegistryError, type Descriptor, type ImageStore, type Platform } from "../registry/image-store.js";
 import {
   parseImageConfig,
   parseManifest,
@@ -98,10 +98,15 @@ export async function readTopLayerDirectory(
   const top = layers[layers.length - 1];
   if (top === undefined) return [];
   const stream = await store.openBlob(top.digest);
-  const files = await readLayerFiles(stream, {
-    include: (path) => path.startsWith(`${directory}/`) && !path.slice(directory.length + 1).includes("/"),
-    maxFileBytes,
-    description: `the top layer of ${what}`,
-  });
-  return files;
+  try {
+    return await readLayerFiles(stream, {
+      include: (path) => path.startsWith(`${directory}/`) && !path.slice(directory.length + 1).includes("/"),
+      maxFileBytes,
+      description: `the top layer of ${what}`,
+    });
+  } catch (error) {
+    const message = (error as Error).message;
+    if (message.includes(what) || isRegistryError(error)) throw error;
+    throw new Error(`reading the top layer ${top.digest} of ${what}: ${message}`, { cause: error });
+  }
 }
