@@ -18,11 +18,15 @@ export interface FaultyProxy {
   stop(): Promise<void>;
 }
 
-/** Starts a proxy to `upstream` (`127.0.0.1:port`); `corrupt(url)` flips a byte of that response's body. */
+/**
+ * Starts a proxy to `upstream` (`127.0.0.1:port`); `corrupt(url)` flips a byte of that response's body;
+ * `relativeLocations` turns absolute `Location` headers into paths.
+ */
 export async function startFaultyProxy(
   upstream: string,
   hook: ProxyHook,
   corrupt: (req: IncomingMessage, url: URL) => boolean = () => false,
+  relativeLocations = false,
 ): Promise<FaultyProxy> {
   const [upstreamHost, upstreamPort] = upstream.split(":");
   const seen: string[] = [];
@@ -39,6 +43,11 @@ export async function startFaultyProxy(
         headers: req.headers,
       },
       (upstreamRes) => {
+        const location = upstreamRes.headers.location;
+        if (relativeLocations && location !== undefined) {
+          const absolute = new URL(location, "http://proxy");
+          upstreamRes.headers.location = `${absolute.pathname}${absolute.search}`;
+        }
         if (!corrupt(req, url)) {
           res.writeHead(upstreamRes.statusCode ?? 502, upstreamRes.headers);
           upstreamRes.pipe(res);

@@ -92,6 +92,25 @@ describe.each(backends)("transient failures and corruption in front of $name", (
     },
   );
 
+  it.skipIf(!backend.available)(
+    "follows blob redirects to another host and relative upload Locations",
+    async () => {
+      if (layer === undefined) throw new Error("no layer");
+      const redirect: ProxyHook = (req, res, url) => {
+        if (req.method !== "GET" || !url.pathname.includes("/blobs/sha256:")) return "pass";
+        res.writeHead(307, { location: `http://${registry.host}${url.pathname}` }).end();
+        return "handled";
+      };
+      proxy = await startFaultyProxy(registry.host, redirect, () => false, true);
+      const store = openTestStore(proxy.host, "faults/image", { chunkSize: 1000 });
+      expect(Buffer.from(await store.readBlob(layer.descriptor.digest))).toEqual(Buffer.from(layer.bytes));
+      const bytes = Buffer.alloc(2500, 9);
+      await store.putBlob({ digest: sha256Digest(bytes), size: bytes.length }, bytes);
+      expect(proxy.seen.filter((s) => s.startsWith("PATCH /v2/faults/image/blobs/uploads/"))).toHaveLength(3);
+      expect(await openTestStore(registry.host, "faults/image").hasBlob(sha256Digest(bytes))).toBe(true);
+    },
+  );
+
   it.skipIf(!backend.available)("detects corrupted blobs and manifests", async () => {
     if (layer === undefined) throw new Error("no layer");
     proxy = await startFaultyProxy(
