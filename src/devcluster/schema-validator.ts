@@ -21,9 +21,17 @@ export class SchemaValidator {
       this.cache.set(schema, fn);
     }
     if (fn(value)) return [];
-    return (fn.errors ?? [])
+    const causes = (fn.errors ?? [])
       .filter((e) => e.keyword !== "anyOf" && e.keyword !== "if")
       .map((e) => toCause(e, value));
+    // anyOf branches (int-or-string) report one error each: keep one per field and reason.
+    const seen = new Set<string>();
+    return causes.filter((c) => {
+      const key = `${c.field ?? ""}\u0000${c.reason}`;
+      if (seen.has(key)) return false;
+      seen.add(key);
+      return true;
+    });
   }
 }
 

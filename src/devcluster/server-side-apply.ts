@@ -98,12 +98,25 @@ export function serverSideApply(req: ApplyRequest): KubeObject {
     const dropped = [...fromFieldsV1(previous.fieldsV1)].filter(
       (p) => !appliedSet.has(p) && !ownedByOthers.has(p),
     );
-    // Remove leaves first, then list items ("." markers) no one else owns anything under.
-    for (const p of dropped.filter((d) => !d.endsWith("."))) merged = removePath(merged, pathTokens(p));
-    for (const p of dropped.filter((d) => d.endsWith("."))) {
-      const prefix = p.slice(0, -1);
-      if (![...ownedByOthers].some((o) => o.startsWith(prefix)))
-        merged = removePath(merged, pathTokens(p).slice(0, -1));
+    // Remove whole list items no one else owns anything under first, then leaves elsewhere (never
+    // the key fields of an item that stays).
+    const removedItems = dropped
+      .filter((d) => d.endsWith("."))
+      .map((d) => d.slice(0, -1))
+      .filter((prefix) => ![...ownedByOthers].some((o) => o.startsWith(prefix)));
+    for (const prefix of removedItems) merged = removePath(merged, pathTokens(prefix).slice(0, -1));
+    for (const p of dropped) {
+      if (p.endsWith(".") || removedItems.some((prefix) => p.startsWith(prefix))) continue;
+      const tokens = pathTokens(p);
+      const parent = tokens[tokens.length - 2] ?? "";
+      const leaf = tokens[tokens.length - 1] ?? "";
+      if (
+        parent.startsWith("k:") &&
+        leaf.startsWith("f:") &&
+        parent.includes(`${JSON.stringify(leaf.slice(2))}:`)
+      )
+        continue;
+      merged = removePath(merged, tokens);
     }
   }
   merged.metadata = {

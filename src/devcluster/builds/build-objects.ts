@@ -191,6 +191,7 @@ export const imageStreamSchema = kubeObjectSchema.extend({
   status: z
     .looseObject({
       dockerImageRepository: z.string().optional(),
+      publicDockerImageRepository: z.string().optional(),
       tags: z.array(namedTagEventListSchema).nullable().optional(),
     })
     .optional(),

@@ -2,17 +2,22 @@
  * The simulated image import controller: for every ImageStream spec tag `from: DockerImage` that
  * has not landed at its generation, resolves the pullspec (a reachable registry for real, anything
  * else synthesized and mirrored) and writes `status.tags[tag]`: a new item whose `generation` is
- * the spec tag's (`referencePolicy: Local` points it at `<registry>/<ns>/<stream>@digest`, where the
- * image is copied; `Source` at the source repository), or an `ImportSuccess=False` condition.
+ * the spec tag's (`referencePolicy: Local` points it at `<registry>/<ns>/<stream>@digest`; `Source`
+ * at the source repository; the image is copied into the stream's repository either way), or an
+ * `ImportSuccess=False` condition. Like OpenShift's API server, it also fills in
+ * `status.dockerImageRepository`/`publicDockerImageRepository` and stamps spec tag generations.
  */
 import { copyImage } from "../../registry/copy-image.js";
 import { isRegistryError } from "../../registry/image-store.js";
 import type { ObjectKey } from "../../kube/resource.js";
 import { awaitChange, type Outcome } from "../../runtime/outcome.js";
-import type { ImageStreamObject, TagReference } from "./build-objects.js";
+import { IMAGE_STREAMS, type ImageStreamObject, type TagReference } from "./build-objects.js";
 import { ImageResolveError } from "./image-sources.js";
 import {
+  lacksRepository,
   needsImport,
+  specTagsWithGenerations,
+  statusWithRepository,
   specTagGeneration,
   statusWithImportFailure,
   statusWithTagEvent,
@@ -55,10 +60,11 @@ async function importTag(
   try {
     const resolved = await ctx.sources.resolve(pullspec);
     const local = (tag.referencePolicy?.type ?? "Source") === "Local";
-    if (!local && !resolved.synthesized)
-      return { tag: tag.name, generation, ok: true, image: resolved.digest, reference: resolved.pullspec };
+    // The image is always copied into the stream's repository: consumers that pin
+    // `<publicDockerImageRepository>@<digest>` (oc's public reference mode, the operator's landed
+    // test) pull it from there, as OpenShift's registry serves imported images by pull-through.
     const repository = ctx.streams.repositoryOf(namespace, stream.metadata.name);
-    if (local) await copyImage(resolved.store, resolved.digest, ctx.sources.open(repository), tag.name);
+    await copyImage(resolved.store, resolved.digest, ctx.sources.open(repository), tag.name);
     // A synthesized image's source registry is unreachable here, so its mirror stands in for it.
     const reference = local ? `${repository}@${resolved.digest}` : resolved.pullspec;
     return { tag: tag.name, generation, ok: true, image: resolved.digest, reference };
@@ -82,16 +88,33 @@ export function imageImportReconciler(ctx: BuildSystemContext) {
     const namespace = key.namespace ?? "default";
     const stream = await ctx.streams.find(namespace, key.name);
     if (stream === undefined) return awaitChange();
-    const tags = tagsToImport(stream);
-    if (tags.length === 0) return awaitChange();
-    const results = await Promise.all(tags.map((t) => importTag(ctx, stream, t)));
+    const stamped = specTagsWithGenerations(stream);
+    if (stamped !== undefined) {
+      // The dev cluster's API server does not stamp spec tag generations; OpenShift's does.
+      await ctx.client.replace(IMAGE_STREAMS, { ...stream, spec: { ...stream.spec, tags: stamped } });
+      return awaitChange();
+    }
     const repository = ctx.streams.repositoryOf(namespace, key.name);
+    const tags = tagsToImport(stream);
+    if (tags.length === 0) {
+      if (lacksRepository(stream, repository))
+        await ctx.streams.updateStatus(
+          namespace,
+          key.name,
+          (fresh) => statusWithRepository(fresh, repository),
+          {
+            create: false,
+          },
+        );
+      return awaitChange();
+    }
+    const results = await Promise.all(tags.map((t) => importTag(ctx, stream, t)));
     const now = rfc3339(ctx.clock.now());
     await ctx.streams.updateStatus(
       namespace,
       key.name,
       (fresh) => {
-        let next: ImageStreamObject = fresh;
+        let next: ImageStreamObject = { ...fresh, status: statusWithRepository(fresh, repository) };
         for (const r of results) {
           if (specTagGeneration(next, r.tag) !== r.generation) continue;
           const status = r.ok

@@ -3,7 +3,13 @@
  * make them: a new tag event goes first in `status.tags[tag].items` (newest first), a failed import
  * becomes an `ImportSuccess=False` condition without a new item.
  */
-import type { ImageStreamObject, NamedTagEventList, TagEvent, TagEventCondition } from "./build-objects.js";
+import type {
+  ImageStreamObject,
+  NamedTagEventList,
+  TagEvent,
+  TagEventCondition,
+  TagReference,
+} from "./build-objects.js";
 
 /** How many tag events a status tag keeps. */
 export const MAX_TAG_ITEMS = 10;
@@ -17,7 +23,33 @@ function tagsOf(stream: ImageStreamObject): NamedTagEventList[] {
 function withTag(stream: ImageStreamObject, repository: string, next: NamedTagEventList): Status {
   const others = tagsOf(stream).filter((t) => t.tag !== next.tag);
   const tags = [...others, next].sort((a, b) => (a.tag < b.tag ? -1 : a.tag > b.tag ? 1 : 0));
-  return { ...stream.status, dockerImageRepository: repository, tags };
+  return { ...statusWithRepository(stream, repository), tags };
+}
+
+/**
+ * The status with `dockerImageRepository` and `publicDockerImageRepository` set to `repository`
+ * (the dev cluster's integrated registry is reachable as it is, so both are the same), as the
+ * OpenShift API server does for every stream when an integrated registry is configured.
+ */
+export function statusWithRepository(stream: ImageStreamObject, repository: string): Status {
+  return { ...stream.status, dockerImageRepository: repository, publicDockerImageRepository: repository };
+}
+
+/** True when the stream's status does not name `repository` as both its internal and public repository. */
+export function lacksRepository(stream: ImageStreamObject, repository: string): boolean {
+  const status = stream.status;
+  return status?.dockerImageRepository !== repository || status.publicDockerImageRepository !== repository;
+}
+
+/**
+ * Spec tags with a `generation` stamped on those that lack one, as the OpenShift API server does
+ * when a tag changes (the stream's next generation), or undefined when every tag has one.
+ */
+export function specTagsWithGenerations(stream: ImageStreamObject): TagReference[] | undefined {
+  const tags = stream.spec?.tags ?? [];
+  if (tags.every((t) => typeof t.generation === "number")) return undefined;
+  const next = (stream.metadata.generation ?? 1) + 1;
+  return tags.map((t) => (typeof t.generation === "number" ? t : { ...t, generation: next }));
 }
 
 /** The status tag `tag`, if any. */
