@@ -1,0 +1,206 @@
+/**
+ * The PayloadBuild controller in-process against the dev cluster, its integrated registry and the
+ * simulated build system: a small payload goes to Ready=True with a pushed release; a component
+ * that always fails is retried, then Failed, its dependents Blocked, and no release is pushed.
+ */
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { Registry } from "prom-client";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { PayloadBuildStatusSchema, type PayloadBuildStatus } from "../../../src/api/index.js";
+import { createBuildBackends } from "../../../src/builds/build-backends.js";
+import { BUILDS } from "../../../src/builds/build-resources.js";
+import { startDevCluster, type DevCluster } from "../../../src/devcluster/dev-cluster.js";
+import { buildSystemAddon, type BuildSystemAddon } from "../../../src/devcluster/builds/index.js";
+import { startRegistryServer, type RunningRegistryServer } from "../../../src/devcluster/registry/index.js";
+import { createKubeClient, type KubeClient } from "../../../src/kube/kube-client.js";
+import { EVENTS, NAMESPACES } from "../../../src/kube/resource.js";
+import { silentLogger } from "../../../src/observability/logger.js";
+import {
+  PAYLOAD_BUILDS,
+  setupPayloadBuildController,
+} from "../../../src/payload-build/payload-build-controller.js";
+import { openImageStore } from "../../../src/registry/image-store.js";
+import { readReleaseInfo } from "../../../src/release-image/read-release-info.js";
+import { Manager } from "../../../src/runtime/manager.js";
+
+const CENTOS = "quay.io/centos/centos:stream9";
+const RELEASE = "4.17.0-0.okd-2026-11-21-120000";
+
+let dir: string;
+let registry: RunningRegistryServer;
+let builds: BuildSystemAddon;
+let cluster: DevCluster;
+let client: KubeClient;
+let manager: Manager;
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), "payload-build-it-"));
+  registry = await startRegistryServer({ dir: join(dir, "registry") });
+  builds = buildSystemAddon({
+    registry,
+    speed: 30,
+    profile: {
+      components: {
+        "cluster-version-operator": { operator: true, references: ["cluster-version-operator"] },
+        "dns-operator": { operator: true, references: ["dns-operator", "coredns"] },
+      },
+    },
+  });
+  cluster = await startDevCluster({ addons: [builds] });
+  client = createKubeClient(cluster.kubeConfig, { requestTimeoutMs: 10_000 });
+  manager = new Manager({ client, logger: silentLogger(), registry: new Registry(), processMetrics: false });
+  setupPayloadBuildController({
+    manager,
+    client,
+    backends: createBuildBackends(),
+    events: manager.eventRecorder("payload.okd.io/operator", "it", { qps: 50, burst: 100 }),
+    registryOptions: { insecureRegistries: [registry.host] },
+    statusMinIntervalMs: 200,
+    retryDelayMs: () => 200,
+  });
+  await manager.start();
+}, 30_000);
+
+afterAll(async () => {
+  await manager?.stop();
+  await cluster?.stop();
+  await registry?.stop();
+  if (dir !== undefined) await rm(dir, { recursive: true, force: true });
+});
+
+async function createNamespace(prefix: string): Promise<string> {
+  const name = `${prefix}-${Math.random().toString(36).slice(2, 8)}`;
+  await client.create(NAMESPACES, { metadata: { name } });
+  return name;
+}
+
+function component(name: string, from: string) {
+  return { name, source: { git: { uri: `https://github.com/okd-project/${name}` } }, from };
+}
+
+async function statusOf(namespace: string, name: string): Promise<PayloadBuildStatus | undefined> {
+  const pb = await client.get(PAYLOAD_BUILDS, { namespace, name });
+  const parsed = PayloadBuildStatusSchema.safeParse(pb["status"] ?? {});
+  return parsed.success ? parsed.data : undefined;
+}
+
+async function waitForStatus(
+  namespace: string,
+  name: string,
+  what: string,
+  done: (s: PayloadBuildStatus) => boolean,
+  timeoutMs = 40_000,
+): Promise<PayloadBuildStatus> {
+  const deadline = Date.now() + timeoutMs;
+  let last: PayloadBuildStatus | undefined;
+  for (;;) {
+    last = await statusOf(namespace, name);
+    if (last !== undefined && done(last)) return last;
+    if (Date.now() > deadline)
+      throw new Error(`timed out waiting for ${what}; last status: ${JSON.stringify(last, null, 1)}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+describe("PayloadBuild controller against the dev cluster", () => {
+  it("builds a small payload in dependency order and pushes the release", async () => {
+    const ns = await createNamespace("payload");
+    await client.create(PAYLOAD_BUILDS, {
+      apiVersion: "payload.okd.io/v1alpha1",
+      kind: "PayloadBuild",
+      metadata: { name: "okd", namespace: ns },
+      spec: {
+        imageStream: "release",
+        concurrency: 2,
+        components: [
+          component("base", CENTOS),
+          component("cluster-version-operator", "base"),
+          component("dns-operator", "base"),
+          component("coredns", "base"),
+          component("cli", "base"),
+        ],
+        release: { name: RELEASE, to: `docker://${registry.host}/${ns}/release` },
+      },
+    });
+    const status = await waitForStatus(ns, "okd", "Ready=True", (s) =>
+      (s.conditions ?? []).some((c) => c.type === "Ready" && c.status === "True"),
+    );
+    expect(status.phase).toBe("Succeeded");
+    expect(status.observedGeneration).toBe(1);
+    expect(status.counts).toMatchObject({ total: 5, landed: 5 });
+    expect(
+      status.components?.every((c) => c.state === "Landed" && /@sha256:[0-9a-f]{64}$/.test(c.image ?? "")),
+    ).toBe(true);
+    expect(status.components?.every((c) => c.inputHash?.startsWith("sha256:"))).toBe(true);
+    const digest = status.release?.digest ?? "";
+    expect(digest).toMatch(/^sha256:/);
+    expect(status.release?.image).toBe(`${registry.host}/${ns}/release@${digest}`);
+
+    // The pushed release is readable and names the components by the digests in the status.
+    const info = await readReleaseInfo(`docker://${registry.host}/${ns}/release@${digest}`, {
+      openStore: (ref) => openImageStore(ref, { insecureRegistries: [registry.host] }),
+    });
+    expect(info.name).toBe(RELEASE);
+    const references = new Map(
+      (info.imageReferences.spec?.tags ?? []).map((t) => [t.name, t.from?.name ?? ""] as const),
+    );
+    const dns = status.components?.find((c) => c.name === "dns-operator")?.image ?? "";
+    expect(references.get("dns-operator")?.split("@")[1]).toBe(dns.split("@")[1]);
+
+    // One Build per component (no retries, nothing built twice) and an Event with the digest.
+    const created = await client.list(BUILDS, { namespace: ns });
+    expect(created.items.map((b) => b.metadata.name).sort()).toEqual([
+      "okd-base-1",
+      "okd-cli-1",
+      "okd-cluster-version-operator-1",
+      "okd-coredns-1",
+      "okd-dns-operator-1",
+    ]);
+    const events = await client.list(EVENTS, { namespace: ns });
+    const notes = events.items.map((e) => String(e["note"] ?? ""));
+    expect(notes.some((n) => n.includes(digest))).toBe(true);
+  }, 60_000);
+
+  it("retries a failing component, then fails it, blocks its dependents and pushes no release", async () => {
+    const ns = await createNamespace("failing");
+    builds.setBehaviour("broken", { failAlways: true, logSnippet: "error: cannot find package foo" });
+    await client.create(PAYLOAD_BUILDS, {
+      apiVersion: "payload.okd.io/v1alpha1",
+      kind: "PayloadBuild",
+      metadata: { name: "okd", namespace: ns },
+      spec: {
+        imageStream: "release",
+        retry: { maxAttempts: 2 },
+        components: [
+          component("base", CENTOS),
+          component("broken", "base"),
+          component("needs-broken", "broken"),
+          component("cluster-version-operator", "base"),
+        ],
+        release: { name: RELEASE, to: `docker://${registry.host}/${ns}/release` },
+      },
+    });
+    const status = await waitForStatus(ns, "okd", "phase Failed", (s) => s.phase === "Failed");
+    const byName = new Map((status.components ?? []).map((c) => [c.name, c]));
+    expect(byName.get("broken")).toMatchObject({ state: "Failed", attempts: 2, build: "okd-broken-2" });
+    expect(byName.get("needs-broken")).toMatchObject({
+      state: "Blocked",
+      message: "blocked: dependency broken failed",
+    });
+    expect(byName.get("cluster-version-operator")?.state).toBe("Landed");
+    const degraded = status.conditions?.find((c) => c.type === "Degraded");
+    expect(degraded).toMatchObject({ status: "True", reason: "ComponentFailed" });
+    expect(degraded?.message).toContain("broken");
+    expect(degraded?.message).toContain("cannot find package foo");
+    expect(status.release).toBeUndefined();
+    const created = await client.list(BUILDS, { namespace: ns });
+    expect(created.items.map((b) => b.metadata.name).sort()).toEqual([
+      "okd-base-1",
+      "okd-broken-1",
+      "okd-broken-2",
+      "okd-cluster-version-operator-1",
+    ]);
+  }, 60_000);
+});
