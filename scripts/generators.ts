@@ -4,7 +4,10 @@
  * Add a generator by appending one entry to {@link generators}.
  */
 import { stringify } from "yaml";
+import { readFile } from "node:fs/promises";
 import { allCrds } from "../src/api/crds.js";
+import { installBundle, kustomizeLayout, type InstallInputs } from "../src/install/install-layout.js";
+import { operatorPermissions } from "../src/payload-build/operator-permissions.js";
 
 /** One generated file. */
 export interface GeneratedFile {
@@ -35,4 +38,41 @@ export const crdGenerator: Generator = {
 };
 
 /** Every generator, in the order they run. */
-export const generators: readonly Generator[] = [crdGenerator];
+
+/** Renders several objects as one multi-document YAML file with the generated-file header. */
+export function renderYamlDocuments(objects: readonly unknown[]): string {
+  return (
+    GENERATED_HEADER +
+    objects.map((o) => stringify(o, { lineWidth: 0, aliasDuplicateObjects: false })).join("---\n")
+  );
+}
+
+async function installInputs(): Promise<InstallInputs> {
+  const pkg = JSON.parse(await readFile(new URL("../package.json", import.meta.url), "utf8")) as {
+    version?: unknown;
+  };
+  if (typeof pkg.version !== "string") throw new Error("package.json has no version");
+  return {
+    permissions: operatorPermissions(),
+    crds: allCrds().map((crd) => ({ file: `${crd.metadata.name}.yaml`, crd: { ...crd } })),
+    imageTag: `v${pkg.version}`,
+  };
+}
+
+/** RBAC (from `operatorPermissions`), manager, the kustomize layout under `config/`, and `deploy/install.yaml`. */
+export const installGenerator: Generator = {
+  name: "install",
+  generate: async () => {
+    const inputs = await installInputs();
+    return [
+      ...kustomizeLayout(inputs).map((file) => ({
+        path: file.path,
+        content: renderYamlDocuments(file.documents),
+      })),
+      { path: "deploy/install.yaml", content: renderYamlDocuments(installBundle(inputs)) },
+    ];
+  },
+};
+
+/** Every generator, in the order they run. */
+export const generators: readonly Generator[] = [crdGenerator, installGenerator];

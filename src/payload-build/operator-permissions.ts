@@ -1,0 +1,113 @@
+/**
+ * The single list of Kubernetes API permissions the operator needs, derived from the resources the
+ * code actually touches: the PayloadBuild informer and status writes, the build backends' child
+ * kinds (`buildChildResources`), the ImageStream, the push Secret, Events and the leader election
+ * Lease. The generated RBAC (`config/rbac/`, `deploy/install.yaml`) is rendered from it, and an
+ * integration test checks it against the dev cluster's audit log of a real run, so a new API call
+ * without a permission (or a permission nothing uses) fails CI.
+ */
+import { PAYLOAD_BUILD } from "../api/group.js";
+import { buildChildResources, createBuildBackends, type BuildBackends } from "../builds/build-backends.js";
+import { IMAGE_STREAMS } from "../builds/build-resources.js";
+import { EVENTS, LEASES, SECRETS, type ResourceDescriptor } from "../kube/resource.js";
+import { PAYLOAD_BUILDS } from "./payload-build-controller.js";
+
+/** A Kubernetes API verb as RBAC and audit logs name it. */
+export type ApiVerb = "get" | "list" | "watch" | "create" | "update" | "patch" | "delete";
+
+/**
+ * Where a permission is granted: `cluster` in the operator's ClusterRole (objects live in the
+ * users' namespaces), `operator-namespace` in a Role of the namespace the operator runs in
+ * (kubebuilder's leader election Role).
+ */
+export type PermissionScope = "cluster" | "operator-namespace";
+
+/** One RBAC rule the operator needs, and why. */
+export interface OperatorPermission {
+  /** API group, `""` for core. */
+  readonly group: string;
+  /** Plural resource name. */
+  readonly resource: string;
+  /** Subresource (`status`), or undefined for the resource itself. */
+  readonly subresource?: string;
+  readonly verbs: readonly ApiVerb[];
+  readonly scope: PermissionScope;
+  /** What the operator does with it (rendered as a comment-like annotation and in reports). */
+  readonly reason: string;
+}
+
+/** `resource` or `resource/subresource`, the way RBAC rules and audit entries name a resource. */
+export function permissionResourceName(permission: {
+  readonly resource: string;
+  readonly subresource?: string | undefined;
+}): string {
+  return permission.subresource === undefined || permission.subresource === ""
+    ? permission.resource
+    : `${permission.resource}/${permission.subresource}`;
+}
+
+function childPermission(resource: ResourceDescriptor): OperatorPermission {
+  return {
+    group: resource.group,
+    resource: resource.plural,
+    // list/watch: the controller Owns them; create: a build attempt; delete: an outdated attempt
+    // after a spec change, or the child of a removed component.
+    verbs: ["list", "watch", "create", "delete"],
+    scope: "cluster",
+    reason: `${resource.kind} objects of build attempts (owned by the PayloadBuild)`,
+  };
+}
+
+/**
+ * Every permission the operator needs with `backends` (default: the backends `payloadctl operator`
+ * creates). The order is stable, so rendered RBAC is deterministic.
+ */
+export function operatorPermissions(backends: BuildBackends = createBuildBackends()): OperatorPermission[] {
+  return [
+    {
+      group: PAYLOAD_BUILDS.group,
+      resource: PAYLOAD_BUILDS.plural,
+      verbs: ["list", "watch"],
+      scope: "cluster",
+      reason: `${PAYLOAD_BUILD.kind} informer (the controller's For)`,
+    },
+    {
+      group: PAYLOAD_BUILDS.group,
+      resource: PAYLOAD_BUILDS.plural,
+      subresource: "status",
+      verbs: ["update"],
+      scope: "cluster",
+      reason: "status written once per reconcile through /status",
+    },
+    ...buildChildResources(backends).map(childPermission),
+    {
+      group: IMAGE_STREAMS.group,
+      resource: IMAGE_STREAMS.plural,
+      verbs: ["list", "watch", "create", "update"],
+      scope: "cluster",
+      reason:
+        "the ImageStream components land in: watched, created if missing, spec tags for prebuilt and shipwright components",
+    },
+    {
+      group: SECRETS.group,
+      resource: SECRETS.plural,
+      verbs: ["get"],
+      scope: "cluster",
+      reason: "spec.release.pushSecret (credentials for pushing the release)",
+    },
+    {
+      group: EVENTS.group,
+      resource: EVENTS.plural,
+      verbs: ["create", "patch"],
+      scope: "cluster",
+      reason: "events.k8s.io Events about PayloadBuilds (patch: a repeated Event's series count)",
+    },
+    {
+      group: LEASES.group,
+      resource: LEASES.plural,
+      verbs: ["get", "create", "update"],
+      scope: "operator-namespace",
+      reason: "leader election Lease (--leader-elect)",
+    },
+  ];
+}
