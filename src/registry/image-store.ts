@@ -91,7 +91,7 @@ export function openImageStore(ref: string | ImageReference, options: RegistryOp
     options.dockerConfigJson === undefined ? new Map() : parseDockerConfig(options.dockerConfigJson);
   const client = new RegistryClient(parsed.registry, options, credentials);
   return new RegistryStore(parsed, client, {
-    chunkSize: options.chunkSize ?? 32 * 1024 * 1024,
+    chunkSize: options.chunkSize ?? Number.POSITIVE_INFINITY,
     tagPageSize: options.tagPageSize ?? 1000,
   });
 }

@@ -26,7 +26,11 @@ export interface RegistryOptions {
   readonly retry?: Partial<RetryPolicy>;
   /** `User-Agent` sent with every request. */
   readonly userAgent?: string;
-  /** Bytes per PATCH for chunked uploads; blobs larger than this are sent in chunks (default 32 MiB). */
+  /**
+   * Bytes per PATCH for chunked uploads: blobs larger than this are sent in chunks, one chunk held in
+   * memory at a time (each chunk is retried on its own). Default: no chunking, every blob goes in one
+   * streamed PUT (fastest, nothing buffered). Set it for registries or proxies that limit request sizes.
+   */
   readonly chunkSize?: number;
   /** Tags asked for per page when listing tags (`n`); `Link` headers are followed either way (default 1000). */
   readonly tagPageSize?: number;

@@ -9,7 +9,7 @@ import type { BlobTransfer, Descriptor, FetchedManifest, ImageStore } from "./im
 import { MANIFEST_MEDIA_TYPES } from "./media-types.js";
 import { declaredMediaType } from "./manifest-schemas.js";
 import type { RegistryClient, RegistryRequest } from "./registry-client.js";
-import { RegistryError } from "./registry-error.js";
+import { RegistryError, isRegistryError } from "./registry-error.js";
 import { readAllBounded, uploadBlob } from "./blob-upload.js";
 
 const tagListSchema = z.looseObject({ tags: z.array(z.string()).nullish() });
@@ -168,16 +168,37 @@ export class RegistryStore implements ImageStore {
       if (response.status === 201) return "mounted";
       const location = response.headers.get("location");
       if (location !== null) {
-        await this.upload(
-          descriptor,
-          await from.openBlob(descriptor.digest),
-          new URL(location, response.url).toString(),
-        );
+        const session = new URL(location, response.url).toString();
+        await this.copyFrom(from, descriptor, session);
         return "copied";
       }
     }
-    await this.upload(descriptor, await from.openBlob(descriptor.digest), undefined);
+    await this.copyFrom(from, descriptor, undefined);
     return "copied";
+  }
+
+  /**
+   * Streams a blob from `from` into this repository. A transient failure (connection, 5xx, 429) mid-stream
+   * cannot be retried request by request, so the whole transfer is retried from a freshly opened source.
+   */
+  private async copyFrom(
+    from: ImageStore,
+    descriptor: Descriptor,
+    session: string | undefined,
+  ): Promise<void> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await this.upload(
+          descriptor,
+          await from.openBlob(descriptor.digest),
+          attempt === 1 ? session : undefined,
+        );
+        return;
+      } catch (error) {
+        if (attempt >= 3 || !isRegistryError(error, "CONNECTION", "UNAVAILABLE", "TOOMANYREQUESTS"))
+          throw error;
+      }
+    }
   }
 
   async listTags(): Promise<string[]> {
