@@ -15,7 +15,8 @@ import { createImageManifest, descriptorOf, type BuiltManifest } from "./create-
 import { sha256Digest } from "./digest.js";
 import { editImageConfig, serializeJson, type ImageConfigEdit } from "./edit-image-config.js";
 import { formatOfMediaType, mediaTypesFor } from "./image-format.js";
-import type { LayerBlob } from "./layer-blob.js";
+import type { TarEntry } from "./deterministic-tar.js";
+import { buildLayerBlob, type LayerBlob } from "./layer-blob.js";
 
 /** What {@link appendLayer} needs. */
 export interface AppendLayerInput {
@@ -25,8 +26,8 @@ export interface AppendLayerInput {
   readonly baseDigest: string;
   /** Store receiving the new image (may be `source`). */
   readonly destination: ImageStore;
-  /** The layer to append. */
-  readonly layer: LayerBlob;
+  /** The layer to append: a built blob, or files to build one from (sorted, parents added, fixed mtimes). */
+  readonly layer: LayerBlob | { readonly files: readonly TarEntry[] };
   /** Config changes besides the appended diffID (labels, history, created...). */
   readonly configEdit?: Omit<ImageConfigEdit, "appendDiffIds">;
   /** Base layers transferred at once (default 4). */
@@ -111,6 +112,7 @@ export async function transferBlobs(
  * format's gzip layer media type. Idempotent: running it twice writes the same digest.
  */
 export async function appendLayer(input: AppendLayerInput): Promise<AppendedImage> {
+  const layer = "files" in input.layer ? await buildLayerBlob(input.layer.files) : input.layer;
   const base = await readImage(input.source, input.baseDigest);
   const format = formatOfMediaType(base.mediaType);
   const types = mediaTypesFor(format);
@@ -120,16 +122,16 @@ export async function appendLayer(input: AppendLayerInput): Promise<AppendedImag
     base.manifest.layers as Descriptor[],
     input.concurrency,
   );
-  const config = editImageConfig(base.config, { ...input.configEdit, appendDiffIds: [input.layer.diffId] });
+  const config = editImageConfig(base.config, { ...input.configEdit, appendDiffIds: [layer.diffId] });
   const configBytes = serializeJson(config);
   const configDigest = sha256Digest(configBytes);
   let uploadedBytes = transfers.uploadedBytes;
-  uploadedBytes += await putBlobIfMissing(input.destination, input.layer.digest, input.layer.bytes);
+  uploadedBytes += await putBlobIfMissing(input.destination, layer.digest, layer.bytes);
   uploadedBytes += await putBlobIfMissing(input.destination, configDigest, configBytes);
   const manifest = createImageManifest(
     format,
     descriptorOf(types.config, { digest: configDigest, size: configBytes.length }),
-    [...(base.manifest.layers as Descriptor[]), descriptorOf(types.layerGzip, input.layer)],
+    [...(base.manifest.layers as Descriptor[]), descriptorOf(types.layerGzip, layer)],
   );
   await input.destination.putManifest(manifest.digest, manifest.bytes, manifest.mediaType);
   uploadedBytes += manifest.size;
