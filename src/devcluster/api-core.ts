@@ -234,6 +234,10 @@ export class ApiCore {
   private specialiseCreate(def: ResourceDefinition, object: KubeObject, now: string): void {
     const gr = `${def.group}/${def.plural}`;
     if (gr === "/namespaces") {
+      object.metadata.labels = {
+        ...(object.metadata.labels ?? {}),
+        "kubernetes.io/metadata.name": object.metadata.name ?? "",
+      };
       object["spec"] = { finalizers: ["kubernetes"] };
       object["status"] = { phase: "Active" };
     } else if (gr === "/secrets") {
@@ -471,6 +475,7 @@ export class ApiCore {
       meta.deletionGracePeriodSeconds = oldMeta.deletionGracePeriodSeconds;
     else delete meta.deletionGracePeriodSeconds;
     if (def.plural === "namespaces" && def.group === "") {
+      meta.labels = { ...(meta.labels ?? {}), "kubernetes.io/metadata.name": meta.name };
       if (subresource === "finalize") next["spec"] = candidate["spec"] ?? {};
       else next["spec"] = old["spec"] ?? {};
       if (subresource !== "status") next["status"] = old["status"];

@@ -23,6 +23,7 @@ import { decideDelay, decideWriteFault, type FaultOptions } from "./faults.js";
 import { listObjects } from "./list-objects.js";
 import type { ObjectStore } from "./object-store.js";
 import { openApiDocuments, openApiIndex } from "./openapi.js";
+import { decodeProtobufObject } from "./protobuf-body.js";
 import { parseRequestTarget, type RequestTarget } from "./request-target.js";
 import { groupVersionOf, type ResourceDefinition } from "./resource-definition.js";
 import type { ResourceRegistry } from "./resource-registry.js";
@@ -50,6 +51,10 @@ type Verb = "get" | "list" | "watch" | "create" | "update" | "patch" | "delete" 
 const MAX_BODY = 32 * 1024 * 1024;
 
 function readBody(req: IncomingMessage): Promise<string> {
+  return readBodyBuffer(req).then((b) => b.toString("utf8"));
+}
+
+function readBodyBuffer(req: IncomingMessage): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
@@ -69,7 +74,7 @@ function readBody(req: IncomingMessage): Promise<string> {
         );
       else chunks.push(c);
     });
-    req.on("end", () => resolve(Buffer.concat(chunks).toString("utf8")));
+    req.on("end", () => resolve(Buffer.concat(chunks)));
     req.on("error", reject);
   });
 }
@@ -264,9 +269,15 @@ export function createRouter(deps: RouterDeps): {
     send(res, code, object, warningHeaders(warnings));
   };
 
-  const rejectProtobuf = (req: IncomingMessage): void => {
+  const rejectProtobuf = (req: IncomingMessage, verb: Verb): void => {
     const type = req.headers["content-type"] ?? "";
-    if (type.includes("protobuf") || type.includes("cbor")) throw unsupportedMediaType(type);
+    if ((type.includes("protobuf") && verb !== "create" && verb !== "update") || type.includes("cbor"))
+      throw unsupportedMediaType(type);
+  };
+  const readObjectBody = async (req: IncomingMessage): Promise<unknown> => {
+    const type = req.headers["content-type"] ?? "";
+    if (type.includes("protobuf")) return decodeProtobufObject(await readBodyBuffer(req), type);
+    return parseJsonBody(await readBody(req));
   };
 
   const handleResource = async (
@@ -297,7 +308,7 @@ export function createRouter(deps: RouterDeps): {
     const name = t.name ?? "";
     const isWrite = ["create", "update", "patch", "delete", "deletecollection"].includes(verb);
     if (isWrite) {
-      rejectProtobuf(req);
+      rejectProtobuf(req, verb);
       const fault = decideWriteFault(deps.faults());
       if (fault.kind === "fail") {
         if (fault.code === 429) throw tooManyRequests(deps.faults().retryAfterSeconds ?? 1);
@@ -385,7 +396,7 @@ export function createRouter(deps: RouterDeps): {
         return;
       }
       case "create": {
-        const body = parseJsonBody(await readBody(req));
+        const body = await readObjectBody(req);
         if (sub === "instantiate") {
           const build = instantiateBuild(deps.core, deps.registry, ns ?? "", name, body, writeOpts);
           deps.afterWrite();
@@ -395,7 +406,7 @@ export function createRouter(deps: RouterDeps): {
         return finish(deps.core.create(def, ns, body, writeOpts), 201);
       }
       case "update": {
-        const body = parseJsonBody(await readBody(req));
+        const body = await readObjectBody(req);
         return finish(deps.core.update(def, ns, name, body, sub, writeOpts), 200);
       }
       case "patch": {

@@ -50,15 +50,20 @@ export class ImageResolveError extends Error {
 export interface ImageSourcesOptions {
   /** `127.0.0.1:PORT` of the integrated registry. */
   readonly registryHost: string;
-  /** Connection options for every registry (the integrated host is added to `insecureRegistries`). */
+  /**
+   * Connection options for every registry. The integrated host is always plain HTTP; other
+   * 127.0.0.1/localhost registries are too unless `insecureRegistries` is given (then it decides).
+   */
   readonly registryOptions?: RegistryOptions;
   /** Registries read for real; default: the integrated one and any `127.0.0.1`/`localhost` host. */
   readonly isReachable?: (registry: string) => boolean;
   readonly profile: SimulationProfile;
 }
 
+const LOOPBACK = /^(127\.0\.0\.1|localhost|\[::1\])(:\d+)?$/;
+
 function defaultReachable(integrated: string): (registry: string) => boolean {
-  return (registry) => registry === integrated || /^(127\.0\.0\.1|localhost|\[::1\])(:\d+)?$/.test(registry);
+  return (registry) => registry === integrated || LOOPBACK.test(registry);
 }
 
 /** Reads, synthesizes and mirrors images for the build system. Holds only a cache of syntheses. */
@@ -82,7 +87,18 @@ export class ImageSources {
 
   /** Opens a repository (`host/repo`) with the build system's registry options. */
   open(repository: string): ImageStore {
-    return openImageStore(`docker://${repository}`, this.#registryOptions);
+    const registry = repository.slice(0, repository.indexOf("/"));
+    const insecure = this.#registryOptions.insecureRegistries ?? [];
+    const plainLoopback =
+      this.#o.registryOptions?.insecureRegistries === undefined &&
+      LOOPBACK.test(registry) &&
+      !insecure.includes(registry);
+    return openImageStore(
+      `docker://${repository}`,
+      plainLoopback
+        ? { ...this.#registryOptions, insecureRegistries: [...insecure, registry] }
+        : this.#registryOptions,
+    );
   }
 
   /** Resolves a pullspec; throws {@link ImageResolveError} when it does not exist or cannot be read. */

@@ -80,7 +80,15 @@ describe("kubectl", () => {
   it("applies the samples, prints the CRD's printer columns, explains and describes", async () => {
     expect(await kubectl("apply", "-f", join(work, "ns.yaml"))).toContain(`namespace/${NS} created`);
     expect(await kubectl("apply", "-f", SAMPLE)).toContain(`payloadbuild.payload.okd.io/${NAME} created`);
-    expect(await kubectl("apply", "-f", "crds/")).toMatch(
+    expect(
+      await kubectl(
+        "apply",
+        "-f",
+        "crds/payloadbuilds.payload.okd.io.yaml",
+        "-f",
+        "crds/releasestreams.payload.okd.io.yaml",
+      ),
+    ).toMatch(
       /customresourcedefinition.apiextensions.k8s.io\/payloadbuilds.payload.okd.io (unchanged|configured)/,
     );
 
@@ -135,6 +143,44 @@ describe("kubectl", () => {
     } finally {
       watcher.kill();
     }
+  });
+
+  it("creates built-in objects with kubectl's typed generators (protobuf request bodies)", async () => {
+    expect(await kubectl("create", "namespace", "generated")).toContain("namespace/generated created");
+    expect(
+      await kubectl("create", "configmap", "settings", "-n", "generated", "--from-literal=a=b"),
+    ).toContain("configmap/settings created");
+    expect(
+      await kubectl("create", "secret", "generic", "creds", "-n", "generated", "--from-literal=token=t0k"),
+    ).toContain("secret/creds created");
+    expect(
+      await kubectl("create", "job", "once", "-n", "generated", "--image=busybox", "--", "echo", "hi"),
+    ).toContain("job.batch/once created");
+    expect(
+      JSON.parse(await kubectl("get", "configmap", "settings", "-n", "generated", "-o", "jsonpath={.data}")),
+    ).toEqual({ a: "b" });
+    expect(await kubectl("get", "secret", "creds", "-n", "generated", "-o", "jsonpath={.data.token}")).toBe(
+      Buffer.from("t0k").toString("base64"),
+    );
+    expect(
+      JSON.parse(
+        await kubectl(
+          "get",
+          "job",
+          "once",
+          "-n",
+          "generated",
+          "-o",
+          "jsonpath={.spec.template.spec.containers[0]}",
+        ),
+      ),
+    ).toEqual({
+      name: "once",
+      image: "busybox",
+      command: ["echo", "hi"],
+      resources: {},
+    });
+    expect(await kubectl("delete", "namespace", "generated")).toContain('namespace "generated" deleted');
   });
 
   it("deletes, waiting until the object is gone", async () => {
