@@ -5,7 +5,7 @@
  */
 import { Command, Option } from "commander";
 import { Document, isNode } from "yaml";
-import { importBuildConfigs, type BuildConfigImport } from "../payload-build/index.js";
+import { applySuggestedFixes, importBuildConfigs, type BuildConfigImport } from "../payload-build/index.js";
 import { CliError, processIo, readDocuments, type CliIo } from "./cli-io.js";
 
 interface ImportOptions {
@@ -13,6 +13,7 @@ interface ImportOptions {
   imageStream?: string;
   output: "yaml" | "json";
   verbose?: boolean;
+  fix?: boolean;
 }
 
 /** Splits `spec.components[27].inputs[0].from` into YAML path segments. */
@@ -53,16 +54,25 @@ export function importBuildConfigsCommand(io: CliIo = processIo): Command {
       "the payload's ImageStream (default: the one most BuildConfigs output to)",
     )
     .addOption(new Option("-o, --output <format>", "output format").choices(["yaml", "json"]).default("yaml"))
+    .option("--fix", "apply the suggested fix of each unresolved reference that has one")
     .option("-v, --verbose", "also report renamed components, resolved tags and skipped objects")
     .action(async (file: string, options: ImportOptions) => {
       const documents = await readDocuments(file, io);
-      const result = importBuildConfigs(
+      const imported = importBuildConfigs(
         documents.map((doc) => doc.value),
         {
           ...(options.name !== undefined ? { name: options.name } : {}),
           ...(options.imageStream !== undefined ? { imageStream: options.imageStream } : {}),
         },
       );
+      const fixed = options.fix ? imported.unresolved.filter((u) => u.suggestion !== undefined) : [];
+      const result: BuildConfigImport = options.fix
+        ? {
+            ...imported,
+            payloadBuild: applySuggestedFixes(imported),
+            unresolved: imported.unresolved.filter((u) => u.suggestion === undefined),
+          }
+        : imported;
       const components = result.payloadBuild.spec.components;
       if (components.length === 0) {
         throw new CliError(
@@ -79,9 +89,14 @@ export function importBuildConfigsCommand(io: CliIo = processIo): Command {
         `imported ${components.length} components (${components.length - prebuilt} built, ${prebuilt} prebuilt) into ImageStream ${result.payloadBuild.spec.imageStream}\n`,
       );
       if (options.verbose) for (const note of result.notes) io.stderr.write(`note: ${note}\n`);
+      for (const u of fixed)
+        io.stderr.write(`fixed: ${u.component}: ${u.reference} -> ${u.suggestion ?? ""}\n`);
       if (result.unresolved.length > 0) {
         io.stderr.write(`${result.unresolved.length} unresolved reference(s):\n`);
         for (const u of result.unresolved) io.stderr.write(`  ${u.component}: ${u.reference}: ${u.fix}\n`);
+        if (!options.fix && result.unresolved.some((u) => u.suggestion !== undefined)) {
+          io.stderr.write("  (--fix applies the suggested changes)\n");
+        }
       }
     });
 }

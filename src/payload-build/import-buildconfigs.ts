@@ -361,3 +361,24 @@ export function importBuildConfigs(
   };
   return { payloadBuild, unresolved, notes };
 }
+
+/**
+ * The imported PayloadBuild with every suggested fix applied (each unresolved reference that has a
+ * suggestion is replaced by it); references without a suggestion stay as they are.
+ */
+export function applySuggestedFixes(result: BuildConfigImport): PayloadBuildInput {
+  const payloadBuild = structuredClone(result.payloadBuild);
+  for (const unresolved of result.unresolved) {
+    if (unresolved.suggestion === undefined) continue;
+    const segments = [...unresolved.path.matchAll(/([^.[\]]+)|\[(\d+)\]/g)].map((m) =>
+      m[2] !== undefined ? Number(m[2]) : (m[1] ?? ""),
+    );
+    const last = segments.pop();
+    let node: unknown = payloadBuild;
+    for (const segment of segments) node = (node as Record<string | number, unknown> | undefined)?.[segment];
+    if (last !== undefined && typeof node === "object" && node !== null) {
+      (node as Record<string | number, unknown>)[last] = unresolved.suggestion;
+    }
+  }
+  return payloadBuild;
+}

@@ -14,7 +14,7 @@ import {
 import { graphFromAdjacency, type ComponentGraph } from "./component-graph.js";
 import { cycleThrough, cyclicComponents, formatCycle } from "./cycles.js";
 import { looksLikeComponentName, pullspecProblem } from "./image-reference.js";
-import { resolveComponent } from "./resolve-component.js";
+import { defaultInputApplies } from "./resolve-component.js";
 
 /** Result of {@link validatePayloadSpec}. */
 export interface PayloadValidation {
@@ -134,7 +134,6 @@ export function validatePayloadSpec(spec: PayloadBuildSpec): PayloadValidation {
   });
 
   const dependencies: number[][] = nodes.map(() => []);
-  const defaultEdges = new Set<string>(); // "a\0b": edges that exist only through spec.defaults
   spec.components.forEach((component, i) => {
     const base = `spec.components[${i}]`;
     const node = firstIndex.get(component.name) === i ? indexOf.get(component.name) : undefined;
@@ -183,20 +182,18 @@ export function validatePayloadSpec(spec: PayloadBuildSpec): PayloadValidation {
         );
       }
     });
-    const resolved = resolveComponent(spec, i);
-    const ownDeps = new Set(deps);
-    for (const input of resolved.inputs) {
-      if (!input.fromDefaults) continue;
-      const dep = indexOf.get(input.from);
-      if (dep === undefined) continue;
-      if (!ownDeps.has(dep)) defaultEdges.add(`${component.name}\0${input.from}`);
-      deps.push(dep);
+    // Default inputs that apply (see resolveComponent), without allocating resolved copies.
+    let copiesFiles = (component.inputs ?? []).some((input) => (input.paths ?? []).length > 0);
+    for (const input of defaultInputs) {
+      if (!defaultInputApplies(component, input)) continue;
+      if ((input.paths ?? []).length > 0) copiesFiles = true;
+      add(indexOf.get(input.from));
     }
     if (
       component.image === undefined &&
       spec.backend !== "prebuilt" &&
       component.source?.git === undefined &&
-      !resolved.inputs.some((input) => (input.paths ?? []).length > 0)
+      !copiesFiles
     ) {
       report(
         `${base}.source`,
@@ -234,7 +231,7 @@ export function validatePayloadSpec(spec: PayloadBuildSpec): PayloadValidation {
     const cycle = cycleThrough(graph, members, members[0] ?? 0).map((node) => names[node] ?? "");
     const viaDefaults = cycle.flatMap((name, k) => {
       const next = cycle[(k + 1) % cycle.length] ?? "";
-      return defaultEdges.has(`${name}\0${next}`)
+      return dependsOnlyThroughDefaults(spec.components[firstIndex.get(name) ?? -1], next)
         ? [`${name} gets ${next} from spec.defaults.inputs (add skipDefaultInputs: [${next}] to ${name})`]
         : [];
     });
@@ -246,6 +243,16 @@ export function validatePayloadSpec(spec: PayloadBuildSpec): PayloadValidation {
     );
   }
   return { problems, graph, acyclic: cyclic.length === 0 };
+}
+
+/** True when `component` does not name `dependency` itself (the edge comes from spec.defaults.inputs). */
+function dependsOnlyThroughDefaults(component: ComponentSpec | undefined, dependency: string): boolean {
+  if (component === undefined) return false;
+  return (
+    component.from !== dependency &&
+    !(component.inputs ?? []).some((input) => input.from === dependency) &&
+    !(component.dependsOn ?? []).includes(dependency)
+  );
 }
 
 function checkPaths(

@@ -8,7 +8,12 @@ import { resolve } from "node:path";
 import { describe, expect, it } from "vitest";
 import { parseAllDocuments } from "yaml";
 import { parsePayloadBuild } from "../../src/api/index.js";
-import { importBuildConfigs, planPayload, validatePayloadSpec } from "../../src/payload-build/index.js";
+import {
+  applySuggestedFixes,
+  importBuildConfigs,
+  planPayload,
+  validatePayloadSpec,
+} from "../../src/payload-build/index.js";
 
 const fixture = resolve(import.meta.dirname, "../../../shared/fixtures/okd-payload-pipeline/buildconfigs");
 const kubectl = (() => {
@@ -35,13 +40,11 @@ describe.skipIf(!existsSync(fixture) || !kubectl)("import-buildconfigs on okd-pa
   });
 
   it("plans base, builder and forked-dockerfiles before cli, cli before the operators, ovn-kubernetes after its base", () => {
-    // Apply the suggested fix, as a user would, then validate and plan.
-    const input = structuredClone(result.payloadBuild);
-    for (const u of result.unresolved) {
-      const component = input.spec.components.find((c) => c.name === u.component);
-      for (const i of component?.inputs ?? [])
-        if (i.from === "ovn-kubernetes" && u.suggestion) i.from = u.suggestion;
-    }
+    // Apply the suggested fix, as a user would (import-buildconfigs --fix), then validate and plan.
+    const input = applySuggestedFixes(result);
+    expect(input.spec.components.find((c) => c.name === "network-tools")?.inputs?.[0]?.from).toBe(
+      "ovn-kubernetes-rhel-9",
+    );
     const parsed = parsePayloadBuild(input);
     expect(parsed.ok).toBe(true);
     if (!parsed.ok) return;
