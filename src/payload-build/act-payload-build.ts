@@ -249,7 +249,6 @@ export async function actOnPayloadBuild(
   }
   await writeImageStream(decision, obs, deps);
   await createAndDelete(decision, deps);
-  for (let i = 0; i < decision.newlyFailedBuilds; i++) deps.metrics.buildFailed(decision.backend ?? "");
   const events = [...decision.events];
   const release = await assemble(decision, obs, deps, events);
   const status =

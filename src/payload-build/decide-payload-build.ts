@@ -144,6 +144,7 @@ export function decidePayloadBuild(
     ),
   });
   const byName = new Map(evaluations.map((e) => [e.component.name, e]));
+  const previousEntries = new Map((observation.status?.components ?? []).map((c) => [c.name, c]));
   const failed = evaluations.filter((e) => e.verdict === "failed");
   const stopStarting = spec.failurePolicy === "FailFast" && failed.length > 0;
 
@@ -205,7 +206,7 @@ export function decidePayloadBuild(
         : e,
     );
     // Keep the first-seen start time of a build: the status is not rewritten for nothing.
-    const before = observation.status?.components?.find((c) => c.name === entry.name);
+    const before = previousEntries.get(entry.name);
     return before?.build === entry.build && before?.startedAt !== undefined && entry.state === "Building"
       ? { ...entry, startedAt: before.startedAt }
       : entry;
@@ -215,7 +216,7 @@ export function decidePayloadBuild(
   let newlyFailedBuilds = 0;
   for (const e of final) {
     if (e.failedAttempt === undefined) continue;
-    const before = observation.status?.components?.find((c) => c.name === e.component.name);
+    const before = previousEntries.get(e.component.name);
     const wasRecorded =
       before?.build === e.failedAttempt &&
       (before.state === "Failed" || (before.message ?? "").startsWith("retrying"));

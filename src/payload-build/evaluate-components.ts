@@ -100,19 +100,21 @@ export function failureMessage(state: AttemptState & { phase: "Failed" }, attemp
   return text.length > 1000 ? `${text.slice(0, 997)}...` : text;
 }
 
-/** Attempt numbers of a component's children and the objects of each. */
-function attemptsOf(children: readonly KubeObject[], component: string): Map<number, KubeObject[]> {
-  const byAttempt = new Map<number, KubeObject[]>();
+/** Children by component, then by attempt number (objects without both labels are left out). */
+function attemptsByComponent(children: readonly KubeObject[]): Map<string, Map<number, KubeObject[]>> {
+  const byComponent = new Map<string, Map<number, KubeObject[]>>();
   for (const child of children) {
     const labels = child.metadata.labels;
-    if (labels?.[COMPONENT_LABEL] !== component) continue;
-    const attempt = Number(labels[ATTEMPT_LABEL] ?? "");
-    if (!Number.isInteger(attempt) || attempt < 1) continue;
+    const component = labels?.[COMPONENT_LABEL];
+    const attempt = Number(labels?.[ATTEMPT_LABEL] ?? "");
+    if (component === undefined || !Number.isInteger(attempt) || attempt < 1) continue;
+    let byAttempt = byComponent.get(component);
+    if (byAttempt === undefined) byComponent.set(component, (byAttempt = new Map()));
     const list = byAttempt.get(attempt) ?? [];
     list.push(child);
     byAttempt.set(attempt, list);
   }
-  return byAttempt;
+  return byComponent;
 }
 
 /**
@@ -127,13 +129,14 @@ export function evaluateComponents(input: EvaluationInput): ComponentEvaluation[
   const spec = payloadBuild.spec;
   const byName = new Map(components.map((c) => [c.name, c]));
   const results = new Map<string, ComponentEvaluation>();
+  const children = attemptsByComponent(input.children);
   for (const index of topologicalOrder(graph)) {
     const name = graph.names[index] ?? "";
     const component = byName.get(name);
     if (component === undefined) continue;
     const backend = input.backendFor(component);
     const deps = (graph.dependencies[index] ?? []).map((d) => results.get(graph.names[d] ?? ""));
-    const attempts = attemptsOf(input.children, name);
+    const attempts = children.get(name) ?? new Map<number, KubeObject[]>();
     const observe = (attempt: number): AttemptState =>
       backend.observeAttempt({
         payloadBuild,

@@ -50,17 +50,7 @@ beforeAll(async () => {
   });
   cluster = await startDevCluster({ addons: [builds] });
   client = createKubeClient(cluster.kubeConfig, { requestTimeoutMs: 10_000 });
-  manager = new Manager({ client, logger: silentLogger(), registry: new Registry(), processMetrics: false });
-  setupPayloadBuildController({
-    manager,
-    client,
-    backends: createBuildBackends(),
-    events: manager.eventRecorder("payload.okd.io/operator", "it", { qps: 50, burst: 100 }),
-    registryOptions: { insecureRegistries: [registry.host] },
-    statusMinIntervalMs: 200,
-    retryDelayMs: () => 200,
-  });
-  await manager.start();
+  manager = await startController();
 }, 30_000);
 
 afterAll(async () => {
@@ -70,6 +60,22 @@ afterAll(async () => {
   if (dir !== undefined) await rm(dir, { recursive: true, force: true });
 });
 
+/** Starts a manager running the PayloadBuild controller (a fresh operator process, in effect). */
+async function startController(): Promise<Manager> {
+  const m = new Manager({ client, logger: silentLogger(), registry: new Registry(), processMetrics: false });
+  setupPayloadBuildController({
+    manager: m,
+    client,
+    backends: createBuildBackends(),
+    events: m.eventRecorder("payload.okd.io/operator", "it", { qps: 50, burst: 100 }),
+    registryOptions: { insecureRegistries: [registry.host] },
+    statusMinIntervalMs: 200,
+    retryDelayMs: () => 200,
+  });
+  await m.start();
+  return m;
+}
+
 async function createNamespace(prefix: string): Promise<string> {
   const name = `${prefix}-${Math.random().toString(36).slice(2, 8)}`;
   await client.create(NAMESPACES, { metadata: { name } });
@@ -78,6 +84,18 @@ async function createNamespace(prefix: string): Promise<string> {
 
 function component(name: string, from: string) {
   return { name, source: { git: { uri: `https://github.com/okd-project/${name}` } }, from };
+}
+
+async function eventually(
+  condition: () => Promise<boolean>,
+  what: string,
+  timeoutMs = 20_000,
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await condition())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
 }
 
 async function statusOf(namespace: string, name: string): Promise<PayloadBuildStatus | undefined> {
@@ -202,5 +220,57 @@ describe("PayloadBuild controller against the dev cluster", () => {
       "okd-broken-2",
       "okd-cluster-version-operator-1",
     ]);
+  }, 60_000);
+
+  it("resumes after an operator restart mid-build: nothing built twice, the same release digest", async () => {
+    const ns = await createNamespace("restart");
+    const payloadBuild = {
+      apiVersion: "payload.okd.io/v1alpha1",
+      kind: "PayloadBuild",
+      metadata: { name: "okd", namespace: ns },
+      spec: {
+        imageStream: "release",
+        concurrency: 2,
+        components: [
+          component("base", CENTOS),
+          component("slow-operand", "base"),
+          component("cluster-version-operator", "base"),
+          component("cli", "base"),
+        ],
+        release: { name: RELEASE, to: `docker://${registry.host}/${ns}/release` },
+      },
+    };
+    const expectedBuilds = [
+      "okd-base-1",
+      "okd-cli-1",
+      "okd-cluster-version-operator-1",
+      "okd-slow-operand-1",
+    ];
+    const buildNames = async (): Promise<string[]> =>
+      (await client.list(BUILDS, { namespace: ns })).items.map((o) => o.metadata.name).sort();
+
+    // An undisturbed run, then the PayloadBuild is deleted: its Builds go with it (garbage collection).
+    builds.setBehaviour("slow-operand", { durationMs: 30_000 });
+    await client.create(PAYLOAD_BUILDS, payloadBuild);
+    const undisturbed = await waitForStatus(ns, "okd", "Ready=True", (s) => s.phase === "Succeeded");
+    expect(await buildNames()).toEqual(expectedBuilds);
+    await client.delete(PAYLOAD_BUILDS, { namespace: ns, name: "okd" });
+    await eventually(async () => (await buildNames()).length === 0, "the Builds to be garbage collected");
+    await eventually(
+      async () => (await client.list(PAYLOAD_BUILDS, { namespace: ns })).items.length === 0,
+      "the PayloadBuild to be gone",
+    );
+
+    // The same PayloadBuild again, with the operator restarted while slow-operand builds.
+    await client.create(PAYLOAD_BUILDS, payloadBuild);
+    await waitForStatus(ns, "okd", "slow-operand building", (s) =>
+      (s.components ?? []).some((c) => c.name === "slow-operand" && c.state === "Building"),
+    );
+    await manager.stop();
+    manager = await startController();
+    const restarted = await waitForStatus(ns, "okd", "Ready=True", (s) => s.phase === "Succeeded");
+    expect(await buildNames()).toEqual(expectedBuilds);
+    expect(restarted.release?.digest).toMatch(/^sha256:/);
+    expect(restarted.release?.digest).toBe(undisturbed.release?.digest);
   }, 60_000);
 });
