@@ -7,6 +7,7 @@ import type { ImageReference } from "./image-reference.js";
 import { parseImageReference, repositoryOf } from "./image-reference.js";
 import type { RegistryOptions } from "./registry-options.js";
 import { parseDockerConfig } from "./docker-config.js";
+import type { CredentialStore } from "./docker-config.js";
 import { OciLayoutStore } from "./oci-layout-store.js";
 import { RegistryClient } from "./registry-client.js";
 import { RegistryStore } from "./registry-store.js";
@@ -83,15 +84,39 @@ export interface ImageStore {
  * Opens the repository named by `ref` (its tag or digest, if any, is ignored: pass it to the methods).
  * `docker://` and bare pullspecs give a registry store, `oci:DIR` an OCI layout store (created on first write).
  * Opening does no I/O; errors surface from the first call, except malformed credentials, which throw here.
+ * Each call gets its own connection pool and token cache; to open many repositories, use {@link ImageStores}.
  */
 export function openImageStore(ref: string | ImageReference, options: RegistryOptions = {}): ImageStore {
-  const parsed = repositoryOf(typeof ref === "string" ? parseImageReference(ref) : ref);
-  if (parsed.transport === "oci") return new OciLayoutStore(parsed);
-  const credentials =
-    options.dockerConfigJson === undefined ? new Map() : parseDockerConfig(options.dockerConfigJson);
-  const client = new RegistryClient(parsed.registry, options, credentials);
-  return new RegistryStore(parsed, client, {
-    chunkSize: options.chunkSize ?? Number.POSITIVE_INFINITY,
-    tagPageSize: options.tagPageSize ?? 1000,
-  });
+  return new ImageStores(options).open(ref);
+}
+
+/**
+ * Opens stores that share, per registry, one connection pool, one scheme probe and one token cache:
+ * the way to open hundreds of component repositories on a few registries. Holds no I/O resources
+ * beyond idle keep-alive sockets, which do not keep the process alive.
+ */
+export class ImageStores {
+  private readonly clients = new Map<string, RegistryClient>();
+  private readonly credentials: CredentialStore;
+
+  /** Throws here when `options.dockerConfigJson` is malformed. */
+  constructor(private readonly options: RegistryOptions = {}) {
+    this.credentials =
+      options.dockerConfigJson === undefined ? new Map() : parseDockerConfig(options.dockerConfigJson);
+  }
+
+  /** Opens a repository as {@link openImageStore} does, reusing this factory's clients. */
+  open(ref: string | ImageReference): ImageStore {
+    const parsed = repositoryOf(typeof ref === "string" ? parseImageReference(ref) : ref);
+    if (parsed.transport === "oci") return new OciLayoutStore(parsed);
+    let client = this.clients.get(parsed.registry);
+    if (client === undefined) {
+      client = new RegistryClient(parsed.registry, this.options, this.credentials);
+      this.clients.set(parsed.registry, client);
+    }
+    return new RegistryStore(parsed, client, {
+      chunkSize: this.options.chunkSize ?? Number.POSITIVE_INFINITY,
+      tagPageSize: this.options.tagPageSize ?? 1000,
+    });
+  }
 }

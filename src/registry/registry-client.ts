@@ -72,7 +72,8 @@ export class RegistryClient {
   private readonly now: () => number;
   private readonly userAgent: string;
   private base: Promise<string> | undefined;
-  private basicAuth: string | undefined;
+  /** Set once the registry asked for Basic auth: credentials are then sent up front. */
+  private usesBasic = false;
   private readonly tokens = new Map<
     string,
     { scopes: ReadonlySet<string>; authorization: string; expiresAt: number }
@@ -103,7 +104,7 @@ export class RegistryClient {
   async send(request: RegistryRequest): Promise<Response> {
     const base = await this.baseUrl();
     const url = new URL(request.url, base).toString();
-    let authorization = this.cachedAuthorization(request.scopes);
+    let authorization = this.cachedAuthorization(request.scopes, request.repository);
     for (let round = 0; ; round++) {
       const response = await this.fetchWithRetry(url, request, authorization);
       if (response.status === 401 && round === 0 && !isStream(request.body)) {
@@ -179,8 +180,11 @@ export class RegistryClient {
     }
   }
 
-  private cachedAuthorization(scopes: readonly string[]): string | undefined {
-    if (this.basicAuth !== undefined) return this.basicAuth;
+  private cachedAuthorization(scopes: readonly string[], repository: string): string | undefined {
+    if (this.usesBasic) {
+      const credentials = lookupCredentials(this.credentials, this.registry, repository);
+      return credentials === undefined ? undefined : basic(credentials);
+    }
     // A token granted for a set of scopes serves any request that needs a subset of them.
     for (const token of this.tokens.values()) {
       if (token.expiresAt > this.now() && scopes.every((scope) => token.scopes.has(scope)))
@@ -201,8 +205,8 @@ export class RegistryClient {
     }
     if (challenges.some((c) => c.scheme === "basic")) {
       if (credentials === undefined) throw this.unauthorized(request.repository);
-      this.basicAuth = basic(credentials);
-      return this.basicAuth;
+      this.usesBasic = true;
+      return basic(credentials);
     }
     throw new RegistryError(
       "UNAUTHORIZED",

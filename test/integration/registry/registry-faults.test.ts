@@ -3,6 +3,7 @@ import type { Readable } from "node:stream";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { copyImage } from "../../../src/registry/copy-image.js";
 import { sha256Digest } from "../../../src/registry/digest.js";
+import { ImageStores } from "../../../src/registry/image-store.js";
 import { makeImage, pushImage } from "../../support/test-images.js";
 import { startFaultyProxy } from "./faulty-proxy.js";
 import type { FaultyProxy, ProxyHook } from "./faulty-proxy.js";
@@ -182,6 +183,15 @@ describe("bearer token authentication (token server in front of the integrated r
     expect(new Set(tokenRequests)).toEqual(
       new Set(["repository:secure/app:pull,push", "repository:secure/app:pull"]),
     );
+  });
+
+  it("shares one token cache among the stores one ImageStores opens", async () => {
+    tokenRequests.length = 0;
+    const auths = { auths: { [proxy.host]: { username: "robot", password: "s3cret" } } };
+    const stores = new ImageStores({ insecureRegistries: [proxy.host], dockerConfigJson: auths });
+    await stores.open(`docker://${proxy.host}/secure/app`).getManifest("v1");
+    expect(await stores.open(`${proxy.host}/secure/app:ignored`).listTags()).toEqual(["v1"]);
+    expect(tokenRequests).toEqual(["repository:secure/app:pull"]);
   });
 
   it("uploads into the session a refused mount opens, with the token it got for the mount", async () => {
