@@ -1,6 +1,6 @@
 /** Loads a PayloadBuild file for the commands that plan or simulate it: parse, validate, graph. */
-import { parsePayloadBuild, type PayloadBuild } from "../api/index.js";
-import { validatePayloadSpec, type ComponentGraph } from "../payload-build/index.js";
+import type { PayloadBuild } from "../api/index.js";
+import { validatePayloadBuild, type ComponentGraph } from "../payload-build/index.js";
 import {
   CliError,
   formatFileProblems,
@@ -23,16 +23,14 @@ export interface LoadedPayload {
  */
 export async function loadValidPayload(file: string, io: CliIo): Promise<LoadedPayload> {
   const doc = await readPayloadBuildDocument(file, io);
-  const parsed = parsePayloadBuild(doc.value);
-  const validation = parsed.ok ? validatePayloadSpec(parsed.value.spec) : undefined;
-  const problems = validation?.problems ?? (parsed.ok ? [] : parsed.problems);
-  if (!parsed.ok || validation === undefined || problems.length > 0) {
-    io.stderr.write(formatFileProblems(doc.origin, problems));
+  const result = validatePayloadBuild(doc.value);
+  if (!result.ok) {
+    io.stderr.write(formatFileProblems(doc.origin, result.problems));
     throw new CliError(
-      `${doc.origin}: ${problems.length} problem(s); fix them first (payloadctl validate -f ${file})`,
+      `${doc.origin}: ${result.problems.length} problem(s); fix them first (payloadctl validate -f ${file})`,
     );
   }
-  return { origin: doc.origin, payloadBuild: parsed.value, graph: validation.graph };
+  return { origin: doc.origin, ...result.value };
 }
 
 const DurationsSchema = z.record(z.string(), z.number().nonnegative().finite());

@@ -1,19 +1,19 @@
 /** `payloadctl validate -f FILE`: exit 0 when every document is valid, else exit 1 listing every problem. */
 import { Command } from "commander";
-import { parsePayloadBuild, parseReleaseStream, type Problem } from "../api/index.js";
-import { validatePayloadSpec } from "../payload-build/index.js";
+import { parseReleaseStream, type Problem } from "../api/index.js";
+import { validatePayloadBuild, validatePayloadSpec } from "../payload-build/index.js";
 import { CliError, formatFileProblems, kindOf, processIo, readDocuments, type CliIo } from "./cli-io.js";
 
 /** Problems of one document, and a one-line summary when it is valid. */
 function validateDocument(value: unknown): { problems: Problem[]; summary: string } {
   const kind = kindOf(value);
   if (kind === "PayloadBuild") {
-    const parsed = parsePayloadBuild(value);
-    if (!parsed.ok) return { problems: [...parsed.problems], summary: "" };
-    const validation = validatePayloadSpec(parsed.value.spec);
+    const result = validatePayloadBuild(value);
+    if (!result.ok) return { problems: [...result.problems], summary: "" };
+    const { payloadBuild, graph } = result.value;
     return {
-      problems: [...validation.problems],
-      summary: `PayloadBuild ${parsed.value.metadata.name ?? ""} is valid (${validation.graph.names.length} components)`,
+      problems: [],
+      summary: `PayloadBuild ${payloadBuild.metadata.name ?? ""} is valid (${graph.names.length} components)`,
     };
   }
   if (kind === "ReleaseStream") {

@@ -4,6 +4,7 @@
  * of the valid parts (unknown references and self edges left out).
  */
 import {
+  PayloadBuildSpecSchema,
   parsePayloadBuild,
   type ComponentSpec,
   type ParseResult,
@@ -282,10 +283,43 @@ export interface ValidPayloadBuild {
   readonly graph: ComponentGraph;
 }
 
-/** Parses and validates an untrusted object: schema problems first; graph problems only when the schema is satisfied. */
+/** Spec fields the graph checks need intact; schema problems elsewhere do not hide graph problems. */
+const GRAPH_FIELDS = new Set(["components", "defaults"]);
+
+/**
+ * Graph problems of a spec the schema rejected, when the rejected fields are not ones the graph
+ * needs: those fields are replaced by valid stand-ins (or dropped) and the rest is validated, so a
+ * bad release name does not hide a dependency cycle. Problems about stand-ins are left out.
+ */
+function salvageGraphProblems(input: unknown, problems: readonly Problem[]): Problem[] {
+  if (typeof input !== "object" || input === null) return [];
+  const spec = (input as { spec?: unknown }).spec;
+  if (typeof spec !== "object" || spec === null || Array.isArray(spec)) return [];
+  const broken = new Set<string>();
+  for (const problem of problems) {
+    const match = /^spec\.([A-Za-z]+)/.exec(problem.path);
+    if (match?.[1] === undefined) continue; // apiVersion, kind, metadata: no bearing on the graph
+    broken.add(match[1]);
+  }
+  if ([...broken].some((field) => GRAPH_FIELDS.has(field))) return [];
+  const repaired: Record<string, unknown> = { ...(spec as Record<string, unknown>) };
+  for (const field of broken) delete repaired[field];
+  if (broken.has("imageStream")) repaired.imageStream = "stand-in";
+  const parsed = PayloadBuildSpecSchema.safeParse(repaired);
+  if (!parsed.success) return [];
+  return validatePayloadSpec(parsed.data).problems.filter(
+    (p) => ![...broken].some((f) => p.path.startsWith(`spec.${f}`)),
+  );
+}
+
+/**
+ * Parses and validates an untrusted object, returning every problem found: schema problems, plus
+ * graph problems (references, cycles, pullspecs) whenever the components themselves parse.
+ */
 export function validatePayloadBuild(input: unknown): ParseResult<ValidPayloadBuild> {
   const parsed = parsePayloadBuild(input);
-  if (!parsed.ok) return parsed;
+  if (!parsed.ok)
+    return { ok: false, problems: [...parsed.problems, ...salvageGraphProblems(input, parsed.problems)] };
   const validation = validatePayloadSpec(parsed.value.spec);
   if (validation.problems.length > 0) return { ok: false, problems: validation.problems };
   return { ok: true, value: { payloadBuild: parsed.value, graph: validation.graph } };

@@ -127,7 +127,29 @@ describe("validatePayloadSpec", () => {
     ]);
   });
 
-  it("validatePayloadBuild reports schema problems before graph problems", () => {
+  it("validatePayloadBuild reports graph problems alongside schema problems elsewhere", () => {
+    const result = validatePayloadBuild({
+      apiVersion: "payload.okd.io/v1alpha1",
+      kind: "PayloadBuild",
+      metadata: { name: "okd" },
+      spec: {
+        imageStream: "release",
+        concurrency: 0,
+        release: { name: "latest", to: "docker://quay.io/okd/release" },
+        components: [built("a", { from: "b" }), built("b", { from: "a" })],
+      },
+    });
+    expect(result.ok).toBe(false);
+    if (!result.ok) {
+      expect(result.problems.map((p) => p.path)).toEqual([
+        "spec.concurrency",
+        "spec.release.name",
+        "spec.components[0]",
+      ]);
+    }
+  });
+
+  it("validatePayloadBuild skips graph checks when the components themselves are malformed", () => {
     const result = validatePayloadBuild({
       apiVersion: "payload.okd.io/v1alpha1",
       kind: "PayloadBuild",
