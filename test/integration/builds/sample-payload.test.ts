@@ -101,7 +101,7 @@ it("builds every sample component and assembles a release whose operators refere
   const release = await assembleRelease(
     {
       source: { kind: "image-stream", stream: imageStreamSchema.parse(stream) },
-      name: spec.release.name,
+      name: spec.release?.name ?? "4.17.0-0.okd-scos-2026-11-21-120000",
       to: `oci:${out}:release`,
     },
     { openStore: (reference) => openImageStore(reference, { insecureRegistries: [h.registryHost] }) },

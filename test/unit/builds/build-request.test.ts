@@ -1,0 +1,87 @@
+import { describe, expect, it } from "vitest";
+import { buildRequestOfBuild, buildRequestOfBuildRun } from "../../../src/devcluster/builds/build-request.js";
+
+const host = "127.0.0.1:5000";
+
+describe("buildRequestOfBuild", () => {
+  it("maps a Docker strategy Build with ImageStreamTag output and inputs", () => {
+    const target = buildRequestOfBuild(
+      {
+        metadata: { name: "b-1", namespace: "ns", labels: { "payload.okd.io/component": "cli" } },
+        spec: {
+          source: {
+            git: { uri: "https://github.com/openshift/oc", ref: "release-4.17" },
+            images: [{ from: { kind: "ImageStreamTag", name: "release:forked-dockerfiles" } }],
+          },
+          strategy: {
+            dockerStrategy: {
+              from: { kind: "DockerImage", name: `${host}/ns/release@sha256:${"a".repeat(64)}` },
+              buildArgs: [{ name: "TAGS", value: "cli" }],
+            },
+          },
+          output: { to: { kind: "ImageStreamTag", name: "release:cli" } },
+        },
+      },
+      host,
+    );
+    if (!target.ok) throw new Error(target.message);
+    expect(target.request.component).toBe("cli");
+    expect(target.request.output).toEqual({ repository: `${host}/ns/release`, tag: "cli" });
+    expect(target.imageStream).toEqual({ namespace: "ns", name: "release", tag: "cli" });
+    expect(target.request.inputs).toEqual([
+      { kind: "ImageStreamTag", namespace: "ns", stream: "release", tag: "forked-dockerfiles" },
+    ]);
+    expect(target.request.buildArgs).toEqual({ TAGS: "cli" });
+  });
+
+  it("reports a Build with no output or an unsupported from kind, naming the field", () => {
+    const noOutput = buildRequestOfBuild({ metadata: { name: "b", namespace: "ns" }, spec: {} }, host);
+    expect(noOutput).toMatchObject({ ok: false, reason: "InvalidOutputReference" });
+    const badFrom = buildRequestOfBuild(
+      {
+        metadata: { name: "b", namespace: "ns" },
+        spec: {
+          strategy: { dockerStrategy: { from: { kind: "Image", name: "x" } } },
+          output: { to: { kind: "ImageStreamTag", name: "release:x" } },
+        },
+      },
+      host,
+    );
+    expect(badFrom).toMatchObject({ ok: false, reason: "InvalidImageReference" });
+    expect(badFrom.ok ? "" : badFrom.message).toContain("spec.strategy.dockerStrategy.from.kind");
+  });
+});
+
+describe("buildRequestOfBuildRun", () => {
+  it("reads source, from/inputs/build-args params and the output image", () => {
+    const target = buildRequestOfBuildRun(
+      {
+        metadata: { name: "r", namespace: "ns" },
+        spec: {
+          build: {
+            spec: {
+              source: { git: { url: "https://github.com/openshift/coredns", revision: "main" } },
+              paramValues: [
+                { name: "from", value: `${host}/ns/release@sha256:${"b".repeat(64)}` },
+                { name: "inputs", values: [{ value: "quay.io/x/y:1" }] },
+                { name: "build-args", values: [{ value: "A=1" }] },
+              ],
+              output: { image: `${host}/ns/release:coredns`, labels: { l: "v" } },
+            },
+          },
+        },
+      },
+      host,
+    );
+    if (!target.ok) throw new Error(target.message);
+    expect(target.request).toMatchObject({
+      component: "coredns",
+      uri: "https://github.com/openshift/coredns",
+      ref: "main",
+      buildArgs: { A: "1" },
+      imageLabels: { l: "v" },
+      inputs: [{ kind: "DockerImage", pullspec: "quay.io/x/y:1" }],
+    });
+    expect(target.imageStream).toEqual({ namespace: "ns", name: "release", tag: "coredns" });
+  });
+});

@@ -1,0 +1,91 @@
+import { describe, expect, it } from "vitest";
+import type { ImageStreamObject } from "../../../src/devcluster/builds/build-objects.js";
+import {
+  MAX_TAG_ITEMS,
+  needsImport,
+  specTagsWithGenerations,
+  statusWithImportFailure,
+  statusWithTagEvent,
+} from "../../../src/devcluster/builds/image-stream-status.js";
+
+const repo = "127.0.0.1:5000/ns/release";
+const digest = (n: number) => `sha256:${String(n).padStart(64, "0")}`;
+const event = (n: number, generation = 1) => ({
+  created: "2026-01-01T00:00:00Z",
+  dockerImageReference: `${repo}@${digest(n)}`,
+  image: digest(n),
+  generation,
+});
+const stream = (o: Partial<ImageStreamObject> = {}): ImageStreamObject => ({
+  metadata: { name: "release", namespace: "ns", generation: 1 },
+  ...o,
+});
+
+describe("statusWithTagEvent", () => {
+  it("puts the newest event first, keeps tags sorted and sets both repositories", () => {
+    let s = stream();
+    s = { ...s, status: statusWithTagEvent(s, repo, "b", event(1)) };
+    s = { ...s, status: statusWithTagEvent(s, repo, "a", event(2)) };
+    s = { ...s, status: statusWithTagEvent(s, repo, "b", event(3)) };
+    expect(s.status?.tags?.map((t) => t.tag)).toEqual(["a", "b"]);
+    expect(s.status?.tags?.[1]?.items?.map((i) => i.image)).toEqual([digest(3), digest(1)]);
+    expect(s.status?.dockerImageRepository).toBe(repo);
+    expect(s.status?.publicDockerImageRepository).toBe(repo);
+  });
+
+  it("is idempotent for the same image and generation, and bounded in history", () => {
+    let s = stream();
+    for (let i = 0; i < 3; i += 1) s = { ...s, status: statusWithTagEvent(s, repo, "a", event(1)) };
+    expect(s.status?.tags?.[0]?.items).toHaveLength(1);
+    for (let i = 2; i < 30; i += 1) s = { ...s, status: statusWithTagEvent(s, repo, "a", event(i)) };
+    expect(s.status?.tags?.[0]?.items).toHaveLength(MAX_TAG_ITEMS);
+  });
+
+  it("clears a failed import once an image lands", () => {
+    let s = stream();
+    s = {
+      ...s,
+      status: statusWithImportFailure(s, repo, "a", {
+        reason: "NotFound",
+        message: "m",
+        generation: 1,
+        now: "t",
+      }),
+    };
+    expect(s.status?.tags?.[0]?.conditions?.[0]).toMatchObject({ type: "ImportSuccess", status: "False" });
+    s = { ...s, status: statusWithTagEvent(s, repo, "a", event(1)) };
+    expect(s.status?.tags?.[0]?.conditions ?? []).toEqual([]);
+  });
+});
+
+describe("imports", () => {
+  it("needs an import until an item of the spec tag's generation landed or its import failed", () => {
+    const s = stream({ spec: { tags: [{ name: "a", generation: 2 }] } });
+    expect(needsImport(s, "a")).toBe(true);
+    const old = { ...s, status: statusWithTagEvent(s, repo, "a", event(1, 1)) };
+    expect(needsImport(old, "a")).toBe(true);
+    const current = { ...s, status: statusWithTagEvent(s, repo, "a", event(1, 2)) };
+    expect(needsImport(current, "a")).toBe(false);
+    const failed = {
+      ...s,
+      status: statusWithImportFailure(s, repo, "a", {
+        reason: "NotFound",
+        message: "m",
+        generation: 2,
+        now: "t",
+      }),
+    };
+    expect(needsImport(failed, "a")).toBe(false);
+  });
+
+  it("stamps the next stream generation on spec tags without one, and nothing when all have one", () => {
+    const s = stream({
+      metadata: { name: "r", generation: 4 },
+      spec: { tags: [{ name: "a" }, { name: "b", generation: 2 }] },
+    });
+    expect(specTagsWithGenerations(s)?.map((t) => t.generation)).toEqual([5, 2]);
+    expect(
+      specTagsWithGenerations(stream({ spec: { tags: [{ name: "b", generation: 2 }] } })),
+    ).toBeUndefined();
+  });
+});
