@@ -25,9 +25,9 @@ import type { ObjectStore } from "./object-store.js";
 import { openApiDocuments, openApiIndex } from "./openapi.js";
 import { decodeProtobufObject } from "./protobuf-body.js";
 import { parseRequestTarget, type RequestTarget } from "./request-target.js";
-import { groupVersionOf, type ResourceDefinition } from "./resource-definition.js";
+import { groupVersionOf, storageKeyOf, type ResourceDefinition } from "./resource-definition.js";
 import type { ResourceRegistry } from "./resource-registry.js";
-import { buildMatcher } from "./selectors.js";
+import { buildMatcher, SELECTABLE_FIELDS } from "./selectors.js";
 import { toTable, type IncludeObject } from "./table.js";
 import { isJsonObject, type KubeObject } from "./types.js";
 import { serveWatch, type WatchHandle } from "./watch-stream.js";
@@ -366,7 +366,11 @@ export function createRouter(deps: RouterDeps): {
         const handle = serveWatch(deps.store, res, {
           def,
           namespace: ns,
-          matcher: buildMatcher(optional(q, "labelSelector"), optional(q, "fieldSelector")),
+          matcher: buildMatcher(
+            optional(q, "labelSelector"),
+            optional(q, "fieldSelector"),
+            SELECTABLE_FIELDS[storageKeyOf(def)] ?? [],
+          ),
           resourceVersion: optional(q, "resourceVersion"),
           allowBookmarks: q.get("allowWatchBookmarks") === "true",
           sendInitialEvents: sendInitial === null ? undefined : sendInitial === "true",

@@ -2,7 +2,7 @@
 import { badRequest, gone } from "./errors.js";
 import type { ObjectStore } from "./object-store.js";
 import { storageKeyOf, type ResourceDefinition } from "./resource-definition.js";
-import { buildMatcher, pinnedName } from "./selectors.js";
+import { buildMatcher, pinnedName, SELECTABLE_FIELDS } from "./selectors.js";
 import type { KubeObject } from "./types.js";
 
 /** List parameters from the query string. */
@@ -60,7 +60,7 @@ export function listObjects(
   q: ListQuery,
 ): ListPage {
   const key = storageKeyOf(def);
-  const matcher = buildMatcher(q.labelSelector, q.fieldSelector);
+  const matcher = buildMatcher(q.labelSelector, q.fieldSelector, SELECTABLE_FIELDS[key] ?? []);
   const ns = def.namespaced ? namespace : undefined;
   const state =
     q.continueToken !== undefined && q.continueToken !== ""

@@ -116,15 +116,63 @@ function fieldValue(object: KubeObject, path: readonly string[]): string {
   return typeof cur === "string" ? cur : JSON.stringify(cur);
 }
 
-/** Builds one matcher from optional label and field selector strings (undefined = match all). */
+/** Field selector labels every resource supports. */
+const COMMON_FIELDS = ["metadata.name", "metadata.namespace"];
+
+/** Extra field selector labels per `group/plural`, as the real API server supports them. */
+export const SELECTABLE_FIELDS: Readonly<Record<string, readonly string[]>> = {
+  "/events": [
+    "involvedObject.kind",
+    "involvedObject.namespace",
+    "involvedObject.name",
+    "involvedObject.uid",
+    "involvedObject.apiVersion",
+    "involvedObject.resourceVersion",
+    "involvedObject.fieldPath",
+    "reason",
+    "reportingComponent",
+    "source",
+    "type",
+  ],
+  "events.k8s.io/events": [
+    "regarding.kind",
+    "regarding.namespace",
+    "regarding.name",
+    "regarding.uid",
+    "regarding.apiVersion",
+    "regarding.resourceVersion",
+    "regarding.fieldPath",
+    "reason",
+    "reportingController",
+    "type",
+    "deprecatedSource",
+  ],
+  "/secrets": ["type"],
+  "/namespaces": ["status.phase"],
+  "batch/jobs": ["status.successful"],
+  "build.openshift.io/builds": ["status", "podName"],
+};
+
+/**
+ * Builds one matcher from optional label and field selector strings (undefined = match all).
+ * When `selectable` is given, field labels outside it (and metadata.name/namespace) answer 400,
+ * like the API server's "field label not supported".
+ */
 export function buildMatcher(
   labelSelector: string | undefined,
   fieldSelector: string | undefined,
+  selectable?: readonly string[],
 ): ObjectMatcher | undefined {
   const labels =
     labelSelector !== undefined && labelSelector.trim() !== "" ? parseLabelSelector(labelSelector) : [];
   const fields =
     fieldSelector !== undefined && fieldSelector.trim() !== "" ? parseFieldSelector(fieldSelector) : [];
+  if (selectable !== undefined)
+    for (const f of fields) {
+      const label = f.path.join(".");
+      if (!COMMON_FIELDS.includes(label) && !selectable.includes(label))
+        throw badRequest(`field label not supported: ${label}`);
+    }
   if (labels.length === 0 && fields.length === 0) return undefined;
   return (object) => {
     if (!labelsMatch(labels, object.metadata.labels)) return false;

@@ -88,22 +88,23 @@ function failureOf(e: unknown, reason: string, prefix: string): BuildFailure {
   return new BuildFailure(reason, message, `error: ${message}`);
 }
 
-/** Builds and pushes the image of `request`; throws {@link BuildFailure} with OpenShift's reasons. */
-export async function produceImage(
-  deps: ProduceImageDeps,
-  request: BuildRequest,
-  profile: ResolvedComponentProfile,
-): Promise<ProducedImage> {
+/** The base image (if any) and the digests of the inputs of a request. */
+export interface ResolvedBuildImages {
+  readonly base: ResolvedImage | undefined;
+  readonly inputDigests: readonly string[];
+}
+
+/**
+ * Resolves the base and every input; throws {@link BuildFailure} (`PullBuilderImageFailed`,
+ * `FetchImageContentFailed`) naming the image that is missing.
+ */
+export async function resolveBuildImages(deps: ProduceImageDeps, request: BuildRequest): Promise<ResolvedBuildImages> {
   let base: ResolvedImage | undefined;
   if (request.from !== undefined) {
     try {
       base = await resolveRef(deps, request.from);
     } catch (e) {
-      throw failureOf(
-        e,
-        "PullBuilderImageFailed",
-        `Failed pulling builder image ${describeImageRef(request.from)}`,
-      );
+      throw failureOf(e, "PullBuilderImageFailed", `Failed pulling builder image ${describeImageRef(request.from)}`);
     }
   }
   const inputDigests: string[] = [];
@@ -118,6 +119,16 @@ export async function produceImage(
       );
     }
   }
+  return { base, inputDigests };
+}
+
+/** Builds and pushes the image of `request`; throws {@link BuildFailure} with OpenShift's reasons. */
+export async function produceImage(
+  deps: ProduceImageDeps,
+  request: BuildRequest,
+  profile: ResolvedComponentProfile,
+): Promise<ProducedImage> {
+  const { base, inputDigests } = await resolveBuildImages(deps, request);
   const content = imageContentOf({ ...request, baseDigest: base?.imageDigest, inputDigests }, profile);
   const destination = deps.sources.open(request.output.repository);
   try {

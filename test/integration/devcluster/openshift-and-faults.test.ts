@@ -162,6 +162,32 @@ describe("audit log", () => {
   });
 });
 
+describe("addons", () => {
+  it("start after the API server with its kubeconfig and stop in reverse order before it", async () => {
+    const log: string[] = [];
+    const addon =
+      (name: string) =>
+      async (ctx: { url: string; kubeConfig: { getCurrentCluster(): { server: string } | null } }) => {
+        const status = (await fetch(`${ctx.url}/api/v1/namespaces/default`)).status;
+        log.push(`start ${name} ${status} ${ctx.kubeConfig.getCurrentCluster()?.server === ctx.url}`);
+        return {
+          stop: async () => {
+            const still = (await fetch(`${ctx.url}/version`)).status;
+            log.push(`stop ${name} ${still}`);
+          },
+        };
+      };
+    const withAddons = await startFixture({ crdDirs: [], addons: [addon("registry"), addon("builds")] });
+    await withAddons.cluster.stop();
+    expect(log).toEqual([
+      "start registry 200 true",
+      "start builds 200 true",
+      "stop builds 200",
+      "stop registry 200",
+    ]);
+  });
+});
+
 describe("persistence", () => {
   it("keeps objects and resourceVersions across a restart with the same data directory", async () => {
     const dir = await mkdtemp(join(tmpdir(), "devcluster-data-"));

@@ -43,3 +43,10 @@ describe("field selectors", () => {
     expect(buildMatcher("", "")).toBeUndefined();
   });
 });
+
+describe("selectable fields", () => {
+  it("refuses field labels the resource does not support", () => {
+    expect(() => buildMatcher(undefined, "spec.x=1", [])).toThrow(/field label not supported: spec.x/);
+    expect(buildMatcher(undefined, "involvedObject.name=a", ["involvedObject.name"])).toBeDefined();
+  });
+});
