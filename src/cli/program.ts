@@ -12,6 +12,7 @@ import { simulateCommand } from "./simulate-command.js";
 import { validateCommand } from "./validate-command.js";
 import { operatorCommand } from "./operator-command.js";
 import { statusCommand } from "./status-command.js";
+import { demoCommand } from "./demo-command.js";
 
 /** Builds the `payloadctl` program with every subcommand registered. Never exits the process. */
 export function buildProgram(): Command {
@@ -28,5 +29,6 @@ export function buildProgram(): Command {
   program.addCommand(operatorCommand());
   program.addCommand(statusCommand());
   program.addCommand(devCommand());
+  program.addCommand(demoCommand());
   return program;
 }

@@ -1,0 +1,289 @@
+/**
+ * `runDemo`: the README's first command. Starts the dev cluster with its integrated registry and
+ * simulated build system, runs the operator as a child process against it, applies the sample
+ * PayloadBuild, shows progress, and ends with the release's pullspec@digest, a copy of the release
+ * in a local OCI layout (which outlives the demo) and its `release-info` summary. Everything it
+ * started is stopped on every path out (success, failure, Ctrl-C).
+ */
+import { mkdir, mkdtemp, readFile, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join, relative, resolve } from "node:path";
+import { parse } from "yaml";
+import { PayloadBuildStatusSchema, findCondition, type PayloadBuildStatus } from "../api/index.js";
+import { buildSystemAddon } from "../devcluster/builds/index.js";
+import { startDevCluster, type DevCluster } from "../devcluster/dev-cluster.js";
+import { startRegistryServer, type RunningRegistryServer } from "../devcluster/registry/index.js";
+import { createKubeClient, type KubeClient } from "../kube/kube-client.js";
+import { NAMESPACES, SECRETS } from "../kube/resource.js";
+import { PAYLOAD_BUILDS } from "../payload-build/payload-build-controller.js";
+import { openImageStore, parseImageReference, type RegistryOptions } from "../registry/index.js";
+import { readReleaseInfo, type ReleaseInfo } from "../release-image/read-release-info.js";
+import {
+  landedComponents,
+  progressKey,
+  renderProgressLine,
+  renderProgressPlain,
+  type ProgressSnapshot,
+} from "./demo-progress.js";
+import { copyToOciLayout } from "./copy-to-oci-layout.js";
+import { startOperatorProcess, type OperatorProcess } from "./operator-process.js";
+
+/** What the demo does. */
+export interface DemoOptions {
+  /** Push the release here (`docker://host/repo`) instead of the dev cluster's registry. */
+  readonly to?: string;
+  /** OCI layout directory the release is copied to. */
+  readonly ociDir: string;
+  /** Divides the simulated build durations (1: about half a minute of builds). */
+  readonly speed: number;
+  /** Registries reached over plain HTTP (for `--to`); the integrated one always is. */
+  readonly insecureRegistries: readonly string[];
+  /** Give up after this long. */
+  readonly timeoutMs: number;
+}
+
+/** Where the demo runs. */
+export interface DemoDeps {
+  /** Progress and results; `isTTY` switches to the in-place progress bar. */
+  readonly out: { write(text: string): unknown; readonly isTTY?: boolean; readonly columns?: number };
+  /** The command running payloadctl (the operator is started as `<payloadctl> operator ...`). */
+  readonly payloadctl: readonly string[];
+  /** The repository root (samples and CRDs). */
+  readonly root: string;
+  /** Aborts the demo (Ctrl-C); everything started is stopped. */
+  readonly signal?: AbortSignal;
+}
+
+/** What the demo produced. */
+export interface DemoResult {
+  /** `registry/repo@sha256:...` the operator pushed. */
+  readonly release: string;
+  readonly digest: string;
+  /** `oci:DIR:TAG` of the local copy. */
+  readonly ociReference: string;
+  readonly info: ReleaseInfo;
+  readonly elapsedMs: number;
+}
+
+/** A demo failure; the message says what went wrong and what to look at. */
+export class DemoError extends Error {
+  override readonly name = "DemoError";
+}
+
+const SAMPLE = "config/samples/payloadbuild.yaml";
+const PROFILE = "config/samples/simulation.yaml";
+
+interface SampleObject {
+  metadata: { name: string; namespace: string };
+  spec: { release?: { name: string; to: string; pushSecret?: { name: string } } };
+  [field: string]: unknown;
+}
+
+async function readSample(root: string): Promise<SampleObject> {
+  const value: unknown = parse(await readFile(join(root, SAMPLE), "utf8"));
+  const object = value as Partial<SampleObject> | null;
+  const meta = object?.metadata;
+  if (meta?.name === undefined || meta.namespace === undefined || object?.spec?.release === undefined) {
+    throw new DemoError(
+      `${SAMPLE}: expected a PayloadBuild with metadata.name, metadata.namespace and spec.release`,
+    );
+  }
+  return object as SampleObject;
+}
+
+function hostOf(to: string): string {
+  const ref = parseImageReference(to);
+  if (ref.transport !== "docker") throw new DemoError(`--to ${to}: must be docker://REGISTRY/REPOSITORY`);
+  return ref.registry;
+}
+
+async function statusOf(
+  client: KubeClient,
+  namespace: string,
+  name: string,
+): Promise<PayloadBuildStatus | undefined> {
+  const pb = await client.get(PAYLOAD_BUILDS, { namespace, name });
+  const parsed = PayloadBuildStatusSchema.safeParse(pb["status"] ?? {});
+  return parsed.success ? parsed.data : undefined;
+}
+
+function failureMessage(name: string, status: PayloadBuildStatus): string {
+  const lines = [`PayloadBuild ${name} ended in phase ${status.phase ?? "?"}`];
+  for (const type of ["Ready", "Degraded"]) {
+    const c = findCondition(status.conditions, type);
+    if (c !== undefined && c.message !== "") lines.push(`  ${type}=${c.status} ${c.reason}: ${c.message}`);
+  }
+  for (const c of status.components ?? []) {
+    if (c.state === "Failed" || c.state === "Blocked")
+      lines.push(`  ${c.name}: ${c.state}${c.message === undefined ? "" : ` (${c.message})`}`);
+  }
+  return lines.join("\n");
+}
+
+function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(done, ms);
+    function done(): void {
+      clearTimeout(timer);
+      signal?.removeEventListener("abort", done);
+      resolve();
+    }
+    signal?.addEventListener("abort", done, { once: true });
+  });
+}
+
+/** Polls the PayloadBuild, printing progress, until it succeeded; throws on failure, timeout or abort. */
+async function followBuild(
+  client: KubeClient,
+  sample: SampleObject,
+  operator: OperatorProcess,
+  options: DemoOptions,
+  deps: DemoDeps,
+  started: number,
+): Promise<PayloadBuildStatus> {
+  const { name, namespace } = sample.metadata;
+  const tty = deps.out.isTTY === true;
+  let landedBefore = new Set<string>();
+  let lastKey = "";
+  const endLine = (): void => {
+    if (tty) deps.out.write("\n");
+  };
+  for (;;) {
+    if (deps.signal?.aborted === true) {
+      endLine();
+      throw new DemoError("interrupted");
+    }
+    if (operator.hasExited()) {
+      endLine();
+      throw new DemoError(
+        `the operator exited (${String(await operator.exited)}); its last log lines:\n${await operator.tail()}`,
+      );
+    }
+    const status = await statusOf(client, namespace, name);
+    const landed = landedComponents(status);
+    const snapshot: ProgressSnapshot = {
+      phase: status?.phase ?? "Pending",
+      counts: status?.counts,
+      newlyLanded: [...landed].filter((c) => !landedBefore.has(c)).sort(),
+      elapsedMs: Date.now() - started,
+    };
+    landedBefore = landed;
+    if (tty) deps.out.write(`\r\x1b[2K${renderProgressLine(snapshot, deps.out.columns ?? 100)}`);
+    else if (progressKey(snapshot) !== lastKey) deps.out.write(renderProgressPlain(snapshot));
+    lastKey = progressKey(snapshot);
+    if (status !== undefined && status.phase === "Succeeded" && status.release?.image !== undefined) {
+      endLine();
+      return status;
+    }
+    if (status !== undefined && (status.phase === "Failed" || status.phase === "Invalid")) {
+      endLine();
+      throw new DemoError(failureMessage(`${namespace}/${name}`, status));
+    }
+    if (Date.now() - started > options.timeoutMs) {
+      endLine();
+      throw new DemoError(
+        `timed out after ${Math.round(options.timeoutMs / 1000)} s; last status:\n${status === undefined ? "(none)" : failureMessage(`${namespace}/${name}`, status)}\noperator log:\n${await operator.tail()}`,
+      );
+    }
+    await sleep(tty ? 200 : 500, deps.signal);
+  }
+}
+
+/** Runs the demo (see the module documentation). */
+export async function runDemo(options: DemoOptions, deps: DemoDeps): Promise<DemoResult> {
+  const started = Date.now();
+  const say = (text: string): void => {
+    deps.out.write(`${text}\n`);
+  };
+  const work = await mkdtemp(join(tmpdir(), "payload-demo-"));
+  const stops: (() => Promise<unknown>)[] = [() => rm(work, { recursive: true, force: true })];
+  let operator: OperatorProcess | undefined;
+  try {
+    const sample = await readSample(deps.root);
+    const registry: RunningRegistryServer = await startRegistryServer({ dir: join(work, "registry") });
+    stops.push(() => registry.stop());
+    const insecure = [registry.host, ...options.insecureRegistries];
+    const builds = buildSystemAddon({ registry, profile: join(deps.root, PROFILE), speed: options.speed });
+    const cluster: DevCluster = await startDevCluster({
+      crdDirs: [join(deps.root, "crds")],
+      addons: [builds],
+    });
+    stops.push(() => cluster.stop());
+    say(`dev cluster:          ${cluster.url} (kubeconfig ${cluster.kubeconfigPath})`);
+    say(`integrated registry:  ${registry.host}`);
+
+    const logFile = join(work, "operator.log");
+    operator = await startOperatorProcess({
+      payloadctl: deps.payloadctl,
+      kubeconfig: cluster.kubeconfigPath,
+      logFile,
+      cwd: deps.root,
+      args: [
+        "--metrics-addr",
+        "127.0.0.1:0",
+        "--status-interval",
+        "500",
+        "--build-retry-delay",
+        "1",
+        ...insecure.flatMap((host) => ["--insecure-registry", host]),
+      ],
+    });
+    const running = operator;
+    stops.push(() => running.stop());
+    say(`operator:             payloadctl operator (pid ${operator.pid})`);
+
+    const { name, namespace } = sample.metadata;
+    const release = sample.spec.release;
+    if (release === undefined) throw new DemoError(`${SAMPLE}: spec.release is missing`);
+    const to = options.to ?? `docker://${registry.host}/${namespace}/okd-release`;
+    hostOf(to);
+    const client = createKubeClient(cluster.kubeConfig, { requestTimeoutMs: 10_000 });
+    await client.create(NAMESPACES, { metadata: { name: namespace } });
+    if (release.pushSecret !== undefined) {
+      await client.create(SECRETS, {
+        apiVersion: "v1",
+        kind: "Secret",
+        metadata: { name: release.pushSecret.name, namespace },
+        type: "kubernetes.io/dockerconfigjson",
+        data: { ".dockerconfigjson": Buffer.from(JSON.stringify({ auths: {} })).toString("base64") },
+      });
+    }
+    await client.create(PAYLOAD_BUILDS, { ...sample, spec: { ...sample.spec, release: { ...release, to } } });
+    say(`applied ${SAMPLE}: PayloadBuild ${namespace}/${name}, release ${release.name} -> ${to}\n`);
+
+    const status = await followBuild(client, sample, operator, options, deps, started);
+    const pushed = status.release?.image ?? "";
+    const digest = status.release?.digest ?? pushed.split("@")[1] ?? "";
+    const registryOptions: RegistryOptions = { insecureRegistries: insecure };
+    const ociDir = resolve(options.ociDir);
+    await mkdir(ociDir, { recursive: true });
+    const ociReference = `oci:${ociDir}:${release.name}`;
+    const copy = await copyToOciLayout(
+      openImageStore(`docker://${pushed}`, registryOptions),
+      digest,
+      openImageStore(ociReference),
+      release.name,
+    );
+    const info = await readReleaseInfo(ociReference, {
+      openStore: (ref) => openImageStore(ref, registryOptions),
+    });
+    const elapsedMs = Date.now() - started;
+    const shown = relative(process.cwd(), ociDir);
+    const shortReference =
+      shown !== "" && !shown.startsWith("..") ? `oci:${shown}:${release.name}` : ociReference;
+    say(`\nrelease ${release.name} pushed in ${(elapsedMs / 1000).toFixed(1)} s:`);
+    say(`  ${pushed}`);
+    say(`copied to an OCI layout (kept after the demo; the dev cluster's registry is not):`);
+    say(`  ${shortReference}`);
+    if (copy.converted)
+      say(`  (stored with OCI media types, as skopeo copy does, so its manifest digest is ${copy.digest})`);
+    say("");
+    return { release: pushed, digest, ociReference: shortReference, info, elapsedMs };
+  } catch (error) {
+    if (error instanceof DemoError || operator === undefined) throw error;
+    const message = error instanceof Error ? error.message : String(error);
+    throw new DemoError(`${message}\noperator log:\n${await operator.tail()}`);
+  } finally {
+    for (const stop of stops.reverse()) await stop().catch(() => undefined);
+  }
+}
