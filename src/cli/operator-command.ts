@@ -6,7 +6,6 @@
 import { Command, InvalidArgumentError } from "commander";
 import { startOperator, type OperatorConfig } from "../main.js";
 import { collectList } from "./assemble-command.js";
-import { parsePositiveInt } from "./cli-io.js";
 
 /** Parsed flags of `payloadctl operator`. */
 interface OperatorFlags {
@@ -60,7 +59,9 @@ export function operatorConfigFromFlags(flags: OperatorFlags): OperatorConfig {
     ...(flags.registryCa === undefined ? {} : { registryCaFile: flags.registryCa }),
     logLevel: flags.logLevel,
     ...(flags.statusInterval === undefined ? {} : { statusMinIntervalMs: flags.statusInterval }),
-    ...(flags.buildRetryDelay === undefined ? {} : { buildRetryDelayMs: flags.buildRetryDelay * 1000 }),
+    ...(flags.buildRetryDelay === undefined
+      ? {}
+      : { buildRetryDelayMs: Math.round(flags.buildRetryDelay * 1000) }),
     buildSettings,
   };
 }
@@ -68,6 +69,12 @@ export function operatorConfigFromFlags(flags: OperatorFlags): OperatorConfig {
 function parseNonNegativeInt(value: string): number {
   const n = Number(value);
   if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError("must be an integer >= 0");
+  return n;
+}
+
+function parsePositiveSeconds(value: string): number {
+  const n = Number(value);
+  if (!Number.isFinite(n) || n <= 0) throw new InvalidArgumentError("must be a number of seconds > 0");
   return n;
 }
 
@@ -96,13 +103,13 @@ export function operatorCommand(): Command {
     .option("--log-level <level>", `log level: ${LOG_LEVELS.join(", ")}`, "info")
     .option(
       "--status-interval <ms>",
-      "shortest time between two progress-only status writes of one PayloadBuild",
+      "shortest time between two progress-only status writes of one PayloadBuild (default 2000)",
       parseNonNegativeInt,
     )
     .option(
       "--build-retry-delay <seconds>",
-      "first delay before retrying a failed build (doubles)",
-      parsePositiveInt,
+      "first delay before retrying a failed build, doubling up to 5 minutes (default 10; decimals allowed)",
+      parsePositiveSeconds,
     )
     .option("--build-push-secret <name>", "Secret the Builds/BuildRuns push with")
     .option("--build-service-account <name>", "service account the Builds/BuildRuns run as")
