@@ -36,7 +36,19 @@ export const ReleaseStreamSourceSchema = z
     ).optional(),
     payloadBuild: PayloadBuildTemplateSchema.optional(),
   })
+  .meta({
+    "x-kubernetes-validations": [
+      {
+        rule: "has(self.imageStream) != has(self.payloadBuild)",
+        message: "set exactly one of imageStream or payloadBuild",
+      },
+    ],
+  })
   .describe("What releases are cut from: exactly one of imageStream or payloadBuild.");
+/** What a stream cuts releases from. */
+export type ReleaseStreamSource = z.output<typeof ReleaseStreamSourceSchema>;
+/** Template of the PayloadBuild a stream creates for each release. */
+export type PayloadBuildTemplate = z.output<typeof PayloadBuildTemplateSchema>;
 
 /** A verification Job run against each new release. */
 export const VerifySpecSchema = z
@@ -71,6 +83,8 @@ export const RetentionSpecSchema = z
       .describe("Releases older than this (a duration such as 168h) are pruned, except the latest accepted."),
   })
   .describe("Which old releases are pruned.");
+/** How many releases to keep. */
+export type RetentionSpec = z.output<typeof RetentionSpecSchema>;
 
 /** ReleaseStream spec. */
 export const ReleaseStreamSpecSchema = z
@@ -86,7 +100,7 @@ export const ReleaseStreamSpecSchema = z
     source: ReleaseStreamSourceSchema,
     schedule: z
       .string()
-      .min(1)
+      .regex(/^\s*\S+(\s+\S+){4}\s*$/, "must be a 5-field cron expression such as 0 3 * * *")
       .optional()
       .describe("Cron schedule (5 fields, UTC) for cutting releases, besides changes of the source."),
     minIntervalSeconds: z
@@ -124,6 +138,8 @@ export type ReleasePhase = (typeof RELEASE_PHASES)[number];
 
 /** Verification states. */
 export const VERIFICATION_STATES = ["Pending", "Running", "Succeeded", "Failed"] as const;
+/** State of one verification of one release. */
+export type VerificationState = (typeof VERIFICATION_STATES)[number];
 
 /** Result of one verification of one release. */
 export const VerificationStatusSchema = z
@@ -134,6 +150,8 @@ export const VerificationStatusSchema = z
     job: z.string().optional().describe("Name of the current or last Job."),
   })
   .describe("Result of one verification.");
+/** Result of one verification of one release. */
+export type VerificationStatus = z.output<typeof VerificationStatusSchema>;
 
 /** One release of a stream. */
 export const StreamReleaseSchema = z
