@@ -23,6 +23,7 @@ export const RELEASE_STREAM = {
   listKind: "ReleaseStreamList",
   plural: "releasestreams",
   singular: "releasestream",
-  shortNames: ["rs", "rstream"],
+  // Not "rs": kubectl already resolves that to ReplicaSets.
+  shortNames: ["rstream"],
   categories: ["okd", "payload"],
 } as const;
