@@ -1,7 +1,7 @@
 /** Copying an image or index between stores, keeping its bytes and so its digest. */
 import pLimit from "p-limit";
 import type { BlobTransfer, Descriptor, ImageStore } from "./image-store.js";
-import { parseManifest } from "./manifest-schemas.js";
+import { parseManifest, toDescriptor } from "./manifest-schemas.js";
 import { isRegistryError } from "./registry-error.js";
 
 /** What {@link copyImage} did. */
@@ -59,9 +59,7 @@ export async function copyImage(
       }
     } else {
       await Promise.all(
-        [parsed.manifest.config, ...parsed.manifest.layers].map((d) =>
-          transfer({ mediaType: d.mediaType, digest: d.digest, size: d.size }),
-        ),
+        [parsed.manifest.config, ...parsed.manifest.layers].map((d) => transfer(toDescriptor(d))),
       );
     }
     const digest = await to.putManifest(target, manifest.bytes, manifest.mediaType);

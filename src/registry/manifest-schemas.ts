@@ -4,6 +4,7 @@
  * changed and written back without losing anything.
  */
 import { z } from "zod";
+import type { Descriptor, Platform } from "./image-store.js";
 import { isIndexMediaType } from "./media-types.js";
 
 const digest = z.string().regex(/^sha256:[a-f0-9]{64}$|^sha512:[a-f0-9]{128}$/, "expected sha256:<64 hex>");
@@ -81,6 +82,28 @@ export type DescriptorDocument = z.infer<typeof descriptorSchema>;
 export type ImageManifest = z.infer<typeof imageManifestSchema>;
 export type ImageIndex = z.infer<typeof imageIndexSchema>;
 export type ImageConfig = z.infer<typeof imageConfigSchema>;
+
+/**
+ * A parsed descriptor as the {@link Descriptor} interface (absent optional fields left out, as
+ * `exactOptionalPropertyTypes` wants; unknown fields dropped).
+ */
+export function toDescriptor(document: DescriptorDocument): Descriptor {
+  const { mediaType, digest, size, annotations, platform } = document;
+  let p: Platform | undefined;
+  if (platform !== undefined) {
+    const { architecture, os, variant } = platform;
+    p = { architecture, os, ...(variant === undefined ? {} : { variant }) };
+    if (platform["os.version"] !== undefined) p["os.version"] = platform["os.version"];
+    if (platform["os.features"] !== undefined) p["os.features"] = platform["os.features"];
+  }
+  return {
+    mediaType,
+    digest,
+    size,
+    ...(annotations === undefined ? {} : { annotations }),
+    ...(p === undefined ? {} : { platform: p }),
+  };
+}
 
 /** A manifest parsed by kind: an image manifest or an index. */
 export type ParsedManifest =
