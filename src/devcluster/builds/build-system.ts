@@ -14,6 +14,7 @@ import { Manager } from "../../runtime/manager.js";
 import type { RegistryOptions } from "../../registry/image-store.js";
 import type { DevClusterAddon } from "../dev-cluster.js";
 import { BehaviourControl, type BuildBehaviour } from "./build-behaviour.js";
+import type { BuildahOptions } from "./buildah-build.js";
 import { buildReconciler } from "./build-controller.js";
 import { BUILD_RUNS, BUILDS, IMAGE_STREAMS } from "./build-objects.js";
 import { buildRunReconciler } from "./build-run-controller.js";
@@ -39,6 +40,11 @@ export interface BuildSystemOptions {
   readonly maxConcurrentBuilds?: number;
   readonly clock?: Clock;
   readonly logger?: Logger;
+  /**
+   * Build `file://` sources for real with buildah (`--storage-driver vfs bud --isolation chroot`);
+   * off by default. `true` uses `buildah` on PATH and the system temp dir.
+   */
+  readonly buildah?: BuildahOptions | boolean;
   /** Shared behaviour control (the addon passes its own so `setBehaviour` works before start). */
   readonly behaviours?: BehaviourControl;
 }
@@ -73,6 +79,7 @@ export async function startBuildSystem(
     behaviours,
     profile,
     streams: new ImageStreamWriter(client, registryHost),
+    buildah: options.buildah === true ? {} : options.buildah === false ? undefined : options.buildah,
     sources: new ImageSources({
       registryHost,
       profile,

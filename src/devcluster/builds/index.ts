@@ -12,3 +12,4 @@ export {
 export type { SimulationProfile, ComponentProfile, ExternalImageProfile } from "./simulation-profile.js";
 export { BUILDS, BUILD_RUNS, IMAGE_STREAMS } from "./build-objects.js";
 export type { BuildObject, BuildRunObject, ImageStreamObject } from "./build-objects.js";
+export type { BuildahOptions } from "./buildah-build.js";

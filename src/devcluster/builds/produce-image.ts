@@ -98,13 +98,20 @@ export interface ResolvedBuildImages {
  * Resolves the base and every input; throws {@link BuildFailure} (`PullBuilderImageFailed`,
  * `FetchImageContentFailed`) naming the image that is missing.
  */
-export async function resolveBuildImages(deps: ProduceImageDeps, request: BuildRequest): Promise<ResolvedBuildImages> {
+export async function resolveBuildImages(
+  deps: ProduceImageDeps,
+  request: BuildRequest,
+): Promise<ResolvedBuildImages> {
   let base: ResolvedImage | undefined;
   if (request.from !== undefined) {
     try {
       base = await resolveRef(deps, request.from);
     } catch (e) {
-      throw failureOf(e, "PullBuilderImageFailed", `Failed pulling builder image ${describeImageRef(request.from)}`);
+      throw failureOf(
+        e,
+        "PullBuilderImageFailed",
+        `Failed pulling builder image ${describeImageRef(request.from)}`,
+      );
     }
   }
   const inputDigests: string[] = [];
@@ -177,8 +184,8 @@ export async function produceImage(
   }
 }
 
-/** Total of the layer and config sizes a manifest lists. */
-function sizeOf(manifest: { readonly bytes: Uint8Array; readonly mediaType: string }): number {
+/** Total of the layer and config sizes an image manifest lists (0 for an index). */
+export function sizeOf(manifest: { readonly bytes: Uint8Array; readonly mediaType: string }): number {
   const parsed = parseManifest(manifest.bytes, manifest.mediaType);
   if (parsed.kind !== "image") return 0;
   return parsed.manifest.layers.reduce((sum, layer) => sum + layer.size, parsed.manifest.config.size);

@@ -9,7 +9,8 @@ import type { BehaviourControl } from "./build-behaviour.js";
 import type { BuildTarget } from "./build-request.js";
 import type { ImageSources } from "./image-sources.js";
 import type { ImageStreamWriter } from "./image-stream-writer.js";
-import { BuildFailure, produceImage, type ProducedImage } from "./produce-image.js";
+import { buildWithBuildah, isLocalSource, type BuildahOptions } from "./buildah-build.js";
+import { BuildFailure, produceImage, type ProduceImageDeps, type ProducedImage } from "./produce-image.js";
 import { componentProfileOf, type SimulationProfile } from "./simulation-profile.js";
 
 /** Everything the simulated controllers share. */
@@ -21,6 +22,8 @@ export interface BuildSystemContext {
   readonly streams: ImageStreamWriter;
   readonly behaviours: BehaviourControl;
   readonly profile: SimulationProfile;
+  /** When set, Builds from `file://` sources are built for real with buildah. */
+  readonly buildah?: BuildahOptions | undefined;
 }
 
 /** How a build ended. */
@@ -51,15 +54,15 @@ export async function runBuild(
   const injected = ctx.behaviours.decideFailure(request.component, buildId, profile);
   if (injected !== undefined) return { ok: false, ...injected };
   let image: ProducedImage;
+  const deps: ProduceImageDeps = {
+    sources: ctx.sources,
+    imageStreamTagPullspec: (namespace, stream, tag) => ctx.streams.tagPullspec(namespace, stream, tag),
+  };
   try {
-    image = await produceImage(
-      {
-        sources: ctx.sources,
-        imageStreamTagPullspec: (namespace, stream, tag) => ctx.streams.tagPullspec(namespace, stream, tag),
-      },
-      request,
-      profile,
-    );
+    image =
+      ctx.buildah !== undefined && isLocalSource(request.uri)
+        ? await buildWithBuildah(ctx.buildah, deps, request, profile)
+        : await produceImage(deps, request, profile);
   } catch (e) {
     if (e instanceof BuildFailure)
       return { ok: false, reason: e.reason, message: e.message, logSnippet: e.logSnippet };

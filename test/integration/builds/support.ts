@@ -23,10 +23,14 @@ export interface BuildsHarness {
 }
 
 /** Starts the integrated registry, then the dev cluster with the build system addon. */
-export async function startBuildsHarness(profile: SimulationProfile, speed: number): Promise<BuildsHarness> {
+export async function startBuildsHarness(
+  profile: SimulationProfile,
+  speed: number,
+  extra: { readonly buildah?: boolean } = {},
+): Promise<BuildsHarness> {
   const dir = await mkdtemp(join(tmpdir(), "builds-test-registry-"));
   const registry = await startRegistryServer({ dir });
-  const builds = buildSystemAddon({ registry, profile, speed });
+  const builds = buildSystemAddon({ registry, profile, speed, ...extra });
   const cluster = await startDevCluster({ addons: [builds] });
   const client = createKubeClient(cluster.kubeConfig, { requestTimeoutMs: 10_000 });
   return {
