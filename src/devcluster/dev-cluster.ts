@@ -148,7 +148,10 @@ export async function startDevCluster(options: DevClusterOptions = {}): Promise<
     bookmarkIntervalMs: options.bookmarkIntervalMs ?? 10_000,
     afterWrite: () => undefined,
   });
-  const server = createServer({ keepAliveTimeout: 60_000, requestTimeout: 0 }, (req, res) =>
+  // client-node 2.0.1 makes a new undici Agent per request (skipTLSVerify): with a long keep-alive
+  // hint every request would leave an idle socket open on both ends until the hint expires, and a
+  // busy test runs out of file descriptors. A 1 s hint makes undici close after each response.
+  const server = createServer({ keepAliveTimeout: 1_000, requestTimeout: 0 }, (req, res) =>
     routerWithAudit.handle(req, res),
   );
   const info = await listen(server, options.port ?? 0);
