@@ -44,6 +44,22 @@ export async function hasDockerRegistry(): Promise<boolean> {
   );
 }
 
+/** True when `tool` is on PATH. */
+export async function hasTool(tool: string): Promise<boolean> {
+  return run("sh", ["-c", `command -v ${tool}`]).then(
+    () => true,
+    () => false,
+  );
+}
+
+/** True when an htpasswd bcrypt line can be made here (apache2-utils, or python3 with crypt(3) bcrypt). */
+export async function canMakeBcrypt(): Promise<boolean> {
+  return bcryptHtpasswdLine("probe", "probe").then(
+    () => true,
+    () => false,
+  );
+}
+
 /**
  * A bcrypt htpasswd line at the lowest cost (4: the registry checks it on every request): `htpasswd -nbB`
  * when apache2-utils is installed, else Python's crypt(3) (libxcrypt, Debian 12).
