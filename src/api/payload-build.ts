@@ -283,6 +283,9 @@ export const COMPONENT_STATES = ["Waiting", "Building", "Landed", "Failed", "Blo
 /** A component's state: Waiting | Building | Landed | Failed | Blocked. */
 export type ComponentState = (typeof COMPONENT_STATES)[number];
 
+/** Longest `status.components[].message` the schema accepts. */
+export const COMPONENT_MESSAGE_MAX_LENGTH = 1024;
+
 /** Compact per-component status; kept small so 2,000 components fit well under 1 MiB. */
 export const ComponentStatusSchema = z
   .object({
@@ -303,7 +306,11 @@ export const ComponentStatusSchema = z
       ),
     startedAt: timestamp("When the current or last build started.").optional(),
     completedAt: timestamp("When the component landed or failed.").optional(),
-    message: z.string().max(1024).optional().describe("Why the component failed or is blocked."),
+    message: z
+      .string()
+      .max(COMPONENT_MESSAGE_MAX_LENGTH)
+      .optional()
+      .describe("Why the component failed or is blocked."),
   })
   .describe("Progress of one component.");
 /** Progress of one component. */
@@ -415,4 +422,12 @@ export type PayloadBuildInput = z.input<typeof PayloadBuildSchema>;
  */
 export function parsePayloadBuild(input: unknown): ParseResult<PayloadBuild> {
   return parseWith(PayloadBuildSchema, input);
+}
+
+/**
+ * Shortens a status message to at most `max` characters (ending in `…` when cut), so that status
+ * writes never fail the schema's maxLength and 2,000 components stay well under 1 MiB.
+ */
+export function truncateStatusMessage(message: string, max = COMPONENT_MESSAGE_MAX_LENGTH): string {
+  return message.length <= max ? message : `${message.slice(0, max - 1)}…`;
 }

@@ -5,6 +5,8 @@ import {
   parsePayloadBuild,
   parseReleaseStream,
   setCondition,
+  truncateStatusMessage,
+  COMPONENT_MESSAGE_MAX_LENGTH,
   type ComponentStatus,
   type PayloadBuildStatus,
 } from "../../../src/api/index.js";
@@ -127,5 +129,14 @@ describe("setCondition", () => {
     );
     expect(flipped[0]?.lastTransitionTime).toBe("2026-11-21T12:05:00Z");
     expect(first[0]?.message).toBe("1/3 landed");
+  });
+});
+
+describe("truncateStatusMessage", () => {
+  it("keeps short messages and cuts long ones to the schema limit", () => {
+    expect(truncateStatusMessage("build failed")).toBe("build failed");
+    const cut = truncateStatusMessage("x".repeat(5000));
+    expect(cut).toHaveLength(COMPONENT_MESSAGE_MAX_LENGTH);
+    expect(cut.endsWith("…")).toBe(true);
   });
 });
