@@ -69,7 +69,7 @@ async function startController(): Promise<Manager> {
     backends: createBuildBackends(),
     events: m.eventRecorder("payload.okd.io/operator", "it", { qps: 50, burst: 100 }),
     registryOptions: { insecureRegistries: [registry.host] },
-    statusMinIntervalMs: 200,
+    statusMinIntervalMs: 1000,
     retryDelayMs: () => 200,
   });
   await m.start();
@@ -272,5 +272,33 @@ describe("PayloadBuild controller against the dev cluster", () => {
     expect(await buildNames()).toEqual(expectedBuilds);
     expect(restarted.release?.digest).toMatch(/^sha256:/);
     expect(restarted.release?.digest).toBe(undisturbed.release?.digest);
+  }, 60_000);
+
+  it("writes the status of a 100-component payload fewer times than half its components", async () => {
+    const ns = await createNamespace("wide");
+    const leaves = Array.from({ length: 98 }, (_, i) => component(`operand-${i}`, "base"));
+    await client.create(PAYLOAD_BUILDS, {
+      apiVersion: "payload.okd.io/v1alpha1",
+      kind: "PayloadBuild",
+      metadata: { name: "okd", namespace: ns },
+      spec: {
+        imageStream: "release",
+        concurrency: 50,
+        components: [component("base", CENTOS), component("cluster-version-operator", "base"), ...leaves],
+        release: { name: RELEASE, to: `docker://${registry.host}/${ns}/release` },
+      },
+    });
+    const status = await waitForStatus(ns, "okd", "Ready=True", (s) => s.phase === "Succeeded", 50_000);
+    expect(status.counts).toMatchObject({ total: 100, landed: 100 });
+    const writes = cluster.audit.filter({
+      resource: "payloadbuilds",
+      subresource: "status",
+      namespace: ns,
+      verb: "update",
+    });
+    expect(writes.length).toBeGreaterThan(1);
+    // Progress-only writes are at least 1 s apart (statusMinIntervalMs), so even on a slow machine
+    // the status is written far fewer times than there are components (and build events).
+    expect(writes.length).toBeLessThan(50);
   }, 60_000);
 });
