@@ -24,10 +24,18 @@ async function findBuild(client: KubeClient, key: ObjectKey): Promise<BuildObjec
   }
 }
 
+const PHASES: readonly SimulatedPhase[] = [
+  "New",
+  "Pending",
+  "Running",
+  "Complete",
+  "Failed",
+  "Error",
+  "Cancelled",
+];
+
 function phaseOf(build: BuildObject): SimulatedPhase | undefined {
-  const phase = build.status?.phase;
-  const known: readonly string[] = ["New", "Pending", "Running", "Complete", "Failed", "Error", "Cancelled"];
-  return phase !== undefined && known.includes(phase) ? (phase as SimulatedPhase) : undefined;
+  return PHASES.find((p) => p === build.status?.phase);
 }
 
 /** Terminal status fields: completion time and duration (nanoseconds, as OpenShift's `time.Duration`). */
