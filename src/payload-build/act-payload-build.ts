@@ -113,7 +113,11 @@ async function writeImageStream(
   await deps.client.replace(IMAGE_STREAMS, { ...stream, spec: { ...stream.spec, tags: change.specTags } });
 }
 
-async function createAndDelete(decision: PayloadBuildDecision, deps: ActDeps): Promise<void> {
+async function createAndDelete(
+  decision: PayloadBuildDecision,
+  deps: ActDeps,
+  events: EventInput[],
+): Promise<void> {
   for (const obj of decision.delete) {
     try {
       await deps.client.delete(
@@ -135,6 +139,7 @@ async function createAndDelete(decision: PayloadBuildDecision, deps: ActDeps): P
         await deps.client.create(resourceOf(obj, deps.childResources), obj);
         if (obj.metadata.labels?.[ATTEMPT_LABEL] !== undefined) {
           deps.metrics.buildStarted(decision.backend ?? "", attempt.attempt);
+          events.push(attempt.event);
           deps.log.info(
             { component: attempt.component, attempt: attempt.attempt, name: obj.metadata.name },
             "build started",
@@ -248,8 +253,8 @@ export async function actOnPayloadBuild(
     return awaitChange();
   }
   await writeImageStream(decision, obs, deps);
-  await createAndDelete(decision, deps);
   const events = [...decision.events];
+  await createAndDelete(decision, deps, events);
   const release = await assemble(decision, obs, deps, events);
   const status =
     release === undefined || decision.statusInput === undefined

@@ -38,6 +38,8 @@ export interface AttemptToStart {
   readonly component: string;
   readonly attempt: number;
   readonly objects: readonly KubeObject[];
+  /** Recorded when the attempt's object is really created (not when it already existed). */
+  readonly event: EventInput;
 }
 
 /** What to do to the ImageStream. */
@@ -171,9 +173,21 @@ export function decidePayloadBuild(
         dependencyImages: e.dependencyImages,
         imageStreamRepository: observation.imageStream?.status?.dockerImageRepository,
       });
-      start.push({ component: name, attempt: e.nextAttempt, objects });
       const build = attemptName(payloadBuild, name, e.nextAttempt);
       const retry = e.attempts > 0;
+      start.push({
+        component: name,
+        attempt: e.nextAttempt,
+        objects,
+        event: {
+          type: retry ? "Warning" : "Normal",
+          reason: retry ? "BuildRetried" : "BuildStarted",
+          action: "Build",
+          note: retry
+            ? `component ${name}: started ${build} after ${e.message ?? "a failure"}`
+            : `component ${name}: started ${build}`,
+        },
+      });
       startedNow.set(name, {
         ...e,
         verdict: "building",
@@ -181,14 +195,6 @@ export function decidePayloadBuild(
         attempts: e.attempts + 1,
         startedAt: ctx.now.toISOString().replace(/\.\d{3}Z$/, "Z"),
         message: `attempt ${e.nextAttempt} started`,
-      });
-      events.push({
-        type: retry ? "Warning" : "Normal",
-        reason: retry ? "BuildRetried" : "BuildStarted",
-        action: "Build",
-        note: retry
-          ? `component ${name}: started ${build} after ${e.message ?? "a failure"}`
-          : `component ${name}: started ${build}`,
       });
     } catch (err: unknown) {
       if (!(err instanceof BuildBackendError)) throw err;

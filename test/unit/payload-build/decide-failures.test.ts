@@ -33,7 +33,8 @@ describe("decidePayloadBuild: failures", () => {
     s.advance(10_000);
     const retry = s.reconcile();
     expect(started(retry)).toEqual(["base#2"]);
-    expect(retry.events.find((e) => e.reason === "BuildRetried")?.note).toContain("okd-base-2");
+    expect(retry.start[0]?.event).toMatchObject({ reason: "BuildRetried", type: "Warning" });
+    expect(retry.start[0]?.event.note).toContain("okd-base-2");
     expect(s.component("base")).toMatchObject({ state: "Building", build: "okd-base-2", attempts: 2 });
     s.complete("base");
     s.reconcile();

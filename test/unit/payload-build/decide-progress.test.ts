@@ -40,7 +40,7 @@ describe("decidePayloadBuild: progress of a valid payload", () => {
     expect(s.condition("Ready")).toMatchObject({ status: "False", reason: "Building" });
     expect(s.component("base")).toMatchObject({ state: "Building", build: "okd-base-1", attempts: 1 });
     expect(s.component("cli")?.message).toContain("waiting for base");
-    expect(decision.events.map((e) => e.reason)).toEqual(["BuildStarted", "BuildStarted"]);
+    expect(decision.start.map((a) => a.event.reason)).toEqual(["BuildStarted", "BuildStarted"]);
     // The Build carries owner, labels and the input hash that the status records.
     const build = s.children.get("okd-base-1");
     expect(build?.metadata.ownerReferences?.[0]).toMatchObject({
