@@ -16,6 +16,7 @@ import { graphFromAdjacency, type ComponentGraph } from "./component-graph.js";
 import { cycleThrough, cyclicComponents, formatCycle } from "./cycles.js";
 import { looksLikeComponentName, pullspecProblem } from "./image-reference.js";
 import { defaultInputApplies } from "./resolve-component.js";
+import { createSuggester } from "./suggest-name.js";
 
 /** Result of {@link validatePayloadSpec}. */
 export interface PayloadValidation {
@@ -28,50 +29,6 @@ export interface PayloadValidation {
 
 /** Fields that have no effect on a prebuilt component. */
 const BUILD_ONLY_FIELDS = ["source", "dockerfile", "from", "inputs", "buildArgs", "env"] as const;
-
-/** Levenshtein distance, stopping early above `limit`. */
-function editDistance(a: string, b: string, limit: number): number {
-  if (Math.abs(a.length - b.length) > limit) return limit + 1;
-  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const current = [i];
-    let rowMin = i;
-    for (let j = 1; j <= b.length; j++) {
-      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-      const value = Math.min(
-        (previous[j] ?? 0) + 1,
-        (current[j - 1] ?? 0) + 1,
-        (previous[j - 1] ?? 0) + cost,
-      );
-      current.push(value);
-      rowMin = Math.min(rowMin, value);
-    }
-    if (rowMin > limit) return limit + 1;
-    previous = current;
-  }
-  return previous[b.length] ?? limit + 1;
-}
-
-/** Builds "did you mean" suggestions, bounded so that many typos in a huge payload stay cheap. */
-function createSuggester(names: readonly string[]): (reference: string) => string {
-  let budget = 200;
-  return (reference) => {
-    if (budget-- <= 0 || names.length > 20000) return "";
-    const extended = names.filter((name) => name.startsWith(`${reference}-`));
-    if (extended.length > 0 && extended.length <= 3)
-      return ` Did you mean ${extended.map((n) => `"${n}"`).join(" or ")}?`;
-    let best: string | undefined;
-    let bestDistance = Math.max(2, Math.floor(reference.length / 4)) + 1;
-    for (const name of names) {
-      const distance = editDistance(reference, name, bestDistance - 1);
-      if (distance < bestDistance) {
-        best = name;
-        bestDistance = distance;
-      }
-    }
-    return best === undefined ? "" : ` Did you mean "${best}"?`;
-  };
-}
 
 /** Validates a parsed spec. Paths are prefixed with `spec.`. O(n + m) apart from bounded suggestions. */
 export function validatePayloadSpec(spec: PayloadBuildSpec): PayloadValidation {
@@ -204,48 +161,63 @@ export function validatePayloadSpec(spec: PayloadBuildSpec): PayloadValidation {
     if (node !== undefined) dependencies[node] = deps;
   });
 
-  const release = spec.release;
-  if (release !== undefined) {
-    if (release.fromRelease === undefined && !indexOf.has(release.baseComponent)) {
-      report(
-        "spec.release.baseComponent",
-        `the release image is built on component "${release.baseComponent}", which is not in spec.components; add it (the Cluster Version Operator image), set release.baseComponent to the component that holds it, or set release.fromRelease`,
-      );
-    }
-    (release.include ?? []).forEach((name, j) => {
-      if (!indexOf.has(name)) {
-        report(
-          `spec.release.include[${j}]`,
-          `unknown component "${name}"; include lists components of this payload.${suggest(name)}`,
-        );
-      }
-    });
-    if (release.fromRelease !== undefined) {
-      const why = pullspecProblem(release.fromRelease);
-      if (why !== undefined) report("spec.release.fromRelease", `invalid release pullspec: ${why}`);
-    }
-  }
+  checkRelease(spec, indexOf, suggest, report);
 
   const graph = graphFromAdjacency(names, indexOf, dependencies);
   const cyclic = cyclicComponents(graph);
   for (const members of cyclic) {
     const cycle = cycleThrough(graph, members, members[0] ?? 0).map((node) => names[node] ?? "");
-    const viaDefaults = cycle.flatMap((name, k) => {
-      const next = cycle[(k + 1) % cycle.length] ?? "";
-      return dependsOnlyThroughDefaults(spec.components[firstIndex.get(name) ?? -1], next)
-        ? [`${name} gets ${next} from spec.defaults.inputs (add skipDefaultInputs: [${next}] to ${name})`]
-        : [];
-    });
-    const hint =
-      viaDefaults.length > 0 ? `; ${viaDefaults.join("; ")}` : "; remove one of these dependencies";
-    report(
-      `spec.components[${nodes[members[0] ?? 0] ?? 0}]`,
-      `dependency cycle: ${formatCycle(cycle)} (each depends on the next)${hint}`,
-    );
+    report(`spec.components[${nodes[members[0] ?? 0] ?? 0}]`, describeCycle(cycle, spec, firstIndex));
   }
   return { problems, graph, acyclic: cyclic.length === 0 };
 }
 
+type Report = (path: string, message: string) => void;
+
+/** Checks spec.release: its base component, include list and fromRelease pullspec. */
+function checkRelease(
+  spec: PayloadBuildSpec,
+  indexOf: ReadonlyMap<string, number>,
+  suggest: (name: string) => string,
+  report: Report,
+): void {
+  const release = spec.release;
+  if (release === undefined) return;
+  if (release.fromRelease === undefined && !indexOf.has(release.baseComponent)) {
+    report(
+      "spec.release.baseComponent",
+      `the release image is built on component "${release.baseComponent}", which is not in spec.components; add it (the Cluster Version Operator image), set release.baseComponent to the component that holds it, or set release.fromRelease`,
+    );
+  }
+  (release.include ?? []).forEach((name, j) => {
+    if (!indexOf.has(name)) {
+      report(
+        `spec.release.include[${j}]`,
+        `unknown component "${name}"; include lists components of this payload.${suggest(name)}`,
+      );
+    }
+  });
+  if (release.fromRelease !== undefined) {
+    const why = pullspecProblem(release.fromRelease);
+    if (why !== undefined) report("spec.release.fromRelease", `invalid release pullspec: ${why}`);
+  }
+}
+
+/** The message for a dependency cycle, with a hint when an edge comes only from spec.defaults.inputs. */
+function describeCycle(
+  cycle: readonly string[],
+  spec: PayloadBuildSpec,
+  firstIndex: ReadonlyMap<string, number>,
+): string {
+  const viaDefaults = cycle.flatMap((name, k) => {
+    const next = cycle[(k + 1) % cycle.length] ?? "";
+    return dependsOnlyThroughDefaults(spec.components[firstIndex.get(name) ?? -1], next)
+      ? [`${name} gets ${next} from spec.defaults.inputs (add skipDefaultInputs: [${next}] to ${name})`]
+      : [];
+  });
+  const hint = viaDefaults.length > 0 ? `; ${viaDefaults.join("; ")}` : "; remove one of these dependencies";
+  return `dependency cycle: ${formatCycle(cycle)} (each depends on the next)${hint}`;
+}
 /** True when `component` does not name `dependency` itself (the edge comes from spec.defaults.inputs). */
 function dependsOnlyThroughDefaults(component: ComponentSpec | undefined, dependency: string): boolean {
   if (component === undefined) return false;
@@ -259,7 +231,7 @@ function dependsOnlyThroughDefaults(component: ComponentSpec | undefined, depend
 function checkPaths(
   paths: readonly { sourcePath: string; destinationDir: string }[] | undefined,
   base: string,
-  report: (path: string, message: string) => void,
+  report: Report,
 ): void {
   (paths ?? []).forEach((path, k) => {
     if (!path.sourcePath.startsWith("/")) {
