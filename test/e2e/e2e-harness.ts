@@ -1,0 +1,181 @@
+/**
+ * The end-to-end environment: the dev cluster (in the test process) with its integrated registry and
+ * simulated build system, Debian's `docker-registry` as the release destination, and the operator
+ * as a real child process (`payloadctl operator` run by tsx with the pinned node) whose API
+ * requests reach the cluster through a proxy stamping them with {@link OPERATOR_USER_AGENT}, so the
+ * audit log tells them apart.
+ */
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { PayloadBuildStatusSchema, type PayloadBuildStatus } from "../../src/api/index.js";
+import { buildSystemAddon, type BuildSystemAddon } from "../../src/devcluster/builds/index.js";
+import type { SimulationProfile } from "../../src/devcluster/builds/index.js";
+import { startDevCluster, type AuditEntry, type DevCluster } from "../../src/devcluster/dev-cluster.js";
+import { kubeconfigYaml } from "../../src/devcluster/kubeconfig.js";
+import { startRegistryServer, type RunningRegistryServer } from "../../src/devcluster/registry/index.js";
+import { startOperatorProcess, type OperatorProcess } from "../../src/demo/operator-process.js";
+import { createKubeClient, type KubeClient } from "../../src/kube/kube-client.js";
+import { NAMESPACES } from "../../src/kube/resource.js";
+import { PAYLOAD_BUILDS } from "../../src/payload-build/payload-build-controller.js";
+import { startDockerRegistry, type RunningDockerRegistry } from "../support/docker-registry.js";
+import { startUserAgentProxy, type UserAgentProxy } from "../support/user-agent-proxy.js";
+
+/** The User-Agent of every request the operator process makes (set by the proxy). */
+export const OPERATOR_USER_AGENT = "payload-operator-e2e";
+/** Repository root. */
+export const ROOT = fileURLToPath(new URL("../../", import.meta.url));
+/** An external base image (synthesized by the simulated build system). */
+export const CENTOS = "quay.io/centos/centos:stream9";
+
+/** Everything a test file uses. */
+export interface E2eEnvironment {
+  readonly cluster: DevCluster;
+  readonly client: KubeClient;
+  readonly builds: BuildSystemAddon;
+  readonly integratedRegistry: RunningRegistryServer;
+  readonly dockerRegistry: RunningDockerRegistry;
+  readonly work: string;
+  /** Starts an operator process (stop it, or let `stop()` do it). */
+  startOperator(extraArgs?: readonly string[]): Promise<OperatorProcess>;
+  /** The audit entries of the operator's requests. */
+  operatorRequests(): AuditEntry[];
+  stop(): Promise<void>;
+}
+
+/** Starts the environment; builds run `speed` times faster than the profile says. */
+export async function startE2eEnvironment(options: {
+  readonly speed: number;
+  readonly profile?: SimulationProfile;
+}): Promise<E2eEnvironment> {
+  const work = await mkdtemp(join(tmpdir(), "payload-e2e-"));
+  const stops: (() => Promise<unknown>)[] = [() => rm(work, { recursive: true, force: true })];
+  const stop = async (): Promise<void> => {
+    for (const s of stops.reverse()) await s().catch(() => undefined);
+  };
+  try {
+    const integratedRegistry = await startRegistryServer({ dir: join(work, "registry") });
+    stops.push(() => integratedRegistry.stop());
+    const dockerRegistry = await startDockerRegistry();
+    stops.push(() => dockerRegistry.stop());
+    const builds = buildSystemAddon({
+      registry: integratedRegistry,
+      speed: options.speed,
+      profile: options.profile ?? {},
+    });
+    const cluster = await startDevCluster({ addons: [builds] });
+    stops.push(() => cluster.stop());
+    const proxy: UserAgentProxy = await startUserAgentProxy(cluster.url, OPERATOR_USER_AGENT);
+    stops.push(() => proxy.stop());
+    const kubeconfig = join(work, "operator-kubeconfig");
+    await writeFile(kubeconfig, kubeconfigYaml(proxy.url), { mode: 0o600 });
+    let operators = 0;
+    return {
+      cluster,
+      client: createKubeClient(cluster.kubeConfig, { requestTimeoutMs: 10_000 }),
+      builds,
+      integratedRegistry,
+      dockerRegistry,
+      work,
+      startOperator: async (extraArgs = []) => {
+        operators += 1;
+        const operator = await startOperatorProcess({
+          payloadctl: [process.execPath, "--import", "tsx", join(ROOT, "src/cli/payloadctl.ts")],
+          kubeconfig,
+          cwd: ROOT,
+          logFile: join(work, `operator-${operators}.log`),
+          args: [
+            "--metrics-addr",
+            "127.0.0.1:0",
+            "--status-interval",
+            "200",
+            "--build-retry-delay",
+            "1",
+            "--insecure-registry",
+            integratedRegistry.host,
+            "--insecure-registry",
+            dockerRegistry.host,
+            ...extraArgs,
+          ],
+        });
+        stops.push(() => operator.stop(5_000));
+        return operator;
+      },
+      operatorRequests: () => cluster.audit.filter({ userAgent: OPERATOR_USER_AGENT }),
+      stop,
+    };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}
+
+/** Creates a namespace with a unique name. */
+export async function createNamespace(client: KubeClient, prefix: string): Promise<string> {
+  const name = `${prefix}-${Math.random().toString(36).slice(2, 8)}`;
+  await client.create(NAMESPACES, { metadata: { name } });
+  return name;
+}
+
+/** A built component `name` from `from`. */
+export function component(name: string, from: string): Record<string, unknown> {
+  return { name, source: { git: { uri: `https://github.com/okd-project/${name}`, ref: "main" } }, from };
+}
+
+/** The status of PayloadBuild `namespace/name`, undefined when it has none (yet). */
+export async function statusOf(
+  client: KubeClient,
+  namespace: string,
+  name: string,
+): Promise<PayloadBuildStatus | undefined> {
+  const pb = await client.get(PAYLOAD_BUILDS, { namespace, name });
+  const parsed = PayloadBuildStatusSchema.safeParse(pb["status"] ?? {});
+  return parsed.success ? parsed.data : undefined;
+}
+
+/**
+ * Polls until `done(status)`; throws naming `what`, the last status and the operator's log tail
+ * after `timeoutMs` (or at once when the operator process has exited).
+ */
+export async function waitForStatus(
+  env: { readonly client: KubeClient },
+  operator: OperatorProcess,
+  where: { readonly namespace: string; readonly name: string },
+  what: string,
+  done: (s: PayloadBuildStatus) => boolean,
+  timeoutMs = 60_000,
+): Promise<PayloadBuildStatus> {
+  const deadline = Date.now() + timeoutMs;
+  let last: PayloadBuildStatus | undefined;
+  for (;;) {
+    last = await statusOf(env.client, where.namespace, where.name);
+    if (last !== undefined && done(last)) return last;
+    if (operator.hasExited() || Date.now() > deadline) {
+      throw new Error(
+        `${operator.hasExited() ? "operator exited" : "timed out"} waiting for ${what}; last status: ${JSON.stringify(last, null, 1)}\noperator log:\n${await operator.tail(30)}`,
+      );
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+/** Polls `probe` until it returns something other than undefined; throws naming `what` after `timeoutMs`. */
+export async function waitFor<T>(
+  probe: () => Promise<T | undefined>,
+  what: string,
+  timeoutMs = 30_000,
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+/** True when condition `type` has `status`. */
+export function hasCondition(status: PayloadBuildStatus, type: string, value: "True" | "False"): boolean {
+  return (status.conditions ?? []).some((c) => c.type === type && c.status === value);
+}
