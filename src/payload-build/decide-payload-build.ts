@@ -6,21 +6,15 @@
  * which is what makes the reconciler restart-safe (deterministic names, AlreadyExists = done).
  */
 import { findCondition, type PayloadBuild, type PayloadBuildStatus } from "../api/index.js";
-import { BuildBackendError, type BuildBackend, type BuildBackendName } from "../builds/build-backend.js";
+import type { BuildBackend, BuildBackendName } from "../builds/build-backend.js";
 import { backendForComponent, type BuildBackends } from "../builds/build-backends.js";
 import { COMPONENT_LABEL } from "../builds/child-objects.js";
 import type { SpecTag } from "../builds/image-stream-schema.js";
 import { mergeSpecTags } from "../builds/image-stream-tags.js";
 import type { KubeObject } from "../kube/kube-object.js";
 import type { EventInput } from "../runtime/event-recorder.js";
-import {
-  attemptName,
-  attemptOfName,
-  componentStatusOf,
-  evaluateComponents,
-  type ComponentEvaluation,
-  type InputHasher,
-} from "./evaluate-components.js";
+import { attemptOfName, componentStatusOf } from "./component-status-entry.js";
+import { evaluateComponents, type ComponentEvaluation, type InputHasher } from "./evaluate-components.js";
 import type { PayloadBuildObservation } from "./observe-payload-build.js";
 import {
   computePayloadBuildStatus,
@@ -31,16 +25,10 @@ import { planPayload, planStatus } from "./plan.js";
 import { resolveComponents, type ResolvedComponent } from "./resolve-component.js";
 import { decideRelease, type ReleaseAssembly } from "./decide-release.js";
 import { selectComponentsToStart } from "./scheduler.js";
+import { startAttempts, type AttemptToStart } from "./start-attempts.js";
 import { validatePayloadBuild } from "./validate-payload.js";
 
-/** The build of one attempt of one component, to create. */
-export interface AttemptToStart {
-  readonly component: string;
-  readonly attempt: number;
-  readonly objects: readonly KubeObject[];
-  /** Recorded when the attempt's object is really created (not when it already existed). */
-  readonly event: EventInput;
-}
+export type { AttemptToStart } from "./start-attempts.js";
 
 /** What to do to the ImageStream. */
 export interface ImageStreamChange {
@@ -158,49 +146,11 @@ export function decidePayloadBuild(
   );
   const landed = new Set(evaluations.filter((e) => e.verdict === "landed").map((e) => e.component.name));
   const chosen = selectComponentsToStart({ graph, landed, building: notReady, freeSlots });
-  const start: AttemptToStart[] = [];
+  const { start, startedNow } = startAttempts(
+    chosen.flatMap((name) => byName.get(name) ?? []),
+    { payloadBuild, backendFor, imageStream: observation.imageStream, now: ctx.now },
+  );
   const events: EventInput[] = [];
-  const startedNow = new Map<string, ComponentEvaluation>();
-  for (const name of chosen) {
-    const e = byName.get(name);
-    if (e?.inputHash === undefined) continue;
-    try {
-      const objects = backendFor(e.component).desiredObjects({
-        payloadBuild,
-        component: e.component,
-        attempt: e.nextAttempt,
-        inputHash: e.inputHash,
-        dependencyImages: e.dependencyImages,
-        imageStreamRepository: observation.imageStream?.status?.dockerImageRepository,
-      });
-      const build = attemptName(payloadBuild, name, e.nextAttempt);
-      const retry = e.attempts > 0;
-      start.push({
-        component: name,
-        attempt: e.nextAttempt,
-        objects,
-        event: {
-          type: retry ? "Warning" : "Normal",
-          reason: retry ? "BuildRetried" : "BuildStarted",
-          action: "Build",
-          note: retry
-            ? `component ${name}: started ${build} after ${e.message ?? "a failure"}`
-            : `component ${name}: started ${build}`,
-        },
-      });
-      startedNow.set(name, {
-        ...e,
-        verdict: "building",
-        build,
-        attempts: e.attempts + 1,
-        startedAt: ctx.now.toISOString().replace(/\.\d{3}Z$/, "Z"),
-        message: `attempt ${e.nextAttempt} started`,
-      });
-    } catch (err: unknown) {
-      if (!(err instanceof BuildBackendError)) throw err;
-      startedNow.set(name, { ...e, verdict: "waiting", message: err.message.slice(0, 1000) });
-    }
-  }
   const final = evaluations.map((e) => startedNow.get(e.component.name) ?? e);
   const statusComponents = final.map((e) => {
     const entry = componentStatusOf(
@@ -224,8 +174,9 @@ export function decidePayloadBuild(
     if (e.failedAttempt === undefined) continue;
     const before = previousEntries.get(e.component.name);
     const wasRecorded =
-      before?.build === e.failedAttempt &&
-      (before.state === "Failed" || (before.message ?? "").startsWith("retrying"));
+      (before?.build === e.failedAttempt &&
+        (before.state === "Failed" || (before.message ?? "").startsWith("retrying"))) ||
+      attemptOfName(before?.build) > attemptOfName(e.failedAttempt);
     if (wasRecorded) continue;
     newlyFailedBuilds++;
     if (e.verdict === "failed")

@@ -3,17 +3,13 @@
  * ImageStream tag. Pure; used by `decidePayloadBuild`. Components are visited in dependency order,
  * because a component's input identity includes the digests of the images it builds from.
  */
-import type { ComponentStatus, PayloadBuild } from "../api/index.js";
-import {
-  ATTEMPT_LABEL,
-  COMPONENT_LABEL,
-  INPUT_HASH_ANNOTATION,
-  attemptObjectName,
-} from "../builds/child-objects.js";
+import type { PayloadBuild } from "../api/index.js";
+import { ATTEMPT_LABEL, COMPONENT_LABEL, INPUT_HASH_ANNOTATION } from "../builds/child-objects.js";
 import type { AttemptState, BuildBackend, DesiredSpecTag } from "../builds/build-backend.js";
 import type { ImageStream } from "../builds/image-stream-schema.js";
 import type { KubeObject } from "../kube/kube-object.js";
 import type { ComponentGraph } from "./component-graph.js";
+import { failureMessage, optional } from "./component-status-entry.js";
 import { topologicalOrder } from "./levels.js";
 import type { ResolvedComponent } from "./resolve-component.js";
 
@@ -80,8 +76,6 @@ export interface EvaluationInput {
   readonly retryDelayMs: (failures: number) => number;
 }
 
-const SNIPPET_LIMIT = 600;
-
 function isLive(state: AttemptState): boolean {
   return state.phase === "Pending" || state.phase === "Running";
 }
@@ -90,14 +84,6 @@ function hashOf(state: AttemptState, objects: readonly KubeObject[]): string | u
   if (state.phase !== "Missing" && state.inputHash !== undefined) return state.inputHash;
   return objects.find((o) => o.metadata.annotations?.[INPUT_HASH_ANNOTATION] !== undefined)?.metadata
     .annotations?.[INPUT_HASH_ANNOTATION];
-}
-
-/** The failure message of an attempt, with its log snippet (bounded for the compact status). */
-export function failureMessage(state: AttemptState & { phase: "Failed" }, attempt: number): string {
-  const snippet = state.logSnippet?.trim() ?? "";
-  const tail = snippet.length > SNIPPET_LIMIT ? `...${snippet.slice(-SNIPPET_LIMIT)}` : snippet;
-  const text = `attempt ${attempt} (${state.objectName}) failed: ${state.reason}: ${state.message}${tail === "" ? "" : `; log: ${tail}`}`;
-  return text.length > 1000 ? `${text.slice(0, 997)}...` : text;
 }
 
 /** Children by component, then by attempt number (objects without both labels are left out). */
@@ -271,10 +257,6 @@ export function evaluateComponents(input: EvaluationInput): ComponentEvaluation[
   });
 }
 
-function optional<K extends string, V>(key: K, value: V | undefined): { [P in K]?: V } {
-  return (value === undefined ? {} : { [key]: value }) as { [P in K]?: V };
-}
-
 function importedEvaluation(
   base: Omit<ComponentEvaluation, "verdict" | "attempts">,
   state: AttemptState,
@@ -309,40 +291,4 @@ function importedEvaluation(
     message:
       reason ?? `importing ${base.component.spec.image ?? ""} into ${imageStream}:${base.component.name}`,
   };
-}
-
-/** The compact status entry of an evaluated component. `now` stamps builds started this reconcile. */
-export function componentStatusOf(e: ComponentEvaluation): ComponentStatus {
-  const state: ComponentStatus["state"] =
-    e.verdict === "landed"
-      ? "Landed"
-      : e.verdict === "building"
-        ? "Building"
-        : e.verdict === "failed"
-          ? "Failed"
-          : e.verdict === "blocked"
-            ? "Blocked"
-            : "Waiting";
-  return {
-    name: e.component.name,
-    state,
-    ...(e.attempts > 0 ? { attempts: e.attempts } : {}),
-    ...optional("build", e.build),
-    ...optional("image", e.image),
-    ...optional("inputHash", e.inputHash),
-    ...optional("startedAt", e.startedAt),
-    ...optional("completedAt", e.completedAt),
-    ...optional("message", e.message),
-  };
-}
-
-/** The attempt number at the end of a build object name (`okd-cli-3` -> 3), or 0. */
-export function attemptOfName(name: string | undefined): number {
-  const match = /-(\d+)$/.exec(name ?? "");
-  return match === null ? 0 : Number(match[1]);
-}
-
-/** Name of the object of attempt `attempt` (what the status shows before the store has it). */
-export function attemptName(payloadBuild: PayloadBuild, component: string, attempt: number): string {
-  return attemptObjectName(payloadBuild.metadata.name ?? "", component, attempt);
 }
