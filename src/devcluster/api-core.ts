@@ -11,6 +11,7 @@ import { validateCrd } from "./crd-definitions.js";
 import {
   ApiError,
   alreadyExists,
+  internalError,
   badRequest,
   conflict,
   forbidden,
@@ -192,6 +193,12 @@ export class ApiCore {
       if (typeof prefix === "string" && prefix !== "") candidate.metadata.name = generatedName(prefix);
     }
     const name = candidate.metadata.name ?? "";
+    if (
+      preset === undefined &&
+      candidate.metadata.resourceVersion !== undefined &&
+      candidate.metadata.resourceVersion !== ""
+    )
+      throw internalError("resourceVersion should not be set on objects to be created");
     if (ns !== undefined) this.requireNamespace(def, ns, name);
     const { object, warnings } = this.normalize(def, candidate, opts.fieldValidation);
     const now = nowTimestamp(this.deps.now());
@@ -215,7 +222,8 @@ export class ApiCore {
       );
     }
     this.specialiseCreate(def, object, now);
-    meta.generation = 1;
+    if (tracksGeneration(def)) meta.generation = 1;
+    else delete meta.generation;
     this.validate(def, object, undefined);
     const key = storageKeyOf(def);
     if (this.deps.store.get(key, ns ?? "", name) !== undefined) throw alreadyExists(target(def, name));
@@ -491,9 +499,12 @@ export class ApiCore {
           },
         ]);
     }
-    meta.generation = deepEqual(specPart(next), specPart(old))
-      ? (oldMeta.generation ?? 1)
-      : (oldMeta.generation ?? 1) + 1;
+    if (tracksGeneration(def)) {
+      const withStatus = !def.statusSubresource;
+      meta.generation = deepEqual(specPart(next, withStatus), specPart(old, withStatus))
+        ? (oldMeta.generation ?? 1)
+        : (oldMeta.generation ?? 1) + 1;
+    } else delete meta.generation;
     if (operation === "Update") {
       meta.managedFields = managedFieldsAfterUpdate(
         old,
@@ -587,6 +598,20 @@ export class ApiCore {
   ): void {
     for (const l of this.listeners) l({ def, type, object, old });
   }
+}
+
+/** Core kinds whose strategies do not maintain `metadata.generation` (ConfigMaps, Secrets, ...). */
+const NO_GENERATION = new Set([
+  "/namespaces",
+  "/configmaps",
+  "/secrets",
+  "/events",
+  "events.k8s.io/events",
+  "coordination.k8s.io/leases",
+]);
+
+function tracksGeneration(def: ResourceDefinition): boolean {
+  return !NO_GENERATION.has(`${def.group}/${def.plural}`);
 }
 
 function isFinalized(def: ResourceDefinition, object: KubeObject): boolean {

@@ -42,10 +42,13 @@ export function deepEqual(a: unknown, b: unknown): boolean {
   return true;
 }
 
-/** The parts of an object that bump `generation` when they change: all but metadata and status. */
-export function specPart(object: KubeObject): Record<string, unknown> {
-  const { metadata: _m, status: _s, apiVersion: _a, kind: _k, ...rest } = object;
-  return rest;
+/**
+ * The parts of an object that bump `generation` when they change: all but metadata, and status
+ * too unless `includeStatus` (kinds without a status subresource).
+ */
+export function specPart(object: KubeObject, includeStatus = false): Record<string, unknown> {
+  const { metadata: _m, status, apiVersion: _a, kind: _k, ...rest } = object;
+  return includeStatus ? { ...rest, status } : rest;
 }
 
 const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;

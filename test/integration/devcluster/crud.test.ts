@@ -65,6 +65,25 @@ describe("objects", () => {
     });
   });
 
+  it("leaves generation unset on kinds that do not track it, and refuses a resourceVersion on create", async () => {
+    const ns = await f.namespace();
+    const cm = await f.core.createNamespacedConfigMap({
+      namespace: ns,
+      body: { metadata: { name: "a" }, data: { k: "v" } },
+    });
+    expect(cm.metadata?.generation).toBeUndefined();
+    const err = await apiError(() =>
+      f.core.createNamespacedConfigMap({
+        namespace: ns,
+        body: { metadata: { name: "b", resourceVersion: "12" } },
+      }),
+    );
+    expect(err.code).toBe(500);
+    expect(err.body["message"]).toBe(
+      "Internal error occurred: resourceVersion should not be set on objects to be created",
+    );
+  });
+
   it("generates names from generateName", async () => {
     const ns = await f.namespace();
     const cm = await f.core.createNamespacedConfigMap({
