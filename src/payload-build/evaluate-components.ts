@@ -284,7 +284,12 @@ function importedEvaluation(
   if (state.phase === "Succeeded" && !state.landed.landed && state.landed.importFailed) {
     return { ...common, verdict: "failed", failedAttempt: state.objectName, message: state.landed.reason };
   }
-  const reason = state.phase === "Succeeded" && !state.landed.landed ? state.landed.reason : undefined;
+  const reason =
+    state.phase === "Succeeded" && !state.landed.landed
+      ? state.landed.reason
+      : state.phase === "Pending" || state.phase === "Running"
+        ? state.message
+        : undefined;
   return {
     ...common,
     verdict: "building",
