@@ -4,42 +4,39 @@
  * pruning, field validation and managedFields. Controllers (garbage collector, namespace and CRD
  * lifecycle) react to its change notifications.
  */
-import jsonPatch from "fast-json-patch";
 import { parse as parseYaml } from "yaml";
 import type { CelValidator } from "./cel-validator.js";
-import { validateCrd } from "./crd-definitions.js";
 import {
-  ApiError,
   alreadyExists,
-  internalError,
   badRequest,
   conflict,
   forbidden,
+  internalError,
   invalid,
   notFound,
   unsupportedMediaType,
-  type StatusCause,
 } from "./errors.js";
 import { managedFieldsAfterUpdate, stripManaged, type FieldManagerIdentity } from "./managed-fields.js";
-import { applyMergePatch } from "./merge-patch.js";
 import type { ObjectStore } from "./object-store.js";
+import { deepEqual, generatedName, newUid, nowTimestamp, specPart } from "./object-meta.js";
 import {
-  deepEqual,
-  generatedName,
-  newUid,
-  nowTimestamp,
-  specPart,
-  validateObjectMeta,
-} from "./object-meta.js";
+  decodeObject,
+  isFinalized,
+  normalizeObject,
+  sameOwnership,
+  specialiseCreate,
+  tracksGeneration,
+  validateObject,
+  type FieldValidation,
+} from "./object-rules.js";
+import { applyPatchBody, PATCH_TYPES } from "./patch-body.js";
 import { groupVersionOf, storageKeyOf, type ResourceDefinition } from "./resource-definition.js";
 import type { SchemaValidator } from "./schema-validator.js";
 import { serverSideApply } from "./server-side-apply.js";
-import { applyStrategicMergePatch } from "./strategic-merge-patch.js";
-import { applyDefaults, pruneUnknownFields } from "./structural-schema.js";
-import { cloneJson, isJsonObject, type JsonValue, type KubeObject } from "./types.js";
+import { cloneJson, isJsonObject, type KubeObject } from "./types.js";
 
-/** `fieldValidation` query parameter values. */
-export type FieldValidation = "Strict" | "Warn" | "Ignore";
+export type { FieldValidation } from "./object-rules.js";
+export { PATCH_TYPES } from "./patch-body.js";
 
 /** Options common to writes. */
 export interface WriteOptions {
@@ -58,14 +55,6 @@ export interface WriteResult {
   warnings: string[];
   created: boolean;
 }
-
-/** Content types accepted by PATCH. */
-export const PATCH_TYPES = {
-  json: "application/json-patch+json",
-  merge: "application/merge-patch+json",
-  strategic: "application/strategic-merge-patch+json",
-  apply: "application/apply-patch+yaml",
-} as const;
 
 /** A change notification. */
 export type ChangeListener = (change: {
@@ -153,27 +142,6 @@ export class ApiCore {
     };
   }
 
-  /** Decodes a request body for `def`, defaulting apiVersion/kind from the URL and checking them. */
-  decode(def: ResourceDefinition, body: unknown): KubeObject {
-    if (!isJsonObject(body)) throw badRequest("the request body must be a JSON object");
-    const gv = groupVersionOf(def);
-    const apiVersion = body["apiVersion"] ?? gv;
-    const kind = body["kind"] ?? def.kind;
-    if (apiVersion !== gv || kind !== def.kind) {
-      if (
-        kind !== def.kind ||
-        typeof apiVersion !== "string" ||
-        !apiVersion.startsWith(def.group === "" ? "v" : `${def.group}/`)
-      )
-        throw badRequest(
-          `the API version in the data (${String(apiVersion)}) does not match the expected API version (${gv})`,
-        );
-    }
-    const metadata = body["metadata"] ?? {};
-    if (!isJsonObject(metadata)) throw badRequest("metadata: expected an object");
-    return { ...body, apiVersion: gv, kind: def.kind, metadata: { ...metadata } } as KubeObject;
-  }
-
   /** Creates an object (POST). */
   create(
     def: ResourceDefinition,
@@ -182,7 +150,7 @@ export class ApiCore {
     opts: WriteOptions,
     preset?: KubeObject,
   ): WriteResult {
-    const candidate = preset ?? this.decode(def, body);
+    const candidate = preset ?? decodeObject(def, body);
     const ns = def.namespaced ? (namespace ?? candidate.metadata.namespace ?? "default") : undefined;
     if (ns !== undefined && candidate.metadata.namespace !== undefined && candidate.metadata.namespace !== ns)
       throw badRequest(
@@ -200,7 +168,7 @@ export class ApiCore {
     )
       throw internalError("resourceVersion should not be set on objects to be created");
     if (ns !== undefined) this.requireNamespace(def, ns, name);
-    const { object, warnings } = this.normalize(def, candidate, opts.fieldValidation);
+    const { object, warnings } = normalizeObject(def, candidate, opts.fieldValidation);
     const now = nowTimestamp(this.deps.now());
     const meta = object.metadata;
     delete meta.deletionTimestamp;
@@ -221,10 +189,10 @@ export class ApiCore {
         this.manager(opts, "Update", def, undefined),
       );
     }
-    this.specialiseCreate(def, object, now);
+    specialiseCreate(def, object);
     if (tracksGeneration(def)) meta.generation = 1;
     else delete meta.generation;
-    this.validate(def, object, undefined);
+    validateObject(def, object, undefined, this.deps);
     const key = storageKeyOf(def);
     if (this.deps.store.get(key, ns ?? "", name) !== undefined) throw alreadyExists(target(def, name));
     if (opts.dryRun === true)
@@ -239,68 +207,6 @@ export class ApiCore {
     return { object: this.present(def, object), warnings, created: true };
   }
 
-  private specialiseCreate(def: ResourceDefinition, object: KubeObject, now: string): void {
-    const gr = `${def.group}/${def.plural}`;
-    if (gr === "/namespaces") {
-      object.metadata.labels = {
-        ...(object.metadata.labels ?? {}),
-        "kubernetes.io/metadata.name": object.metadata.name ?? "",
-      };
-      object["spec"] = { finalizers: ["kubernetes"] };
-      object["status"] = { phase: "Active" };
-    } else if (gr === "/secrets") {
-      const stringData = object["stringData"];
-      if (isJsonObject(stringData)) {
-        const data = isJsonObject(object["data"]) ? { ...object["data"] } : {};
-        for (const [k, v] of Object.entries(stringData)) data[k] = Buffer.from(String(v)).toString("base64");
-        object["data"] = data;
-      }
-      delete object["stringData"];
-      if (object["type"] === undefined) object["type"] = "Opaque";
-    } else if (gr === "apiextensions.k8s.io/customresourcedefinitions") {
-      object["status"] = { conditions: [], acceptedNames: { kind: "", plural: "" }, storedVersions: [] };
-      void now;
-    }
-  }
-
-  /** Prunes unknown fields (per fieldValidation) and applies schema defaults to a private copy. */
-  private normalize(
-    def: ResourceDefinition,
-    candidate: KubeObject,
-    fieldValidation: FieldValidation | undefined,
-  ): { object: KubeObject; warnings: string[] } {
-    const object = cloneJson(candidate);
-    const pruned = pruneUnknownFields(object as unknown as JsonValue, def.schema);
-    const warnings: string[] = [];
-    if (pruned.length > 0) {
-      if (fieldValidation === "Strict") {
-        throw badRequest(`strict decoding error: ${pruned.map((p) => `unknown field "${p}"`).join(", ")}`);
-      }
-      if (fieldValidation !== "Ignore") for (const p of pruned) warnings.push(`unknown field "${p}"`);
-    }
-    applyDefaults(object as unknown as JsonValue, def.schema);
-    return { object, warnings };
-  }
-
-  private validate(def: ResourceDefinition, object: KubeObject, old: KubeObject | undefined): void {
-    const causes: StatusCause[] = validateObjectMeta(object, def.plural === "namespaces");
-    if (causes.length === 0 || !causes.some((c) => c.field === "metadata.name")) {
-      causes.push(...this.deps.schemas.validate(def.schema, object as unknown as JsonValue));
-      if (causes.length === 0)
-        causes.push(
-          ...this.deps.cel.validate(
-            def.schema,
-            object as unknown as JsonValue,
-            old as unknown as JsonValue | undefined,
-          ),
-        );
-    }
-    if (def.plural === "customresourcedefinitions" && def.group === "apiextensions.k8s.io")
-      causes.push(...validateCrd(object));
-    if (causes.length > 0)
-      throw invalid({ group: def.group, kind: def.kind, name: object.metadata.name ?? "" }, causes);
-  }
-
   /** Replaces an object (PUT), on the main resource or the `status` subresource. */
   update(
     def: ResourceDefinition,
@@ -310,7 +216,7 @@ export class ApiCore {
     subresource: string | undefined,
     opts: WriteOptions,
   ): WriteResult {
-    const candidate = this.decode(def, body);
+    const candidate = decodeObject(def, body);
     if (candidate.metadata.name !== undefined && candidate.metadata.name !== name)
       throw badRequest(
         `the name of the object (${candidate.metadata.name}) does not match the name on the URL (${name})`,
@@ -354,35 +260,8 @@ export class ApiCore {
     const old = this.find(def, namespace, name);
     if (type === PATCH_TYPES.apply) return this.apply(def, namespace, name, old, raw, subresource, opts);
     if (old === undefined) throw notFound(target(def, name));
-    let patched: unknown;
-    const patchBody = parseJson(raw);
-    if (type === PATCH_TYPES.merge || type === "application/json")
-      patched = applyMergePatch(old as unknown as JsonValue, patchBody);
-    else if (type === PATCH_TYPES.strategic) {
-      if (!def.builtIn) throw unsupportedMediaType(type);
-      patched = applyStrategicMergePatch(old as unknown as JsonValue, patchBody);
-    } else if (type === PATCH_TYPES.json) {
-      if (!Array.isArray(patchBody)) throw badRequest("json patch must be an array of operations");
-      try {
-        patched = jsonPatch.applyPatch(
-          cloneJson(old),
-          patchBody as unknown as jsonPatch.Operation[],
-          true,
-          false,
-        ).newDocument;
-      } catch (e) {
-        throw new ApiError({
-          kind: "Status",
-          apiVersion: "v1",
-          metadata: {},
-          status: "Failure",
-          reason: "Invalid",
-          code: 422,
-          message: `the server rejected our request due to an error in our request: ${e instanceof Error ? e.message : String(e)}`,
-        });
-      }
-    } else throw unsupportedMediaType(type);
-    const candidate = this.decode(def, patched);
+    const patched = applyPatchBody(def, old, type, raw);
+    const candidate = decodeObject(def, patched);
     if (candidate.metadata.name !== name)
       throw badRequest(
         `metadata.name: the name of the object (${String(candidate.metadata.name)}) does not match the name on the URL (${name})`,
@@ -409,7 +288,7 @@ export class ApiCore {
     }
     if (!isJsonObject(doc) || typeof doc["apiVersion"] !== "string" || typeof doc["kind"] !== "string")
       throw badRequest("apiVersion and kind must be set in an apply configuration");
-    const applied = this.decode(def, doc);
+    const applied = decodeObject(def, doc);
     if (applied.metadata.name !== undefined && applied.metadata.name !== name)
       throw badRequest(
         `the name of the object (${applied.metadata.name}) does not match the name on the URL (${name})`,
@@ -421,7 +300,7 @@ export class ApiCore {
         if (!["apiVersion", "kind", "metadata", "status"].includes(k)) delete applied[k];
       applied.metadata = { name, ...(namespace === undefined ? {} : { namespace }) };
     } else if (def.statusSubresource) delete applied["status"];
-    const { object: normalized, warnings } = this.normalize(def, applied, opts.fieldValidation);
+    const { object: normalized, warnings } = normalizeObject(def, applied, opts.fieldValidation);
     const merged = serverSideApply({
       live: old,
       applied: normalized,
@@ -456,7 +335,7 @@ export class ApiCore {
         target(def, name),
         "the object has been modified; please apply your changes to the latest version and try again",
       );
-    const normalized = this.normalize(
+    const normalized = normalizeObject(
       def,
       candidate,
       operation === "Apply" ? "Ignore" : opts.fieldValidation,
@@ -515,7 +394,7 @@ export class ApiCore {
       );
     } else meta.managedFields = candidate.metadata.managedFields ?? [];
     meta.resourceVersion = oldMeta.resourceVersion ?? "";
-    this.validate(def, next, old);
+    validateObject(def, next, old, this.deps);
     if (deepEqual(stripManaged(next), stripManaged(old)) && sameOwnership(next, old))
       return { object: old, warnings: normalized.warnings, created: false };
     if (opts.dryRun === true) return { object: next, warnings: normalized.warnings, created: false };
@@ -597,43 +476,5 @@ export class ApiCore {
     old: KubeObject | undefined,
   ): void {
     for (const l of this.listeners) l({ def, type, object, old });
-  }
-}
-
-/** Core kinds whose strategies do not maintain `metadata.generation` (ConfigMaps, Secrets, ...). */
-const NO_GENERATION = new Set([
-  "/namespaces",
-  "/configmaps",
-  "/secrets",
-  "/events",
-  "events.k8s.io/events",
-  "coordination.k8s.io/leases",
-]);
-
-function tracksGeneration(def: ResourceDefinition): boolean {
-  return !NO_GENERATION.has(`${def.group}/${def.plural}`);
-}
-
-function isFinalized(def: ResourceDefinition, object: KubeObject): boolean {
-  if ((object.metadata.finalizers ?? []).length > 0) return false;
-  if (def.plural === "namespaces" && def.group === "") {
-    const spec = object["spec"];
-    const f = isJsonObject(spec) ? spec["finalizers"] : undefined;
-    return !Array.isArray(f) || f.length === 0;
-  }
-  return true;
-}
-
-function sameOwnership(a: KubeObject, b: KubeObject): boolean {
-  const strip = (o: KubeObject): unknown =>
-    (o.metadata.managedFields ?? []).map(({ time: _t, ...rest }) => rest);
-  return deepEqual(strip(a), strip(b));
-}
-
-function parseJson(raw: string): JsonValue {
-  try {
-    return JSON.parse(raw) as JsonValue;
-  } catch (e) {
-    throw badRequest(`error decoding patch: ${e instanceof Error ? e.message : String(e)}`);
   }
 }

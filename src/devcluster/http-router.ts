@@ -4,32 +4,42 @@
  * answers every error with a `Status`.
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
-import type { ApiCore, DeleteOptions, FieldValidation, WriteResult } from "./api-core.js";
+import type { ApiCore, WriteResult } from "./api-core.js";
 import type { AuditLog } from "./audit-log.js";
 import { instantiateBuild } from "./build-instantiate.js";
-import { coreVersions, group, groupList, resourceList } from "./discovery.js";
 import {
   ApiError,
-  badRequest,
   conflict,
   internalError,
   methodNotAllowed,
   successStatus,
   tooManyRequests,
   unsupportedMediaType,
-  type StatusBody,
 } from "./errors.js";
 import { decideDelay, decideWriteFault, type FaultOptions } from "./faults.js";
+import {
+  deleteOptionsOf,
+  fieldValidationOf,
+  intParam,
+  notFoundPath,
+  optional,
+  parseJsonBody,
+  readBody,
+  readBodyBuffer,
+  send,
+  wantsTable,
+  warningHeaders,
+} from "./http-io.js";
 import { listObjects } from "./list-objects.js";
+import { createNonResourceHandler } from "./non-resource-routes.js";
 import type { ObjectStore } from "./object-store.js";
-import { openApiDocuments, openApiIndex } from "./openapi.js";
 import { decodeProtobufObject } from "./protobuf-body.js";
 import { parseRequestTarget, type RequestTarget } from "./request-target.js";
 import { groupVersionOf, storageKeyOf, type ResourceDefinition } from "./resource-definition.js";
 import type { ResourceRegistry } from "./resource-registry.js";
 import { buildMatcher, SELECTABLE_FIELDS } from "./selectors.js";
 import { toTable, type IncludeObject } from "./table.js";
-import { isJsonObject, type KubeObject } from "./types.js";
+import type { KubeObject } from "./types.js";
 import { serveWatch, type WatchHandle } from "./watch-stream.js";
 
 /** What the router needs. */
@@ -48,119 +58,18 @@ export interface RouterDeps {
 
 type Verb = "get" | "list" | "watch" | "create" | "update" | "patch" | "delete" | "deletecollection";
 
-const MAX_BODY = 32 * 1024 * 1024;
-
-function readBody(req: IncomingMessage): Promise<string> {
-  return readBodyBuffer(req).then((b) => b.toString("utf8"));
-}
-
-function readBodyBuffer(req: IncomingMessage): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on("data", (c: Buffer) => {
-      size += c.length;
-      if (size > MAX_BODY)
-        reject(
-          new ApiError({
-            kind: "Status",
-            apiVersion: "v1",
-            metadata: {},
-            status: "Failure",
-            reason: "RequestEntityTooLarge",
-            message: "the request body is too large",
-            code: 413,
-          }),
-        );
-      else chunks.push(c);
-    });
-    req.on("end", () => resolve(Buffer.concat(chunks)));
-    req.on("error", reject);
-  });
-}
-
-function parseJsonBody(text: string): unknown {
-  if (text.trim() === "") return undefined;
-  try {
-    return JSON.parse(text) as unknown;
-  } catch (e) {
-    throw badRequest(`error decoding request body: ${e instanceof Error ? e.message : String(e)}`);
-  }
-}
-
-function send(
-  res: ServerResponse,
-  code: number,
-  body: unknown,
-  headers: Record<string, string | string[]> = {},
-): void {
-  const text = typeof body === "string" ? body : JSON.stringify(body);
-  res.writeHead(code, {
-    "Content-Type": "application/json",
-    "Content-Length": Buffer.byteLength(text),
-    ...headers,
-  });
-  res.end(text);
-}
-
-function notFoundPath(): StatusBody {
-  return {
-    kind: "Status",
-    apiVersion: "v1",
-    metadata: {},
-    status: "Failure",
-    message: "the server could not find the requested resource",
-    reason: "NotFound",
-    details: {},
-    code: 404,
-  };
-}
-
-function fieldValidationOf(q: URLSearchParams): FieldValidation | undefined {
-  const v = q.get("fieldValidation");
-  if (v === null || v === "") return undefined;
-  if (v === "Strict" || v === "Warn" || v === "Ignore") return v;
-  throw badRequest(`fieldValidation parameter unsupported: ${v}; valid values are Ignore, Warn, Strict`);
-}
-
-function intParam(q: URLSearchParams, name: string): number | undefined {
-  const v = q.get(name);
-  if (v === null || v === "") return undefined;
-  const n = Number(v);
-  if (!Number.isInteger(n))
-    throw badRequest(`${name}: invalid value ${JSON.stringify(v)}: expected an integer`);
-  return n;
-}
-
-function optional(q: URLSearchParams, name: string): string | undefined {
-  return q.get(name) ?? undefined;
-}
-
-function wantsTable(req: IncomingMessage): boolean {
-  return /as=Table/.test(req.headers.accept ?? "");
-}
-
-function warningHeaders(warnings: readonly string[]): Record<string, string[]> {
-  return warnings.length === 0 ? {} : { Warning: warnings.map((w) => `299 - ${JSON.stringify(w)}`) };
-}
-
 /** Creates the request handler. */
 export function createRouter(deps: RouterDeps): {
   handle(req: IncomingMessage, res: ServerResponse): void;
   closeWatches(): void;
 } {
   const watches = new Set<WatchHandle>();
+  const nonResource = createNonResourceHandler(deps);
   const lineCaches = new Map<string, WeakMap<KubeObject, Map<string, string>>>();
   const newLineCache = (gv: string): WeakMap<KubeObject, Map<string, string>> => {
     const cache = new WeakMap<KubeObject, Map<string, string>>();
     lineCaches.set(gv, cache);
     return cache;
-  };
-  let openApiCache: { generation: number; docs: ReturnType<typeof openApiDocuments> } | undefined;
-  const docs = (): ReturnType<typeof openApiDocuments> => {
-    if (openApiCache?.generation !== deps.registry.generation)
-      openApiCache = { generation: deps.registry.generation, docs: openApiDocuments(deps.registry.all()) };
-    return openApiCache.docs;
   };
 
   const audit = (req: IncomingMessage, target: RequestTarget, verb: string, code: number): void => {
@@ -178,50 +87,6 @@ export function createRouter(deps: RouterDeps): {
       path: (req.url ?? "").split("?")[0] ?? "",
       time: deps.now().toISOString(),
     });
-  };
-
-  const nonResource = (path: string, res: ServerResponse): void => {
-    const defs = deps.registry.all();
-    const parts = path.split("/").filter((p) => p !== "");
-    if (path === "/version" || path === "/version/")
-      return send(res, 200, {
-        major: "1",
-        minor: "32",
-        gitVersion: "v1.32.0-payload-dev",
-        gitCommit: "",
-        gitTreeState: "clean",
-        buildDate: "2026-01-01T00:00:00Z",
-        goVersion: "n/a",
-        compiler: "n/a",
-        platform: "linux/amd64",
-      });
-    if (path === "/healthz" || path === "/readyz" || path === "/livez") {
-      res.writeHead(200, { "Content-Type": "text/plain" });
-      res.end("ok");
-      return;
-    }
-    if (parts[0] === "api" && parts.length === 1) return send(res, 200, coreVersions(deps.serverAddress()));
-    if (parts[0] === "api" && parts.length === 2) {
-      const list = resourceList(defs, "", parts[1] ?? "");
-      return list === undefined ? send(res, 404, notFoundPath()) : send(res, 200, list);
-    }
-    if (parts[0] === "apis" && parts.length === 1) return send(res, 200, groupList(defs));
-    if (parts[0] === "apis" && parts.length === 2) {
-      const g = group(defs, parts[1] ?? "");
-      return g === undefined ? send(res, 404, notFoundPath()) : send(res, 200, g);
-    }
-    if (parts[0] === "apis" && parts.length === 3) {
-      const list = resourceList(defs, parts[1] ?? "", parts[2] ?? "");
-      return list === undefined ? send(res, 404, notFoundPath()) : send(res, 200, list);
-    }
-    if (parts[0] === "openapi" && parts[1] === "v3") {
-      const all = docs();
-      if (parts.length === 2) return send(res, 200, openApiIndex(all));
-      const doc = all.get(parts.slice(2).join("/"));
-      if (doc !== undefined)
-        return send(res, 200, doc.body, { ETag: `"${doc.hash}"`, "Cache-Control": "no-cache, private" });
-    }
-    send(res, 404, notFoundPath());
   };
 
   const verbOf = (
@@ -498,27 +363,4 @@ export function createRouter(deps: RouterDeps): {
       for (const w of [...watches]) w.close();
     },
   };
-}
-
-function deleteOptionsOf(body: unknown, q: URLSearchParams): DeleteOptions {
-  const opts: DeleteOptions = {};
-  const b = isJsonObject(body) ? body : {};
-  const policy = b["propagationPolicy"] ?? q.get("propagationPolicy") ?? undefined;
-  if (policy === "Background" || policy === "Foreground" || policy === "Orphan")
-    opts.propagationPolicy = policy;
-  else if (policy !== undefined && policy !== null)
-    throw badRequest(
-      `propagationPolicy: Unsupported value: ${JSON.stringify(policy)}: supported values: "Foreground", "Background", "Orphan"`,
-    );
-  if (b["orphanDependents"] === true || q.get("orphanDependents") === "true")
-    opts.propagationPolicy = "Orphan";
-  const pre = b["preconditions"];
-  if (isJsonObject(pre)) {
-    opts.preconditions = {};
-    if (typeof pre["uid"] === "string") opts.preconditions.uid = pre["uid"];
-    if (typeof pre["resourceVersion"] === "string")
-      opts.preconditions.resourceVersion = pre["resourceVersion"];
-  }
-  if ((Array.isArray(b["dryRun"]) && b["dryRun"].length > 0) || q.has("dryRun")) opts.dryRun = true;
-  return opts;
 }
