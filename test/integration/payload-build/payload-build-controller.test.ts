@@ -250,7 +250,7 @@ describe("PayloadBuild controller against the dev cluster", () => {
       (await client.list(BUILDS, { namespace: ns })).items.map((o) => o.metadata.name).sort();
 
     // An undisturbed run, then the PayloadBuild is deleted: its Builds go with it (garbage collection).
-    builds.setBehaviour("slow-operand", { durationMs: 30_000 });
+    builds.setBehaviour("slow-operand", { durationMs: 120_000 });
     await client.create(PAYLOAD_BUILDS, payloadBuild);
     const undisturbed = await waitForStatus(ns, "okd", "Ready=True", (s) => s.phase === "Succeeded");
     expect(await buildNames()).toEqual(expectedBuilds);
@@ -300,5 +300,72 @@ describe("PayloadBuild controller against the dev cluster", () => {
     // Progress-only writes are at least 1 s apart (statusMinIntervalMs), so even on a slow machine
     // the status is written far fewer times than there are components (and build events).
     expect(writes.length).toBeLessThan(50);
+  }, 60_000);
+
+  it("reports an invalid spec as Ready=False InvalidSpec with every problem, and builds nothing", async () => {
+    const ns = await createNamespace("invalid");
+    await client.create(PAYLOAD_BUILDS, {
+      apiVersion: "payload.okd.io/v1alpha1",
+      kind: "PayloadBuild",
+      metadata: { name: "okd", namespace: ns },
+      spec: {
+        imageStream: "release",
+        components: [component("base", "bse"), component("cli", "cli")],
+        release: { name: RELEASE, to: `docker://${registry.host}/${ns}/release` },
+      },
+    });
+    const status = await waitForStatus(ns, "okd", "phase Invalid", (s) => s.phase === "Invalid");
+    const ready = status.conditions?.find((c) => c.type === "Ready");
+    expect(ready).toMatchObject({ status: "False", reason: "InvalidSpec" });
+    expect(ready?.message).toContain("spec.components[0].from");
+    expect(ready?.message).toContain("spec.components[1].from");
+    expect(ready?.message).toContain("cluster-version-operator");
+    expect((await client.list(BUILDS, { namespace: ns })).items).toEqual([]);
+    await eventually(
+      async () =>
+        (await client.list(EVENTS, { namespace: ns })).items.some((e) => e["reason"] === "InvalidSpec"),
+      "an InvalidSpec Event",
+    );
+  }, 30_000);
+
+  it("rebuilds only the changed component when the spec changes mid-build", async () => {
+    const ns = await createNamespace("change");
+    builds.setBehaviour("slow", { durationMs: 120_000 });
+    const components = [
+      component("base", CENTOS),
+      component("slow", "base"),
+      component("cluster-version-operator", "base"),
+    ];
+    await client.create(PAYLOAD_BUILDS, {
+      apiVersion: "payload.okd.io/v1alpha1",
+      kind: "PayloadBuild",
+      metadata: { name: "okd", namespace: ns },
+      spec: {
+        imageStream: "release",
+        components,
+        release: { name: RELEASE, to: `docker://${registry.host}/${ns}/release` },
+      },
+    });
+    await waitForStatus(ns, "okd", "slow building", (s) =>
+      (s.components ?? []).some((c) => c.name === "slow" && c.state === "Building"),
+    );
+    builds.setBehaviour("slow", { durationMs: 3_000 });
+    await client.patch(
+      PAYLOAD_BUILDS,
+      { namespace: ns, name: "okd" },
+      {
+        type: "json",
+        operations: [{ op: "add", path: "/spec/components/1/buildArgs", value: { VERSION: "2" } }],
+      },
+    );
+    const status = await waitForStatus(
+      ns,
+      "okd",
+      "Ready=True of generation 2",
+      (s) => s.phase === "Succeeded" && s.observedGeneration === 2,
+    );
+    expect(status.components?.find((c) => c.name === "slow")?.build).toBe("okd-slow-2");
+    const names = (await client.list(BUILDS, { namespace: ns })).items.map((b) => b.metadata.name).sort();
+    expect(names).toEqual(["okd-base-1", "okd-cluster-version-operator-1", "okd-slow-2"]);
   }, 60_000);
 });
