@@ -61,7 +61,7 @@ export class SnapshotWriter {
   constructor(
     private readonly dir: string,
     private readonly store: ObjectStore,
-    private readonly intervalMs = 200,
+    private readonly intervalMs = 1000,
   ) {}
 
   /** Notes a change; schedules a save. */
