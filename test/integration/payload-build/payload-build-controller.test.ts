@@ -181,9 +181,10 @@ describe("PayloadBuild controller against the dev cluster", () => {
     expect(notes.some((n) => n.includes(digest))).toBe(true);
   }, 60_000);
 
-  it("retries a failing component, then fails it, blocks its dependents and pushes no release", async () => {
+  it("retries failed builds: a flaky component lands; a broken one fails, blocks its dependents, no release", async () => {
     const ns = await createNamespace("failing");
     builds.setBehaviour("broken", { failAlways: true, logSnippet: "error: cannot find package foo" });
+    builds.setBehaviour("flaky", { failTimes: 1 });
     await client.create(PAYLOAD_BUILDS, {
       apiVersion: "payload.okd.io/v1alpha1",
       kind: "PayloadBuild",
@@ -195,6 +196,7 @@ describe("PayloadBuild controller against the dev cluster", () => {
           component("base", CENTOS),
           component("broken", "base"),
           component("needs-broken", "broken"),
+          component("flaky", "base"),
           component("cluster-version-operator", "base"),
         ],
         release: { name: RELEASE, to: `docker://${registry.host}/${ns}/release` },
@@ -208,6 +210,7 @@ describe("PayloadBuild controller against the dev cluster", () => {
       message: "blocked: dependency broken failed",
     });
     expect(byName.get("cluster-version-operator")?.state).toBe("Landed");
+    expect(byName.get("flaky")).toMatchObject({ state: "Landed", attempts: 2, build: "okd-flaky-2" });
     const degraded = status.conditions?.find((c) => c.type === "Degraded");
     expect(degraded).toMatchObject({ status: "True", reason: "ComponentFailed" });
     expect(degraded?.message).toContain("broken");
@@ -219,6 +222,8 @@ describe("PayloadBuild controller against the dev cluster", () => {
       "okd-broken-1",
       "okd-broken-2",
       "okd-cluster-version-operator-1",
+      "okd-flaky-1",
+      "okd-flaky-2",
     ]);
   }, 60_000);
 
