@@ -9,7 +9,7 @@ import { badRequest, invalid, type StatusCause } from "./errors.js";
 import { deepEqual, validateObjectMeta } from "./object-meta.js";
 import { groupVersionOf, type ResourceDefinition } from "./resource-definition.js";
 import type { SchemaValidator } from "./schema-validator.js";
-import { applyDefaults, pruneUnknownFields } from "./structural-schema.js";
+import { applyDefaults, listUniquenessCauses, pruneUnknownFields } from "./structural-schema.js";
 import { cloneJson, isJsonObject, type JsonValue, type KubeObject } from "./types.js";
 
 /** `fieldValidation` query parameter values. */
@@ -88,7 +88,10 @@ export function validateObject(
 ): void {
   const causes: StatusCause[] = validateObjectMeta(object, def.plural === "namespaces");
   if (causes.length === 0 || !causes.some((c) => c.field === "metadata.name")) {
-    causes.push(...validators.schemas.validate(def.schema, object as unknown as JsonValue));
+    causes.push(
+      ...validators.schemas.validate(def.schema, object as unknown as JsonValue),
+      ...listUniquenessCauses(object as unknown as JsonValue, def.schema),
+    );
     if (causes.length === 0)
       causes.push(
         ...validators.cel.validate(

@@ -2,6 +2,7 @@
  * Walks of an `openAPIV3Schema` together with a value: defaulting and pruning of unknown fields,
  * as the API server does for custom resources before validation.
  */
+import type { StatusCause } from "./errors.js";
 import { cloneJson, isJsonObject, type JsonObject, type JsonValue } from "./types.js";
 
 /** The schema of a property of an object schema, if it is declared or covered by additionalProperties. */
@@ -117,4 +118,50 @@ export function toAjvSchema(schema: JsonValue): JsonValue {
     if (Array.isArray(out["enum"])) out["enum"] = [...out["enum"], null];
   }
   return out;
+}
+
+function goMap(item: JsonObject, keys: readonly string[]): string {
+  return `map[string]interface {}{${keys.map((k) => `${JSON.stringify(k)}:${JSON.stringify(item[k] ?? null)}`).join(", ")}}`;
+}
+
+/**
+ * Duplicate entries of `x-kubernetes-list-type: map` (by their keys) and `set` lists, reported
+ * like the API server: `spec.items[2]: Duplicate value: map[string]interface {}{"name":"x"}`.
+ */
+export function listUniquenessCauses(value: JsonValue, schema: JsonObject, path = ""): StatusCause[] {
+  const causes: StatusCause[] = [];
+  if (isJsonObject(value)) {
+    for (const [key, child] of Object.entries(value)) {
+      const childSchema = path === "" && key === "metadata" ? undefined : propertySchema(schema, key);
+      if (childSchema !== undefined && child !== null)
+        causes.push(...listUniquenessCauses(child, childSchema, path === "" ? key : `${path}.${key}`));
+    }
+  } else if (Array.isArray(value)) {
+    const items = itemsSchema(schema);
+    const type = schema["x-kubernetes-list-type"];
+    const keys = Array.isArray(schema["x-kubernetes-list-map-keys"])
+      ? schema["x-kubernetes-list-map-keys"].filter((k): k is string => typeof k === "string")
+      : [];
+    const seen = new Set<string>();
+    value.forEach((item, i) => {
+      const id =
+        type === "map" && isJsonObject(item)
+          ? JSON.stringify(keys.map((k) => item[k] ?? null))
+          : type === "set"
+            ? JSON.stringify(item)
+            : undefined;
+      if (id !== undefined) {
+        if (seen.has(id))
+          causes.push({
+            reason: "FieldValueDuplicate",
+            field: `${path}[${i}]`,
+            message: `Duplicate value: ${type === "map" && isJsonObject(item) ? goMap(item, keys) : JSON.stringify(item)}`,
+          });
+        seen.add(id);
+      }
+      if (items !== undefined && item !== null)
+        causes.push(...listUniquenessCauses(item, items, `${path}[${i}]`));
+    });
+  }
+  return causes;
 }

@@ -75,6 +75,23 @@ describe("PayloadBuild validation", () => {
       }),
     );
     expect(typed[0]).toMatchObject({ field: "spec.concurrency", reason: "FieldValueTypeInvalid" });
+    const duplicate = await causesOf(
+      ns,
+      payloadBuild("e", {
+        imageStream: "release",
+        components: [
+          { name: "x", image: "i" },
+          { name: "x", image: "j" },
+        ],
+      }),
+    );
+    expect(duplicate).toEqual([
+      {
+        field: "spec.components[1]",
+        reason: "FieldValueDuplicate",
+        message: 'Duplicate value: map[string]interface {}{"name":"x"}',
+      },
+    ]);
     const badMeta = await causesOf(
       ns,
       payloadBuild("Bad_Name", { imageStream: "release", components: [{ name: "x", image: "i" }] }),

@@ -1,7 +1,11 @@
 import { describe, expect, it } from "vitest";
 import { CelValidator } from "../../../src/devcluster/cel-validator.js";
 import { SchemaValidator, fieldPath } from "../../../src/devcluster/schema-validator.js";
-import { applyDefaults, pruneUnknownFields } from "../../../src/devcluster/structural-schema.js";
+import {
+  applyDefaults,
+  listUniquenessCauses,
+  pruneUnknownFields,
+} from "../../../src/devcluster/structural-schema.js";
 import type { JsonObject, JsonValue } from "../../../src/devcluster/types.js";
 
 const schema: JsonObject = {
@@ -60,6 +64,23 @@ describe("structural schema", () => {
     const value: JsonValue = { spec: { items: [] } };
     applyDefaults(value, schema);
     expect(value).toEqual({ spec: { items: [], replicas: 3, retry: { attempts: 2 } } });
+  });
+});
+
+describe("list uniqueness", () => {
+  it("reports duplicate keys of associative lists", () => {
+    expect(
+      listUniquenessCauses(
+        { spec: { items: [{ name: "a" }, { name: "b" }, { name: "a", weight: 1 }] } },
+        schema,
+      ),
+    ).toEqual([
+      {
+        reason: "FieldValueDuplicate",
+        field: "spec.items[2]",
+        message: 'Duplicate value: map[string]interface {}{"name":"a"}',
+      },
+    ]);
   });
 });
 
