@@ -12,6 +12,8 @@ export interface FaultOptions {
   delayMs?: number | [number, number];
   /** Probability, per delivered watch event, that the server closes the watch stream after it. */
   watchCloseRate?: number;
+  /** Every watch started while set ends after this many ms (a number, or [min, max] for random), even when idle. */
+  watchLifetimeMs?: number | [number, number];
 }
 
 /** What to do with one request. */

@@ -162,13 +162,11 @@ export function createRouter(deps: RouterDeps): {
       (sub === "finalize" && def.plural === "namespaces" && verb === "update") ||
       (def.extraSubresources.includes(sub) && verb === "create");
     if (!subOk) return send(res, 404, notFoundPath());
-    if (
-      def.namespaced &&
-      t.namespace === undefined &&
-      !["list", "watch", "deletecollection"].includes(verb) &&
-      !(verb === "create" && false)
-    )
-      if (verb !== "create") return send(res, 404, notFoundPath());
+    // Namespaced kinds are reachable without a namespace only to list and watch across namespaces;
+    // cluster-scoped kinds never under a namespace.
+    if (def.namespaced && t.namespace === undefined && verb !== "list" && verb !== "watch")
+      return send(res, 404, notFoundPath());
+    if (!def.namespaced && t.namespace !== undefined) return send(res, 404, notFoundPath());
     const ns = def.namespaced ? t.namespace : undefined;
     const name = t.name ?? "";
     const isWrite = ["create", "update", "patch", "delete", "deletecollection"].includes(verb);
@@ -255,6 +253,7 @@ export function createRouter(deps: RouterDeps): {
               : p;
           },
           closeRate: () => deps.faults().watchCloseRate ?? 0,
+          lifetimeMs: decideDelay({ delayMs: deps.faults().watchLifetimeMs ?? 0 }),
           lineCache: table
             ? undefined
             : (lineCaches.get(groupVersionOf(def)) ?? newLineCache(groupVersionOf(def))),

@@ -28,6 +28,8 @@ export interface WatchRequest {
   lineCache?: WeakMap<KubeObject, Map<string, string>> | undefined;
   /** Probability, per delivered event, that the server closes the stream afterwards (fault injection). */
   closeRate: () => number;
+  /** When above 0, the server ends the stream after this many ms (fault injection). */
+  lifetimeMs?: number;
 }
 
 /** Handle to a running watch. */
@@ -136,6 +138,8 @@ export function serveWatch(store: ObjectStore, res: ServerResponse, req: WatchRe
     };
     timers.push(setTimeout(tick, req.bookmarkIntervalMs).unref());
   }
+  if (req.lifetimeMs !== undefined && req.lifetimeMs > 0)
+    timers.push(setTimeout(close, req.lifetimeMs).unref());
   if (req.timeoutSeconds !== undefined && req.timeoutSeconds > 0)
     timers.push(setTimeout(close, req.timeoutSeconds * 1000).unref());
   return { close };

@@ -108,6 +108,30 @@ describe("watch", () => {
     expect(w.events.some((e) => e.type === "BOOKMARK" && Number(e.rv) > 0)).toBe(true);
   });
 
+  it("ends even idle watches after the injected watch lifetime", async () => {
+    const ns = await f.namespace();
+    f.cluster.setFaults({ watchLifetimeMs: 150 });
+    try {
+      const started = Date.now();
+      const w = await watch(`/api/v1/namespaces/${ns}/configmaps`, {});
+      await w.done;
+      expect(Date.now() - started).toBeLessThan(5000);
+      expect(w.events).toEqual([]);
+    } finally {
+      f.cluster.setFaults({});
+    }
+  });
+
+  it("answers 404 for cluster-scoped kinds under a namespace and namespaced writes without one", async () => {
+    expect((await fetch(`${f.cluster.url}/api/v1/namespaces/default/namespaces`)).status).toBe(404);
+    const post = await fetch(`${f.cluster.url}/api/v1/configmaps`, {
+      method: "POST",
+      headers: { "Content-Type": "application/json" },
+      body: "{}",
+    });
+    expect(post.status).toBe(404);
+  });
+
   it("reports objects leaving a label selection as DELETED and entering it as ADDED", async () => {
     const ns = await f.namespace();
     await f.core.createNamespacedConfigMap({
