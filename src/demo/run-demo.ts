@@ -91,6 +91,7 @@ async function readSample(root: string): Promise<SampleObject> {
   return object as SampleObject;
 }
 
+/** The registry host of a `docker://` destination; a {@link DemoError} for anything else. */
 function hostOf(to: string): string {
   const ref = parseImageReference(to);
   if (ref.transport !== "docker") throw new DemoError(`--to ${to}: must be docker://REGISTRY/REPOSITORY`);
@@ -192,6 +193,7 @@ async function followBuild(
 /** Runs the demo (see the module documentation). */
 export async function runDemo(options: DemoOptions, deps: DemoDeps): Promise<DemoResult> {
   const started = Date.now();
+  if (options.to !== undefined) hostOf(options.to); // fail before starting anything
   const say = (text: string): void => {
     deps.out.write(`${text}\n`);
   };
@@ -236,7 +238,6 @@ export async function runDemo(options: DemoOptions, deps: DemoDeps): Promise<Dem
     const release = sample.spec.release;
     if (release === undefined) throw new DemoError(`${SAMPLE}: spec.release is missing`);
     const to = options.to ?? `docker://${registry.host}/${namespace}/okd-release`;
-    hostOf(to);
     const client = createKubeClient(cluster.kubeConfig, { requestTimeoutMs: 10_000 });
     await client.create(NAMESPACES, { metadata: { name: namespace } });
     if (release.pushSecret !== undefined) {
