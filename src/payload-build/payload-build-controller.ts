@@ -59,6 +59,11 @@ export interface PayloadBuildControllerOptions {
   readonly statusMinIntervalMs?: number;
   /** Delay before retry n of a failed build. Default 10 s doubling up to 5 min. */
   readonly retryDelayMs?: (failures: number) => number;
+  /**
+   * Longest backoff after a failed reconcile (e.g. a release push that failed). Default 2 min, so
+   * that fixing the cause outside the cluster's view (a registry, a push Secret) is noticed soon.
+   */
+  readonly errorBackoffMaxMs?: number;
   /** Concurrent reconciles of distinct PayloadBuilds. Default 4. */
   readonly maxConcurrentReconciles?: number;
   readonly logger?: Logger;
@@ -102,7 +107,8 @@ export function setupPayloadBuildController(options: PayloadBuildControllerOptio
   let builder = manager
     .controller(PAYLOAD_BUILD_CONTROLLER)
     .for(PAYLOAD_BUILDS, scope)
-    .withMaxConcurrentReconciles(options.maxConcurrentReconciles ?? 4);
+    .withMaxConcurrentReconciles(options.maxConcurrentReconciles ?? 4)
+    .withRateLimiter({ maxDelayMs: options.errorBackoffMaxMs ?? 120_000 });
   for (const resource of childResources) builder = builder.owns(resource, childScope);
   builder = builder.watches(
     IMAGE_STREAMS,

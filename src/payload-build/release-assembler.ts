@@ -5,6 +5,8 @@
  */
 import type { Logger } from "pino";
 import type { KubeClient } from "../kube/kube-client.js";
+import { isNotFound } from "../kube/kube-errors.js";
+import type { KubeObject } from "../kube/kube-object.js";
 import { SECRETS } from "../kube/resource.js";
 import { openImageStore, type RegistryOptions } from "../registry/image-store.js";
 import { assembleRelease } from "../release-image/assemble-release.js";
@@ -28,7 +30,16 @@ export async function readDockerConfigSecret(
   namespace: string,
   name: string,
 ): Promise<string> {
-  const secret = await client.get(SECRETS, { namespace, name });
+  let secret: KubeObject;
+  try {
+    secret = await client.get(SECRETS, { namespace, name });
+  } catch (err: unknown) {
+    if (!isNotFound(err)) throw err;
+    throw new Error(
+      `spec.release.pushSecret: Secret ${namespace}/${name} not found; create it (type kubernetes.io/dockerconfigjson, e.g. kubectl create secret docker-registry ${name} -n ${namespace} ...) or remove pushSecret`,
+      { cause: err },
+    );
+  }
   const data: unknown = secret["data"];
   const encoded =
     typeof data === "object" && data !== null
