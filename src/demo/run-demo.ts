@@ -169,7 +169,10 @@ async function followBuild(
       elapsedMs: Date.now() - started,
     };
     landedBefore = landed;
-    if (tty) deps.out.write(`\r\x1b[2K${renderProgressLine(snapshot, deps.out.columns ?? 100)}`);
+    if (tty)
+      deps.out.write(
+        `\r\x1b[2K${renderProgressLine(snapshot, (deps.out.columns ?? 0) >= 40 ? (deps.out.columns ?? 0) : 100)}`,
+      );
     else if (progressKey(snapshot) !== lastKey) deps.out.write(renderProgressPlain(snapshot));
     lastKey = progressKey(snapshot);
     if (status !== undefined && status.phase === "Succeeded" && status.release?.image !== undefined) {
