@@ -215,7 +215,7 @@ export function decidePayloadBuild(
     now: ctx.now,
   };
   const retryAts = final.flatMap((e) =>
-    e.verdict === "backoff" && e.retryAtMs !== undefined ? [e.retryAtMs] : [],
+    (e.verdict === "backoff" || e.verdict === "building") && e.retryAtMs !== undefined ? [e.retryAtMs] : [],
   );
   const requeueAfterMs =
     retryAts.length === 0 ? null : Math.max(0, Math.min(...retryAts) - ctx.now.getTime());

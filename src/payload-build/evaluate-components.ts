@@ -42,7 +42,7 @@ export interface ComponentEvaluation {
   readonly startedAt?: string;
   readonly completedAt?: string;
   readonly message?: string;
-  /** For `backoff`: when the retry may start (epoch ms). */
+  /** For `backoff`: when the retry may start; for `building`: when waiting for the tag gives up (epoch ms). */
   readonly retryAtMs?: number;
   /** For `failed`/`blocked`: the failed component at the root of it. */
   readonly failedRoot?: string;
@@ -74,6 +74,8 @@ export interface EvaluationInput {
   readonly previousAttempts?: ReadonlyMap<string, number>;
   /** Delay before retry n (n >= 1) of a failed attempt. */
   readonly retryDelayMs: (failures: number) => number;
+  /** How long a completed build's image may take to land in its tag before the attempt counts as failed. Default 10 min. */
+  readonly landTimeoutMs?: number;
 }
 
 function isLive(state: AttemptState): boolean {
@@ -215,8 +217,17 @@ export function evaluateComponents(input: EvaluationInput): ComponentEvaluation[
         });
         continue;
       }
-      if (!latest.landed.importFailed) {
-        results.set(name, { ...observed, verdict: "building", message: latest.landed.reason });
+      // A built image whose tag never lands (stream deleted, import lost) counts as a failed
+      // attempt once `landTimeoutMs` has passed since the build completed.
+      const completedMs = Date.parse(latest.completedAt ?? "");
+      const deadline = Number.isNaN(completedMs) ? undefined : completedMs + (input.landTimeoutMs ?? 600_000);
+      if (!latest.landed.importFailed && (deadline === undefined || deadline > input.nowMs)) {
+        results.set(name, {
+          ...observed,
+          verdict: "building",
+          message: latest.landed.reason,
+          ...optional("retryAtMs", deadline),
+        });
         continue;
       }
     }

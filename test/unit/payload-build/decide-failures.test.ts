@@ -128,4 +128,18 @@ describe("decidePayloadBuild: failures", () => {
     // Reconciling the same invalid spec again does not emit the Event again.
     expect(s.reconcile().events).toEqual([]);
   });
+
+  it("counts a build whose image never lands in its tag as a failed attempt after 10 minutes", () => {
+    const s = payload({ retry: { maxAttempts: 2 } });
+    s.reconcile();
+    s.complete("base", { land: false });
+    const waiting = s.reconcile();
+    expect(s.component("base")).toMatchObject({ state: "Building" });
+    expect(s.component("base")?.message).toContain("release:base");
+    expect(waiting.requeueAfterMs).toBe(600_000);
+    s.advance(600_000);
+    const retry = s.reconcile();
+    expect(started(retry)).toEqual(["base#2"]);
+    expect(retry.start[0]?.event.note).toContain("did not land");
+  });
 });

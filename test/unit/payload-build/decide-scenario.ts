@@ -163,8 +163,8 @@ export class Scenario {
     return this;
   }
 
-  /** Completes the newest build of `component` and lands its image in the ImageStream tag. */
-  complete(component: string): string {
+  /** Completes the newest build of `component` and (unless `land: false`) lands its image in the ImageStream tag. */
+  complete(component: string, options: { land?: boolean } = {}): string {
     const build = this.latestBuild(component);
     const digest = digestFor(`${build?.metadata.name ?? component}`);
     this.#setBuildStatus(component, {
@@ -175,6 +175,7 @@ export class Scenario {
     });
     const stream = this.imageStream;
     if (stream === undefined) throw new Error("no ImageStream");
+    if (options.land === false) return `${REPOSITORY}@${digest}`;
     const tags = (stream.status?.tags ?? []).filter((t) => t.tag !== component);
     const old = stream.status?.tags?.find((t) => t.tag === component)?.items ?? [];
     tags.push({
