@@ -69,41 +69,6 @@ export interface PayloadBuildControllerOptions {
   readonly logger?: Logger;
 }
 
-/** One RBAC rule: verbs on resources of an API group (`""` for core), as in a Role's `rules`. */
-export interface PermissionRule {
-  readonly apiGroups: readonly string[];
-  readonly resources: readonly string[];
-  readonly verbs: readonly string[];
-}
-
-/**
- * Exactly what this controller does through the API, for generating RBAC: read PayloadBuilds and
- * write their `/status`; create, watch and delete the backends' children; read, create and update
- * ImageStreams; read push Secrets; record Events. (Leader election adds get/create/update on
- * `coordination.k8s.io` leases.)
- */
-export function payloadBuildPermissions(backends: BuildBackends): PermissionRule[] {
-  const byGroup = new Map<string, string[]>();
-  for (const r of buildChildResources(backends))
-    byGroup.set(r.group, [...(byGroup.get(r.group) ?? []), r.plural]);
-  return [
-    { apiGroups: [API_GROUP], resources: [PAYLOAD_BUILD.plural], verbs: ["get", "list", "watch"] },
-    { apiGroups: [API_GROUP], resources: [`${PAYLOAD_BUILD.plural}/status`], verbs: ["update"] },
-    ...[...byGroup].map(([group, resources]) => ({
-      apiGroups: [group],
-      resources,
-      verbs: ["get", "list", "watch", "create", "delete"],
-    })),
-    {
-      apiGroups: [IMAGE_STREAMS.group],
-      resources: [IMAGE_STREAMS.plural],
-      verbs: ["get", "list", "watch", "create", "update"],
-    },
-    { apiGroups: [""], resources: ["secrets"], verbs: ["get"] },
-    { apiGroups: ["events.k8s.io"], resources: ["events"], verbs: ["create", "patch"] },
-  ];
-}
-
 /** The input identity as the backends record it: `componentInputHash` over the backend's identity. */
 export const backendInputHash: InputHasher = (component, dependencyImages, backend) =>
   componentInputHash(component, backend.identity, dependencyImages);
