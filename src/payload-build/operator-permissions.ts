@@ -79,6 +79,16 @@ export function operatorPermissions(backends: BuildBackends = createBuildBackend
       scope: "cluster",
       reason: "status written once per reconcile through /status",
     },
+    {
+      group: PAYLOAD_BUILDS.group,
+      resource: PAYLOAD_BUILDS.plural,
+      subresource: "finalizers",
+      verbs: ["update"],
+      scope: "cluster",
+      // Never called: the OwnerReferencesPermissionEnforcement admission plugin (on by default in
+      // OpenShift) demands it of whoever creates a child with `blockOwnerDeletion: true`.
+      reason: "children carry blockOwnerDeletion owner references (OwnerReferencesPermissionEnforcement)",
+    },
     ...buildChildResources(backends).map(childPermission),
     {
       group: IMAGE_STREAMS.group,
