@@ -2,14 +2,12 @@
  * End to end: the operator as a real child process (`payloadctl operator --leader-elect`) against
  * the dev cluster with its integrated registry and simulated builds; releases go to Debian's
  * `docker-registry`. One cluster and one operator serve every test of this file (each test has
- * its own namespace and component names). The last test reads the audit log of everything the
- * operator did here and checks it against the generated RBAC.
+ * its own namespace and component names). `rbac.e2e.test.ts` checks the operator's API use
+ * against the generated RBAC.
  */
 import { execFile } from "node:child_process";
-import { readFile } from "node:fs/promises";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { parse } from "yaml";
 import { BUILD_RUNS, BUILDS } from "../../src/builds/build-resources.js";
 import type { OperatorProcess } from "../../src/demo/operator-process.js";
 import { isNotFound } from "../../src/kube/kube-errors.js";
@@ -22,7 +20,6 @@ import { verifyReleasePayload } from "../../src/release-image/verify-release-pay
 import { skopeoInspect, umociUnpackRelease } from "../integration/release-image/third-party-tools.js";
 import {
   CENTOS,
-  ROOT,
   component,
   createNamespace,
   hasCondition,
@@ -416,40 +413,5 @@ describe("payloadctl operator end to end", () => {
       "okd-cluster-version-operator-1",
     ]);
     expect(creations(ns, "buildruns")).toBe(2);
-  });
-
-  it("uses exactly the permissions the generated RBAC grants (audit log of every test above)", async () => {
-    interface Rule {
-      apiGroups: string[];
-      resources: string[];
-      verbs: string[];
-    }
-    const rulesOf = async (file: string): Promise<Rule[]> =>
-      (parse(await readFile(`${ROOT}/config/rbac/${file}`, "utf8")) as { rules: Rule[] }).rules;
-    const granted = new Set<string>();
-    for (const rule of [...(await rulesOf("role.yaml")), ...(await rulesOf("leader_election_role.yaml"))]) {
-      for (const group of rule.apiGroups)
-        for (const resource of rule.resources)
-          for (const verb of rule.verbs) granted.add(`${verb} ${group}/${resource}`);
-    }
-    const used = new Set<string>();
-    for (const entry of env.operatorRequests()) {
-      if (entry.resource === "") continue; // discovery and other non-resource URLs (system:discovery grants them)
-      const resource = entry.subresource === "" ? entry.resource : `${entry.resource}/${entry.subresource}`;
-      used.add(`${entry.verb} ${entry.group}/${resource}`);
-    }
-    // Granted but not exercised by these scenarios, each for a documented reason.
-    const allowedUnused = new Set([
-      "delete shipwright.io/buildruns", // an outdated BuildRun after a spec change under the shipwright backend
-      "patch events.k8s.io/events", // a repeated Event (series count); only when the same Event recurs
-      // Checked by admission, not called: OwnerReferencesPermissionEnforcement (on in OpenShift) requires it
-      // to create children with blockOwnerDeletion owner references; the dev cluster does not enforce it.
-      "update payload.okd.io/payloadbuilds/finalizers",
-    ]);
-    expect([...used].filter((u) => !granted.has(u)).sort(), "used but not granted").toEqual([]);
-    expect(
-      [...granted].filter((g) => !used.has(g) && !allowedUnused.has(g)).sort(),
-      "granted but never used",
-    ).toEqual([]);
   });
 });
