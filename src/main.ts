@@ -105,7 +105,8 @@ export async function startOperator(config: OperatorConfig, logger?: Logger): Pr
     manager,
     client,
     backends: createBuildBackends(config.buildSettings ?? {}),
-    events: manager.eventRecorder(`${API_GROUP}/operator`, identity),
+    events: manager.eventRecorder(`${API_GROUP}/operator`, identity, { qps: 5, burst: 50 }),
+    buildEvents: manager.eventRecorder(`${API_GROUP}/operator`, identity, { qps: 1, burst: 25 }),
     ...(config.namespace === undefined ? {} : { namespace: config.namespace }),
     registryOptions: {
       insecureRegistries: config.insecureRegistries,

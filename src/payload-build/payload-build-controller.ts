@@ -21,7 +21,7 @@ import type { Controller } from "../runtime/controller.js";
 import type { EventRecorder } from "../runtime/event-recorder.js";
 import type { Manager } from "../runtime/manager.js";
 import type { InformerScope } from "../runtime/informer-cache.js";
-import { actOnPayloadBuild } from "./act-payload-build.js";
+import { actOnPayloadBuild, type ActDeps } from "./act-payload-build.js";
 import { decidePayloadBuild } from "./decide-payload-build.js";
 import type { InputHasher } from "./evaluate-components.js";
 import { componentInputHash } from "./input-identity.js";
@@ -50,7 +50,14 @@ export interface PayloadBuildControllerOptions {
   readonly manager: Manager;
   readonly client: KubeClient;
   readonly backends: BuildBackends;
+  /** Records the outcome Events (ReleasePushed, ComponentFailed, InvalidSpec, ...). */
   readonly events: EventRecorder;
+  /**
+   * Records the routine per-build Events (BuildStarted, BuildRetried); default `events`. A
+   * separate recorder has its own rate limit, so a burst of builds never crowds out the
+   * ReleasePushed Event.
+   */
+  readonly buildEvents?: EventRecorder;
   /** Watch one namespace only; all namespaces when unset. */
   readonly namespace?: string;
   /** Registry options for release assembly (insecure registries, CA bundle). */
@@ -72,6 +79,17 @@ export interface PayloadBuildControllerOptions {
 /** The input identity as the backends record it: `componentInputHash` over the backend's identity. */
 export const backendInputHash: InputHasher = (component, dependencyImages, backend) =>
   componentInputHash(component, backend.identity, dependencyImages);
+
+/** Routine build Events go to `builds`, everything else to `outcomes`. */
+function routeEvents(outcomes: EventRecorder, builds: EventRecorder): ActDeps["events"] {
+  return {
+    record: (regarding, event) =>
+      (event.reason === "BuildStarted" || event.reason === "BuildRetried" ? builds : outcomes).record(
+        regarding,
+        event,
+      ),
+  };
+}
 
 function asResource(descriptor: ResourceDescriptor): KubeResource {
   return "schema" in descriptor ? (descriptor as KubeResource) : kubeResource(descriptor);
@@ -128,7 +146,7 @@ export function setupPayloadBuildController(options: PayloadBuildControllerOptio
     });
     return actOnPayloadBuild(decision, observation, {
       client,
-      events: options.events,
+      events: routeEvents(options.events, options.buildEvents ?? options.events),
       metrics,
       clock: manager.clock,
       log: ctx.log,
