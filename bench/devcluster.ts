@@ -67,7 +67,7 @@ await Promise.all(
   ),
 );
 row(
-  `create, 16 concurrent over raw HTTP keep-alive fetch (${rawCount} ConfigMaps)`,
+  `create, 16 concurrent over raw HTTP fetch (${rawCount} ConfigMaps)`,
   `${Math.round(rawCount / (ms(t) / 1000))} objects/s`,
 );
 

@@ -163,6 +163,34 @@ describe("objects", () => {
   });
 });
 
+describe("collections and dry runs", () => {
+  it("deletes a selected collection and does not persist dry-run writes", async () => {
+    const ns = await f.namespace();
+    for (const [name, app] of [
+      ["a", "x"],
+      ["b", "x"],
+      ["c", "y"],
+    ] as const)
+      await f.core.createNamespacedConfigMap({
+        namespace: ns,
+        body: { metadata: { name, labels: { app } } },
+      });
+    await f.core.deleteCollectionNamespacedConfigMap({ namespace: ns, labelSelector: "app=x" });
+    expect(
+      (await f.core.listNamespacedConfigMap({ namespace: ns })).items.map((i) => i.metadata?.name),
+    ).toEqual(["c"]);
+    const dry = await f.core.createNamespacedConfigMap({
+      namespace: ns,
+      dryRun: "All",
+      body: { metadata: { name: "dry" } },
+    });
+    expect(dry.metadata?.uid).toBeDefined();
+    expect(
+      (await f.core.listNamespacedConfigMap({ namespace: ns })).items.map((i) => i.metadata?.name),
+    ).toEqual(["c"]);
+  });
+});
+
 describe("generation and the status subresource", () => {
   it("bumps generation on spec changes only; main writes ignore status and status writes ignore spec", async () => {
     const ns = await f.namespace();
