@@ -60,6 +60,26 @@ describe("install bundle", () => {
     expect(clusterRole?.["rules"]).toEqual(policyRules(operatorPermissions(), "cluster"));
   });
 
+  it("runs the operator non-root with probes on /healthz and /readyz and the metrics port it serves", async () => {
+    const bundle = documents(await readFile(new URL("deploy/install.yaml", root), "utf8"));
+    const deployment = bundle.find((d) => d.kind === "Deployment");
+    const pod = (deployment?.["spec"] as { template: { spec: Record<string, unknown> } }).template.spec;
+    expect(pod["securityContext"]).toMatchObject({ runAsNonRoot: true });
+    const container = (pod["containers"] as Record<string, unknown>[])[0] ?? {};
+    expect(container["securityContext"]).toMatchObject({
+      allowPrivilegeEscalation: false,
+      readOnlyRootFilesystem: true,
+      capabilities: { drop: ["ALL"] },
+    });
+    expect(container["livenessProbe"]).toMatchObject({ httpGet: { path: "/healthz", port: "metrics" } });
+    expect(container["readinessProbe"]).toMatchObject({ httpGet: { path: "/readyz", port: "metrics" } });
+    expect(container["ports"]).toEqual([{ name: "metrics", containerPort: 8080, protocol: "TCP" }]);
+    expect(container["args"]).toContain("--metrics-addr=:8080");
+    expect(container["resources"]).toMatchObject({ requests: {}, limits: {} });
+    const service = bundle.find((d) => d.kind === "Service");
+    expect(service?.["spec"]).toMatchObject({ ports: [{ port: 8080, targetPort: "metrics" }] });
+  });
+
   it("grants no wildcard and nothing cluster-wide on leases", () => {
     const rules = policyRules(operatorPermissions(), "cluster");
     for (const rule of rules) {
