@@ -28,6 +28,14 @@ export class GarbageCollector {
           this.enqueue(() => this.checkForeground(ref.uid));
         return;
       }
+      const refs = object.metadata.ownerReferences ?? [];
+      if (
+        refs.length > 0 &&
+        (old === undefined || JSON.stringify(old.metadata.ownerReferences) !== JSON.stringify(refs))
+      ) {
+        const uid = object.metadata.uid;
+        if (uid !== undefined) this.enqueue(() => this.checkDangling(uid));
+      }
       if (object.metadata.deletionTimestamp !== undefined && old?.metadata.deletionTimestamp === undefined) {
         const f = object.metadata.finalizers ?? [];
         if (f.includes("orphan")) this.enqueue(() => this.orphanDependents(object));
@@ -61,6 +69,21 @@ export class GarbageCollector {
 
   private defOf(key: string): ReturnType<ResourceRegistry["lookupStorageKey"]> {
     return this.registry.lookupStorageKey(key);
+  }
+
+  /** An object whose owners do not exist (never did, or are gone) is collected like an orphaned dependent. */
+  private checkDangling(uid: string): void {
+    const loc = this.store.locate(uid);
+    if (loc === undefined) return;
+    const object = this.store.get(loc.key, loc.namespace, loc.name);
+    const def = this.defOf(loc.key);
+    if (object === undefined || def === undefined || object.metadata.deletionTimestamp !== undefined) return;
+    const refs = object.metadata.ownerReferences ?? [];
+    const live = refs.filter((r) => this.store.locate(r.uid) !== undefined);
+    if (live.length === refs.length) return;
+    if (live.length === 0)
+      this.core.delete(def, loc.namespace || undefined, loc.name, { propagationPolicy: "Background" });
+    else this.updateRefs(object, loc.key, live);
   }
 
   private ownerRemoved(ownerUid: string): void {

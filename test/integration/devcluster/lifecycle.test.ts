@@ -89,6 +89,39 @@ describe("garbage collection", () => {
     expect(await exists(ns, "unrelated")).toBe(true);
   });
 
+  it("collects objects created with owner references to objects that do not exist", async () => {
+    const ns = await f.namespace();
+    const owner = await f.core.createNamespacedConfigMap({
+      namespace: ns,
+      body: { metadata: { name: "owner" } },
+    });
+    const ghost = {
+      ...owner,
+      metadata: { ...owner.metadata, name: "ghost", uid: "00000000-0000-0000-0000-000000000000" },
+    };
+    await f.core.createNamespacedConfigMap({ namespace: ns, body: owned("orphan", ghost) });
+    const mixed = owned("mixed", owner);
+    mixed.metadata?.ownerReferences?.push({
+      apiVersion: "v1",
+      kind: "ConfigMap",
+      name: "ghost",
+      uid: ghost.metadata.uid,
+    });
+    await f.core.createNamespacedConfigMap({ namespace: ns, body: mixed });
+    await eventually(
+      async () => !(await exists(ns, "orphan")),
+      "collection of the dependent of a missing owner",
+    );
+    await eventually(
+      async () =>
+        (await f.core.readNamespacedConfigMap({ namespace: ns, name: "mixed" })).metadata?.ownerReferences
+          ?.length === 1,
+      "the dangling reference to be dropped",
+    );
+    const kept = await f.core.readNamespacedConfigMap({ namespace: ns, name: "mixed" });
+    expect(kept.metadata?.ownerReferences?.map((r) => r.name)).toEqual(["owner"]);
+  });
+
   it("orphans dependents with propagationPolicy Orphan", async () => {
     const ns = await f.namespace();
     const owner = await f.core.createNamespacedConfigMap({
