@@ -9,22 +9,17 @@ import { mkdir, mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, relative, resolve } from "node:path";
 import { parse } from "yaml";
-import { PayloadBuildStatusSchema, findCondition, type PayloadBuildStatus } from "../api/index.js";
+import { z } from "zod";
 import { buildSystemAddon } from "../devcluster/builds/index.js";
 import { startDevCluster, type DevCluster } from "../devcluster/dev-cluster.js";
 import { startRegistryServer, type RunningRegistryServer } from "../devcluster/registry/index.js";
-import { createKubeClient, type KubeClient } from "../kube/kube-client.js";
+import { createKubeClient } from "../kube/kube-client.js";
 import { NAMESPACES, SECRETS } from "../kube/resource.js";
 import { PAYLOAD_BUILDS } from "../payload-build/payload-build-controller.js";
 import { openImageStore, parseImageReference, type RegistryOptions } from "../registry/index.js";
 import { readReleaseInfo, type ReleaseInfo } from "../release-image/read-release-info.js";
-import {
-  landedComponents,
-  progressKey,
-  renderProgressLine,
-  renderProgressPlain,
-  type ProgressSnapshot,
-} from "./demo-progress.js";
+import { DemoError } from "./demo-error.js";
+import { followPayloadBuild } from "./follow-payload-build.js";
 import { copyToOciLayout } from "./copy-to-oci-layout.js";
 import { startOperatorProcess, type OperatorProcess } from "./operator-process.js";
 
@@ -65,30 +60,32 @@ export interface DemoResult {
   readonly elapsedMs: number;
 }
 
-/** A demo failure; the message says what went wrong and what to look at. */
-export class DemoError extends Error {
-  override readonly name = "DemoError";
-}
+export { DemoError } from "./demo-error.js";
 
 const SAMPLE = "config/samples/payloadbuild.yaml";
 const PROFILE = "config/samples/simulation.yaml";
 
-interface SampleObject {
-  metadata: { name: string; namespace: string };
-  spec: { release?: { name: string; to: string; pushSecret?: { name: string } } };
-  [field: string]: unknown;
-}
+/** The fields of the sample PayloadBuild the demo reads or changes; the rest is passed through. */
+const sampleSchema = z.looseObject({
+  metadata: z.looseObject({ name: z.string().min(1), namespace: z.string().min(1) }),
+  spec: z.looseObject({
+    release: z.looseObject({
+      name: z.string().min(1),
+      to: z.string(),
+      pushSecret: z.looseObject({ name: z.string().min(1) }).optional(),
+    }),
+  }),
+});
+type SampleObject = z.infer<typeof sampleSchema>;
 
 async function readSample(root: string): Promise<SampleObject> {
-  const value: unknown = parse(await readFile(join(root, SAMPLE), "utf8"));
-  const object = value as Partial<SampleObject> | null;
-  const meta = object?.metadata;
-  if (meta?.name === undefined || meta.namespace === undefined || object?.spec?.release === undefined) {
+  const parsed = sampleSchema.safeParse(parse(await readFile(join(root, SAMPLE), "utf8")));
+  if (!parsed.success) {
     throw new DemoError(
-      `${SAMPLE}: expected a PayloadBuild with metadata.name, metadata.namespace and spec.release`,
+      `${SAMPLE}: expected a PayloadBuild with metadata.name, metadata.namespace and spec.release: ${parsed.error.message}`,
     );
   }
-  return object as SampleObject;
+  return parsed.data;
 }
 
 /** The registry host of a `docker://` destination; a {@link DemoError} for anything else. */
@@ -96,101 +93,6 @@ function hostOf(to: string): string {
   const ref = parseImageReference(to);
   if (ref.transport !== "docker") throw new DemoError(`--to ${to}: must be docker://REGISTRY/REPOSITORY`);
   return ref.registry;
-}
-
-async function statusOf(
-  client: KubeClient,
-  namespace: string,
-  name: string,
-): Promise<PayloadBuildStatus | undefined> {
-  const pb = await client.get(PAYLOAD_BUILDS, { namespace, name });
-  const parsed = PayloadBuildStatusSchema.safeParse(pb["status"] ?? {});
-  return parsed.success ? parsed.data : undefined;
-}
-
-function failureMessage(name: string, status: PayloadBuildStatus): string {
-  const lines = [`PayloadBuild ${name} ended in phase ${status.phase ?? "?"}`];
-  for (const type of ["Ready", "Degraded"]) {
-    const c = findCondition(status.conditions, type);
-    if (c !== undefined && c.message !== "") lines.push(`  ${type}=${c.status} ${c.reason}: ${c.message}`);
-  }
-  for (const c of status.components ?? []) {
-    if (c.state === "Failed" || c.state === "Blocked")
-      lines.push(`  ${c.name}: ${c.state}${c.message === undefined ? "" : ` (${c.message})`}`);
-  }
-  return lines.join("\n");
-}
-
-function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
-  return new Promise((resolve) => {
-    const timer = setTimeout(done, ms);
-    function done(): void {
-      clearTimeout(timer);
-      signal?.removeEventListener("abort", done);
-      resolve();
-    }
-    signal?.addEventListener("abort", done, { once: true });
-  });
-}
-
-/** Polls the PayloadBuild, printing progress, until it succeeded; throws on failure, timeout or abort. */
-async function followBuild(
-  client: KubeClient,
-  sample: SampleObject,
-  operator: OperatorProcess,
-  options: DemoOptions,
-  deps: DemoDeps,
-  started: number,
-): Promise<PayloadBuildStatus> {
-  const { name, namespace } = sample.metadata;
-  const tty = deps.out.isTTY === true;
-  let landedBefore = new Set<string>();
-  let lastKey = "";
-  const endLine = (): void => {
-    if (tty) deps.out.write("\n");
-  };
-  for (;;) {
-    if (deps.signal?.aborted === true) {
-      endLine();
-      throw new DemoError("interrupted");
-    }
-    if (operator.hasExited()) {
-      endLine();
-      throw new DemoError(
-        `the operator exited (${String(await operator.exited)}); its last log lines:\n${await operator.tail()}`,
-      );
-    }
-    const status = await statusOf(client, namespace, name);
-    const landed = landedComponents(status);
-    const snapshot: ProgressSnapshot = {
-      phase: status?.phase ?? "Pending",
-      counts: status?.counts,
-      newlyLanded: [...landed].filter((c) => !landedBefore.has(c)).sort(),
-      elapsedMs: Date.now() - started,
-    };
-    landedBefore = landed;
-    if (tty)
-      deps.out.write(
-        `\r\x1b[2K${renderProgressLine(snapshot, (deps.out.columns ?? 0) >= 40 ? (deps.out.columns ?? 0) : 100)}`,
-      );
-    else if (progressKey(snapshot) !== lastKey) deps.out.write(renderProgressPlain(snapshot));
-    lastKey = progressKey(snapshot);
-    if (status !== undefined && status.phase === "Succeeded" && status.release?.image !== undefined) {
-      endLine();
-      return status;
-    }
-    if (status !== undefined && (status.phase === "Failed" || status.phase === "Invalid")) {
-      endLine();
-      throw new DemoError(failureMessage(`${namespace}/${name}`, status));
-    }
-    if (Date.now() - started > options.timeoutMs) {
-      endLine();
-      throw new DemoError(
-        `timed out after ${Math.round(options.timeoutMs / 1000)} s; last status:\n${status === undefined ? "(none)" : failureMessage(`${namespace}/${name}`, status)}\noperator log:\n${await operator.tail()}`,
-      );
-    }
-    await sleep(tty ? 200 : 500, deps.signal);
-  }
 }
 
 /** Runs the demo (see the module documentation). */
@@ -239,7 +141,6 @@ export async function runDemo(options: DemoOptions, deps: DemoDeps): Promise<Dem
 
     const { name, namespace } = sample.metadata;
     const release = sample.spec.release;
-    if (release === undefined) throw new DemoError(`${SAMPLE}: spec.release is missing`);
     const to = options.to ?? `docker://${registry.host}/${namespace}/okd-release`;
     const client = createKubeClient(cluster.kubeConfig, { requestTimeoutMs: 10_000 });
     await client.create(NAMESPACES, { metadata: { name: namespace } });
@@ -255,7 +156,16 @@ export async function runDemo(options: DemoOptions, deps: DemoDeps): Promise<Dem
     await client.create(PAYLOAD_BUILDS, { ...sample, spec: { ...sample.spec, release: { ...release, to } } });
     say(`applied ${SAMPLE}: PayloadBuild ${namespace}/${name}, release ${release.name} -> ${to}\n`);
 
-    const status = await followBuild(client, sample, operator, options, deps, started);
+    const status = await followPayloadBuild({
+      client,
+      namespace,
+      name,
+      operator,
+      started,
+      timeoutMs: options.timeoutMs,
+      out: deps.out,
+      signal: deps.signal,
+    });
     const pushed = status.release?.image ?? "";
     const digest = status.release?.digest ?? pushed.split("@")[1] ?? "";
     const registryOptions: RegistryOptions = { insecureRegistries: insecure };
