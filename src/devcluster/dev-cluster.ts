@@ -44,6 +44,8 @@ export interface DevClusterOptions {
   faults?: FaultOptions;
   /** Watch events retained for resume before 410 Gone (default 50,000). */
   historyLimit?: number;
+  /** Approximate serialised size of the retained watch history (default 256 MiB); older events are dropped first. */
+  historyBytesLimit?: number;
   /** Started after the API server is up, stopped in reverse order before it. */
   addons?: DevClusterAddon[];
   /** Where to write the kubeconfig; default a file in a fresh temporary directory. */
@@ -96,7 +98,7 @@ export async function startDevCluster(options: DevClusterOptions = {}): Promise<
   const now = (): Date => new Date();
   const registry = new ResourceRegistry();
   registry.register([...builtInResources(), ...openShiftResources()]);
-  const store = new ObjectStore(options.historyLimit ?? 50_000);
+  const store = new ObjectStore(options.historyLimit ?? 50_000, options.historyBytesLimit);
   const namespaces = (): ResourceDefinition => {
     const d = registry.lookup("", "v1", "namespaces");
     if (d === undefined) throw new Error("namespaces are not registered");

@@ -35,7 +35,18 @@ export class ObjectStore {
   private compactedRv = 0;
   private readonly subscribers = new Map<string, Set<Subscriber>>();
 
-  constructor(private readonly historyLimit: number) {}
+  private historyBytes = 0;
+  private readonly sizes = new WeakMap<StoredEvent, number>();
+
+  /**
+   * @param historyLimit events retained for watch resume before 410 Gone
+   * @param historyBytesLimit approximate serialised size of retained event objects (default 256 MiB),
+   *   so large objects updated often (a PayloadBuild's status) cannot grow memory without bound
+   */
+  constructor(
+    private readonly historyLimit: number,
+    private readonly historyBytesLimit = 256 * 1024 * 1024,
+  ) {}
 
   /** The latest resourceVersion issued. */
   get currentRv(): number {
@@ -192,6 +203,7 @@ export class ObjectStore {
   /** Drops the whole history: any resume from an older version now gets 410 Gone. */
   compact(): void {
     this.history = [];
+    this.historyBytes = 0;
     this.compactedRv = this.rv;
   }
 
@@ -219,10 +231,24 @@ export class ObjectStore {
 
   private record(event: StoredEvent): void {
     this.history.push(event);
-    if (this.history.length > this.historyLimit + Math.max(1, this.historyLimit >> 2)) {
-      const drop = this.history.length - this.historyLimit;
-      this.compactedRv = this.history[drop - 1]?.rv ?? this.compactedRv;
-      this.history = this.history.slice(drop);
+    const size = JSON.stringify(event.object).length;
+    this.sizes.set(event, size);
+    this.historyBytes += size;
+    const overCount = this.history.length > this.historyLimit + Math.max(1, this.historyLimit >> 2);
+    if (overCount || this.historyBytes > this.historyBytesLimit) {
+      // Trim to the count limit and to 3/4 of the byte budget, in one slice.
+      let drop = Math.max(0, this.history.length - this.historyLimit);
+      let bytes = this.historyBytes;
+      for (let i = 0; i < drop; i++) bytes -= this.sizes.get(this.history[i] as StoredEvent) ?? 0;
+      while (bytes > (this.historyBytesLimit * 3) / 4 && drop < this.history.length - 1) {
+        bytes -= this.sizes.get(this.history[drop] as StoredEvent) ?? 0;
+        drop++;
+      }
+      if (drop > 0) {
+        this.compactedRv = this.history[drop - 1]?.rv ?? this.compactedRv;
+        this.history = this.history.slice(drop);
+        this.historyBytes = bytes;
+      }
     }
     const subs = this.subscribers.get(event.key);
     if (subs !== undefined) for (const fn of [...subs]) fn(event);

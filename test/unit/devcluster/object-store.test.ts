@@ -50,6 +50,15 @@ describe("ObjectStore", () => {
     expect(store.eventsSince("/configmaps", latest)).toEqual([]);
   });
 
+  it("bounds the history by serialised size as well as by count", () => {
+    const store = new ObjectStore(1000, 2000);
+    const first = put(store, "a");
+    for (let i = 0; i < 20; i++) put(store, `b${i}`);
+    expect(store.eventsSince("/configmaps", Number(first.metadata.resourceVersion))).toBe("gone");
+    const recent = store.eventsSince("/configmaps", store.currentRv - 3);
+    expect(recent === "gone" ? "gone" : recent.length).toBe(3);
+  });
+
   it("notifies subscribers with the previous object on modification", () => {
     const store = new ObjectStore(10);
     const seen: string[] = [];
