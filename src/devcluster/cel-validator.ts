@@ -73,6 +73,50 @@ export class CelValidator {
     }
   }
 
+  /** The rule's `messageExpression` evaluated with the same variables, when it yields a string. */
+  private messageOf(rule: JsonObject, ctx: Record<string, unknown>): string | undefined {
+    const expr = rule["messageExpression"];
+    if (typeof expr !== "string") return undefined;
+    const program = this.compile(expr);
+    if (program instanceof Error) return undefined;
+    try {
+      const out = program(ctx);
+      return typeof out === "string" && out !== "" ? out : undefined;
+    } catch {
+      return undefined;
+    }
+  }
+
+  /** Rules (and message expressions) under `schema` that do not parse, as CRD validation causes. */
+  compileErrors(schema: JsonObject, path: string): StatusCause[] {
+    const causes: StatusCause[] = [];
+    const rules = schema["x-kubernetes-validations"];
+    if (Array.isArray(rules))
+      rules.forEach((r, i) => {
+        if (!isJsonObject(r)) return;
+        for (const key of ["rule", "messageExpression"]) {
+          const expr = r[key];
+          if (typeof expr !== "string") continue;
+          const program = this.compile(expr);
+          if (program instanceof Error)
+            causes.push({
+              reason: "FieldValueInvalid",
+              field: `${path}.x-kubernetes-validations[${i}].${key}`,
+              message: `Invalid value: ${JSON.stringify(expr)}: compilation failed: ${program.message}`,
+            });
+        }
+      });
+    for (const key of ["properties", "additionalProperties", "items"]) {
+      const child = schema[key];
+      if (!isJsonObject(child)) continue;
+      if (key === "properties") {
+        for (const [name, sub] of Object.entries(child))
+          if (isJsonObject(sub)) causes.push(...this.compileErrors(sub, `${path}.properties[${name}]`));
+      } else causes.push(...this.compileErrors(child, `${path}.${key}`));
+    }
+    return causes;
+  }
+
   private check(
     rule: JsonObject,
     schema: JsonObject,
@@ -105,7 +149,9 @@ export class CelValidator {
       result = e instanceof Error ? e : new Error(String(e));
     }
     if (result === true) return;
-    const message = typeof rule["message"] === "string" ? rule["message"] : `failed rule: ${expr}`;
+    const message =
+      this.messageOf(rule, ctx) ??
+      (typeof rule["message"] === "string" ? rule["message"] : `failed rule: ${expr}`);
     const detail =
       isCelError(result) || result instanceof Error
         ? ` (evaluation error: ${(result as Error).message})`

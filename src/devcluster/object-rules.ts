@@ -102,7 +102,7 @@ export function validateObject(
       );
   }
   if (def.plural === "customresourcedefinitions" && def.group === "apiextensions.k8s.io")
-    causes.push(...validateCrd(object));
+    causes.push(...validateCrd(object), ...crdRuleErrors(object, validators.cel));
   if (causes.length > 0)
     throw invalid({ group: def.group, kind: def.kind, name: object.metadata.name ?? "" }, causes);
 }
@@ -138,4 +138,15 @@ export function sameOwnership(a: KubeObject, b: KubeObject): boolean {
   const strip = (o: KubeObject): unknown =>
     (o.metadata.managedFields ?? []).map(({ time: _t, ...rest }) => rest);
   return deepEqual(strip(a), strip(b));
+}
+
+function crdRuleErrors(crd: KubeObject, cel: CelValidator): StatusCause[] {
+  const spec = crd["spec"];
+  const versions = isJsonObject(spec) && Array.isArray(spec["versions"]) ? spec["versions"] : [];
+  return versions.flatMap((v, i) => {
+    const schema = isJsonObject(v) && isJsonObject(v["schema"]) ? v["schema"]["openAPIV3Schema"] : undefined;
+    return isJsonObject(schema)
+      ? cel.compileErrors(schema, `spec.versions[${i}].schema.openAPIV3Schema`)
+      : [];
+  });
 }

@@ -127,6 +127,26 @@ describe("CEL rules", () => {
     ]);
   });
 
+  it("uses messageExpression for the message, and reports rules that do not parse", () => {
+    const s: JsonObject = {
+      type: "object",
+      properties: { n: { type: "integer" } },
+      "x-kubernetes-validations": [
+        { rule: "self.n < 3", messageExpression: "'n is ' + string(self.n) + ', want < 3'" },
+      ],
+    };
+    expect(cel.validate(s, { n: 5 }, undefined).map((c) => c.message)).toEqual([
+      'Invalid value: "object": n is 5, want < 3',
+    ]);
+    const broken: JsonObject = {
+      type: "object",
+      properties: { a: { type: "string", "x-kubernetes-validations": [{ rule: "self ==" }] } },
+    };
+    expect(cel.compileErrors(broken, "spec.versions[0].schema.openAPIV3Schema").map((c) => c.field)).toEqual([
+      "spec.versions[0].schema.openAPIV3Schema.properties[a].x-kubernetes-validations[0].rule",
+    ]);
+  });
+
   it("evaluates transition rules against oldSelf on update only", () => {
     const next = { spec: { items: [], mode: "b" } };
     expect(cel.validate(schema, next, undefined)).toEqual([]);
