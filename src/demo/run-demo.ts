@@ -154,6 +154,7 @@ export async function runDemo(options: DemoOptions, deps: DemoDeps): Promise<Dem
       });
     }
     await client.create(PAYLOAD_BUILDS, { ...sample, spec: { ...sample.spec, release: { ...release, to } } });
+    say(`watch it meanwhile:   kubectl --kubeconfig ${cluster.kubeconfigPath} get payloadbuilds -A -w`);
     say(`applied ${SAMPLE}: PayloadBuild ${namespace}/${name}, release ${release.name} -> ${to}\n`);
 
     const status = await followPayloadBuild({
