@@ -17,6 +17,7 @@ import {
   unsupportedMediaType,
 } from "./errors.js";
 import { managedFieldsAfterUpdate, stripManaged, type FieldManagerIdentity } from "./managed-fields.js";
+import type { KindStrategy } from "./kind-strategy.js";
 import type { ObjectStore } from "./object-store.js";
 import { deepEqual, generatedName, newUid, nowTimestamp, specPart } from "./object-meta.js";
 import {
@@ -32,6 +33,7 @@ import {
 import { applyPatchBody, PATCH_TYPES } from "./patch-body.js";
 import { groupVersionOf, storageKeyOf, type ResourceDefinition } from "./resource-definition.js";
 import type { SchemaValidator } from "./schema-validator.js";
+import { storedFormOf, viewOf } from "./resource-views.js";
 import { serverSideApply } from "./server-side-apply.js";
 import { cloneJson, isJsonObject, type KubeObject } from "./types.js";
 
@@ -79,6 +81,8 @@ export interface ApiCoreDeps {
   now: () => Date;
   /** Resolves namespaces (the built-in definition). */
   namespaces: () => ResourceDefinition;
+  /** Per-kind write hooks by storage key (default none). */
+  strategies?: ReadonlyMap<string, KindStrategy>;
 }
 
 function target(def: ResourceDefinition, name: string): { group: string; kind: string; name: string } {
@@ -90,6 +94,10 @@ export class ApiCore {
   private readonly listeners: ChangeListener[] = [];
   constructor(private readonly deps: ApiCoreDeps) {}
 
+  private strategyOf(def: ResourceDefinition): KindStrategy | undefined {
+    return this.deps.strategies?.get(storageKeyOf(def));
+  }
+
   /** Registers a listener called synchronously after each stored change. */
   onChange(listener: ChangeListener): void {
     this.listeners.push(listener);
@@ -97,8 +105,7 @@ export class ApiCore {
 
   /** The stored object presented at the definition's version. */
   present(def: ResourceDefinition, object: KubeObject): KubeObject {
-    const gv = groupVersionOf(def);
-    return object.apiVersion === gv ? object : { ...object, apiVersion: gv };
+    return viewOf(def, object);
   }
 
   /** Reads one object; 404 when absent. */
@@ -192,6 +199,7 @@ export class ApiCore {
     specialiseCreate(def, object);
     if (tracksGeneration(def)) meta.generation = 1;
     else delete meta.generation;
+    this.strategyOf(def)?.prepareForCreate?.(object);
     validateObject(def, object, undefined, this.deps);
     const key = storageKeyOf(def);
     if (this.deps.store.get(key, ns ?? "", name) !== undefined) throw alreadyExists(target(def, name));
@@ -202,7 +210,7 @@ export class ApiCore {
         created: true,
       };
     meta.resourceVersion = String(this.deps.store.nextRv());
-    this.deps.store.put(key, object);
+    this.deps.store.put(key, storedFormOf(def, object));
     this.emit(def, "put", object, undefined);
     return { object: this.present(def, object), warnings, created: true };
   }
@@ -378,12 +386,15 @@ export class ApiCore {
           },
         ]);
     }
+    const strategy = subresource === undefined ? this.strategyOf(def) : undefined;
+    strategy?.prepareForUpdate?.(next, old);
     if (tracksGeneration(def)) {
       const withStatus = !def.statusSubresource;
       meta.generation = deepEqual(specPart(next, withStatus), specPart(old, withStatus))
         ? (oldMeta.generation ?? 1)
         : (oldMeta.generation ?? 1) + 1;
     } else delete meta.generation;
+    strategy?.afterGeneration?.(next, old);
     if (operation === "Update") {
       meta.managedFields = managedFieldsAfterUpdate(
         old,
@@ -403,7 +414,7 @@ export class ApiCore {
       this.removeNow(def, next);
       return { object: this.present(def, next), warnings: normalized.warnings, created: false };
     }
-    this.deps.store.put(storageKeyOf(def), next);
+    this.deps.store.put(storageKeyOf(def), storedFormOf(def, next));
     this.emit(def, "put", next, old);
     return { object: this.present(def, next), warnings: normalized.warnings, created: false };
   }
@@ -457,7 +468,7 @@ export class ApiCore {
     next.metadata.deletionTimestamp ??= nowTimestamp(this.deps.now());
     next.metadata.deletionGracePeriodSeconds ??= 0;
     next.metadata.resourceVersion = String(this.deps.store.nextRv());
-    this.deps.store.put(storageKeyOf(def), next);
+    this.deps.store.put(storageKeyOf(def), storedFormOf(def, next));
     this.emit(def, "put", next, old);
     return { object: this.present(def, next), removed: false };
   }
@@ -465,7 +476,7 @@ export class ApiCore {
   private removeNow(def: ResourceDefinition, finalState: KubeObject): void {
     const key = storageKeyOf(def);
     const old = this.deps.store.get(key, finalState.metadata.namespace ?? "", finalState.metadata.name ?? "");
-    this.deps.store.remove(key, finalState);
+    this.deps.store.remove(key, storedFormOf(def, finalState));
     this.emit(def, "remove", finalState, old);
   }
 

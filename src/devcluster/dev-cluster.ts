@@ -18,6 +18,7 @@ import { definitionsFromCrd } from "./crd-definitions.js";
 import type { FaultOptions } from "./faults.js";
 import { GarbageCollector } from "./garbage-collector.js";
 import { createRouter } from "./http-router.js";
+import { kindStrategies } from "./kind-strategy.js";
 import { kubeconfigYaml } from "./kubeconfig.js";
 import { startLifecycleControllers } from "./lifecycle-controllers.js";
 import { ObjectStore } from "./object-store.js";
@@ -46,6 +47,8 @@ export interface DevClusterOptions {
   historyLimit?: number;
   /** Approximate serialised size of the retained watch history (default 256 MiB); older events are dropped first. */
   historyBytesLimit?: number;
+  /** Audit entries retained, newest kept (default 100,000); older ones are dropped. */
+  auditLimit?: number;
   /** Started after the API server is up, stopped in reverse order before it. */
   addons?: DevClusterAddon[];
   /** Where to write the kubeconfig; default a file in a fresh temporary directory. */
@@ -69,7 +72,10 @@ export interface DevCluster {
   kubeconfigPath: string;
   /** The same configuration, loaded for client-node. */
   kubeConfig: KubeConfig;
-  /** Every request: verb, resource, subresource, namespace, name, user agent, status code. */
+  /**
+   * Every request: verb, resource, subresource, namespace, name, user agent, status code; the most
+   * recent `auditLimit` (default 100,000) are kept.
+   */
   audit: AuditLog;
   /** Replaces the fault settings. */
   setFaults(f: FaultOptions): void;
@@ -110,6 +116,7 @@ export async function startDevCluster(options: DevClusterOptions = {}): Promise<
     cel: new CelValidator(),
     now,
     namespaces,
+    strategies: kindStrategies(),
   });
   const gc = new GarbageCollector(core, store, registry);
   const lifecycle = startLifecycleControllers(core, store, registry, now);
@@ -138,7 +145,7 @@ export async function startDevCluster(options: DevClusterOptions = {}): Promise<
 
   let faults: FaultOptions = options.faults ?? {};
   let address = "127.0.0.1:0";
-  const audit = new AuditLog();
+  const audit = new AuditLog(options.auditLimit);
   const routerWithAudit = createRouter({
     core,
     store,

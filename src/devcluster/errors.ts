@@ -21,7 +21,8 @@ export interface ErrorTarget {
 export interface StatusBody {
   kind: "Status";
   apiVersion: "v1";
-  metadata: Record<string, never>;
+  /** ListMeta: only `continue` is ever set (an expired continue token's inconsistent successor). */
+  metadata: { continue?: string };
   status: "Failure" | "Success";
   message: string;
   reason: string;
@@ -160,9 +161,14 @@ export function unsupportedMediaType(contentType: string): ApiError {
   );
 }
 
-/** 410 `Expired` (`Gone`), for a resourceVersion older than the retained history. */
-export function gone(message: string): ApiError {
-  return new ApiError(failure(410, "Expired", message));
+/**
+ * 410 `Expired` (`Gone`), for a resourceVersion older than the retained history; `continueToken`
+ * goes into the Status's list metadata (an expired list's inconsistent continuation).
+ */
+export function gone(message: string, continueToken?: string): ApiError {
+  const body = failure(410, "Expired", message);
+  if (continueToken !== undefined) body.metadata = { continue: continueToken };
+  return new ApiError(body);
 }
 
 /** 429 `TooManyRequests` with `Retry-After`. */

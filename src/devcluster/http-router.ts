@@ -35,9 +35,9 @@ import { createNonResourceHandler } from "./non-resource-routes.js";
 import type { ObjectStore } from "./object-store.js";
 import { decodeProtobufObject } from "./protobuf-body.js";
 import { parseRequestTarget, type RequestTarget } from "./request-target.js";
-import { groupVersionOf, storageKeyOf, type ResourceDefinition } from "./resource-definition.js";
+import { groupVersionOf, resourceKeyOf, type ResourceDefinition } from "./resource-definition.js";
 import type { ResourceRegistry } from "./resource-registry.js";
-import { buildMatcher, SELECTABLE_FIELDS } from "./selectors.js";
+import { matcherForResource } from "./selectors.js";
 import { toTable, type IncludeObject } from "./table.js";
 import type { KubeObject } from "./types.js";
 import { serveWatch, type WatchHandle } from "./watch-stream.js";
@@ -229,10 +229,10 @@ export function createRouter(deps: RouterDeps): {
         const handle = serveWatch(deps.store, res, {
           def,
           namespace: ns,
-          matcher: buildMatcher(
+          matcher: matcherForResource(
+            resourceKeyOf(def),
             optional(q, "labelSelector"),
             optional(q, "fieldSelector"),
-            SELECTABLE_FIELDS[storageKeyOf(def)] ?? [],
           ),
           resourceVersion: optional(q, "resourceVersion"),
           allowBookmarks: q.get("allowWatchBookmarks") === "true",

@@ -1,8 +1,8 @@
 /** List with selectors and `limit`/`continue` pagination over the store's ordered view. */
 import { badRequest, gone } from "./errors.js";
 import type { ObjectStore } from "./object-store.js";
-import { storageKeyOf, type ResourceDefinition } from "./resource-definition.js";
-import { buildMatcher, pinnedName, SELECTABLE_FIELDS } from "./selectors.js";
+import { resourceKeyOf, storageKeyOf, type ResourceDefinition } from "./resource-definition.js";
+import { matcherForResource, pinnedName } from "./selectors.js";
 import type { KubeObject } from "./types.js";
 
 /** List parameters from the query string. */
@@ -22,6 +22,7 @@ export interface ListPage {
 }
 
 interface ContinueState {
+  /** The first page's resourceVersion; -1 for an inconsistent continuation (the current state). */
   rv: number;
   ns: string;
   name: string;
@@ -31,7 +32,10 @@ function encodeContinue(state: ContinueState): string {
   return Buffer.from(JSON.stringify(state)).toString("base64url");
 }
 
-function decodeContinue(token: string, oldest: number): ContinueState {
+const EXPIRED_CONTINUE =
+  "The provided continue parameter is too old to display a consistent list result. You can start a new list without the continue parameter, or use the continue token in this response to retrieve the remainder of the results. Continuing with the provided token results in an inconsistent list - objects that were created, modified, or deleted between the time the first chunk was returned and now may show up in the list.";
+
+function decodeContinue(token: string): ContinueState {
   let parsed: unknown;
   try {
     parsed = JSON.parse(Buffer.from(token, "base64url").toString("utf8"));
@@ -41,17 +45,15 @@ function decodeContinue(token: string, oldest: number): ContinueState {
   const p = parsed as Partial<ContinueState>;
   if (typeof p.rv !== "number" || typeof p.ns !== "string" || typeof p.name !== "string")
     throw badRequest(`invalid continue token: ${token}`);
-  if (p.rv < oldest)
-    throw gone(
-      "The provided continue parameter is too old to display a consistent list result. You can start a new list without the continue parameter.",
-    );
   return { rv: p.rv, ns: p.ns, name: p.name };
 }
 
 /**
- * Lists objects of `def` (in `namespace` when given). Pages continue after the last returned key;
- * a continued page reports the first page's resourceVersion (objects changed since may show their
- * newer state, a documented deviation from etcd snapshots).
+ * Lists objects of `def` (in `namespace` when given). Pages continue after the last returned key
+ * and show the objects as they were at the first page's resourceVersion (which they report), as
+ * the real server's etcd snapshot does. When that version is older than the retained history the
+ * continue token has expired: 410 `Expired` with the real server's message and, in the Status's
+ * metadata, an inconsistent continue token that lists the rest at the current state.
  */
 export function listObjects(
   store: ObjectStore,
@@ -60,16 +62,20 @@ export function listObjects(
   q: ListQuery,
 ): ListPage {
   const key = storageKeyOf(def);
-  const matcher = buildMatcher(q.labelSelector, q.fieldSelector, SELECTABLE_FIELDS[key] ?? []);
+  const matcher = matcherForResource(resourceKeyOf(def), q.labelSelector, q.fieldSelector);
   const ns = def.namespaced ? namespace : undefined;
   const state =
-    q.continueToken !== undefined && q.continueToken !== ""
-      ? decodeContinue(q.continueToken, store.oldestResumableRv)
-      : undefined;
-  const rv = state?.rv ?? store.currentRv;
+    q.continueToken !== undefined && q.continueToken !== "" ? decodeContinue(q.continueToken) : undefined;
+  let rv = store.currentRv;
   let candidates: KubeObject[];
   const pinned = pinnedName(q.fieldSelector);
-  if (pinned !== undefined && (ns !== undefined || !def.namespaced)) {
+  if (state !== undefined && state.rv >= 0) {
+    const snapshot = store.listAt(key, state.rv, ns);
+    if (snapshot === "gone")
+      throw gone(EXPIRED_CONTINUE, encodeContinue({ rv: -1, ns: state.ns, name: state.name }));
+    rv = state.rv;
+    candidates = snapshot;
+  } else if (pinned !== undefined && (ns !== undefined || !def.namespaced)) {
     const o = store.get(key, ns ?? "", pinned);
     candidates = o === undefined ? [] : [o];
   } else candidates = store.list(key, ns);

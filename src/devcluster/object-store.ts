@@ -11,7 +11,7 @@ export interface StoredEvent {
   key: string;
   type: Exclude<WatchEventType, "BOOKMARK" | "ERROR">;
   object: KubeObject;
-  /** The object before the change (MODIFIED only), for selector transitions. */
+  /** The object before the change (MODIFIED and DELETED), for selector transitions and snapshots. */
   previous?: KubeObject;
 }
 
@@ -168,6 +168,7 @@ export class ObjectStore {
       key,
       type: "DELETED",
       object: finalState,
+      previous,
     });
   }
 
@@ -187,6 +188,33 @@ export class ObjectStore {
       if (e !== undefined && e.key === key) out.push(e);
     }
     return out;
+  }
+
+  /**
+   * The objects of `key` (in `namespace` when given) as they were at resourceVersion `rv`, ordered
+   * like {@link list}: the current objects with the changes after `rv` undone from the history, or
+   * `"gone"` when `rv` is older than the retained history.
+   */
+  listAt(key: string, rv: number, namespace?: string): KubeObject[] | "gone" {
+    const events = this.eventsSince(key, rv);
+    if (events === "gone") return "gone";
+    if (events.length === 0) return this.list(key, namespace);
+    const firstChange = new Map<string, StoredEvent>();
+    for (const e of events) {
+      if (namespace !== undefined && (e.object.metadata.namespace ?? "") !== namespace) continue;
+      const id = `${e.object.metadata.namespace ?? ""}/${e.object.metadata.name ?? ""}`;
+      if (!firstChange.has(id)) firstChange.set(id, e);
+    }
+    const out: KubeObject[] = [];
+    for (const o of this.list(key, namespace))
+      if (!firstChange.has(`${o.metadata.namespace ?? ""}/${o.metadata.name ?? ""}`)) out.push(o);
+    for (const e of firstChange.values())
+      if (e.type !== "ADDED" && e.previous !== undefined) out.push(e.previous);
+    return out.sort(
+      (a, b) =>
+        compareStrings(a.metadata.namespace ?? "", b.metadata.namespace ?? "") ||
+        compareStrings(a.metadata.name ?? "", b.metadata.name ?? ""),
+    );
   }
 
   /** Calls `fn` for every future event of `key`; returns the unsubscribe function. */

@@ -43,8 +43,23 @@ export function groupVersionOf(def: { group: string; version: string }): string 
   return def.group === "" ? def.version : `${def.group}/${def.version}`;
 }
 
-/** Storage key shared by all versions of a resource: `group/plural`. */
+/**
+ * Resources served under one group but stored as another's objects (`group/plural` -> storage
+ * key): `events.k8s.io` events are core events, as in the real API server.
+ */
+const STORED_AS: Readonly<Record<string, string>> = { "events.k8s.io/events": "/events" };
+
+/**
+ * Storage key shared by all versions (and all API views) of a resource: `group/plural` of the
+ * resource it is stored as.
+ */
 export function storageKeyOf(def: { group: string; plural: string }): string {
+  const key = resourceKeyOf(def);
+  return STORED_AS[key] ?? key;
+}
+
+/** The served resource's own `group/plural` (differs from {@link storageKeyOf} for API views). */
+export function resourceKeyOf(def: { group: string; plural: string }): string {
   return `${def.group}/${def.plural}`;
 }
 

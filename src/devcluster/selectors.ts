@@ -154,14 +154,55 @@ export const SELECTABLE_FIELDS: Readonly<Record<string, readonly string[]>> = {
 };
 
 /**
+ * Field labels whose value is not at their own path in the stored object, per served
+ * `group/plural`: a core Event's `source` is `source.component`, and `events.k8s.io` field labels
+ * name the `events.k8s.io` fields of an Event stored in the core form (the real server's field
+ * label conversions: `regarding.*` -> `involvedObject.*`, `reportingController` ->
+ * `reportingComponent`).
+ */
+const FIELD_LABEL_PATHS: Readonly<Record<string, Readonly<Record<string, string>>>> = {
+  "/events": { source: "source.component" },
+  "events.k8s.io/events": {
+    "regarding.kind": "involvedObject.kind",
+    "regarding.namespace": "involvedObject.namespace",
+    "regarding.name": "involvedObject.name",
+    "regarding.uid": "involvedObject.uid",
+    "regarding.apiVersion": "involvedObject.apiVersion",
+    "regarding.resourceVersion": "involvedObject.resourceVersion",
+    "regarding.fieldPath": "involvedObject.fieldPath",
+    reportingController: "reportingComponent",
+    deprecatedSource: "source.component",
+  },
+};
+
+/**
+ * The matcher of a list or watch of the resource `group/plural` (`resourceKey`), over objects in
+ * their stored form: only the field labels that resource supports, at their stored paths.
+ */
+export function matcherForResource(
+  resourceKey: string,
+  labelSelector: string | undefined,
+  fieldSelector: string | undefined,
+): ObjectMatcher | undefined {
+  return buildMatcher(
+    labelSelector,
+    fieldSelector,
+    SELECTABLE_FIELDS[resourceKey] ?? [],
+    FIELD_LABEL_PATHS[resourceKey],
+  );
+}
+
+/**
  * Builds one matcher from optional label and field selector strings (undefined = match all).
  * When `selectable` is given, field labels outside it (and metadata.name/namespace) answer 400,
- * like the API server's "field label not supported".
+ * like the API server's "field label not supported". `paths` maps field labels to the dotted path
+ * of their value when it is not the label itself.
  */
 export function buildMatcher(
   labelSelector: string | undefined,
   fieldSelector: string | undefined,
   selectable?: readonly string[],
+  paths: Readonly<Record<string, string>> = {},
 ): ObjectMatcher | undefined {
   const labels =
     labelSelector !== undefined && labelSelector.trim() !== "" ? parseLabelSelector(labelSelector) : [];
@@ -174,9 +215,13 @@ export function buildMatcher(
         throw badRequest(`field label not supported: ${label}`);
     }
   if (labels.length === 0 && fields.length === 0) return undefined;
+  const resolved = fields.map((f) => {
+    const path = paths[f.path.join(".")];
+    return path === undefined ? f : { ...f, path: path.split(".") };
+  });
   return (object) => {
     if (!labelsMatch(labels, object.metadata.labels)) return false;
-    for (const f of fields) {
+    for (const f of resolved) {
       const v = fieldValue(object, f.path);
       if (f.op === "=" ? v !== f.value : v === f.value) return false;
     }

@@ -1,7 +1,7 @@
 /**
- * The kubebuilder-style kustomize layout (`config/crd`, `config/rbac`, `config/manager`,
- * `config/default`, plus `crds/kustomization.yaml` so `config/crd` can include the generated CRDs)
- * and the rendered install bundle `deploy/install.yaml`. The bundle is rendered here, from the same
+ * The kubebuilder-style kustomize layout (`config/crd` with its own copy of the generated CRDs in
+ * `config/crd/bases/`, `config/rbac`, `config/manager`, `config/default`; `crds/` stays plain CRD
+ * YAML so `kubectl apply -f crds/` works) and the rendered install bundle `deploy/install.yaml`. The bundle is rendered here, from the same
  * objects, with the transformations `config/default` asks kustomize for (namespace, name prefix,
  * image), so no kustomize binary is needed; a test checks that `kubectl kustomize config/default`
  * gives the same objects.
@@ -31,15 +31,25 @@ function kustomization(fields: Record<string, unknown>): Record<string, unknown>
   return { apiVersion: "kustomize.config.k8s.io/v1beta1", kind: "Kustomization", ...fields };
 }
 
+/**
+ * Where `config/crd` keeps a CRD, as kubebuilder names it: `bases/<group>_<plural>.yaml` (kustomize
+ * cannot load files outside its directory, so `config/crd` holds its own copy of `crds/`).
+ */
+export function crdBasePath(crd: ManifestObject): string {
+  const name = crd.metadata.name;
+  const dot = name.indexOf(".");
+  return `bases/${name.slice(dot + 1)}_${name.slice(0, dot)}.yaml`;
+}
+
 /** Every file of the kustomize layout (not the bundle). */
 export function kustomizeLayout(inputs: InstallInputs): LayoutFile[] {
   const rbac = rbacManifests(inputs.permissions);
   return [
+    ...inputs.crds.map((c) => ({ path: `config/crd/${crdBasePath(c.crd)}`, documents: [c.crd] })),
     {
-      path: "crds/kustomization.yaml",
-      documents: [kustomization({ resources: inputs.crds.map((c) => c.file) })],
+      path: "config/crd/kustomization.yaml",
+      documents: [kustomization({ resources: inputs.crds.map((c) => crdBasePath(c.crd)) })],
     },
-    { path: "config/crd/kustomization.yaml", documents: [kustomization({ resources: ["../../crds"] })] },
     ...Object.entries(rbac).map(([file, object]) => ({ path: `config/rbac/${file}`, documents: [object] })),
     { path: "config/rbac/kustomization.yaml", documents: [kustomization({ resources: Object.keys(rbac) })] },
     { path: "config/manager/manager.yaml", documents: [managerNamespace(), managerDeployment()] },

@@ -5,18 +5,18 @@
  * the spec tag's (`referencePolicy: Local` points it at `<registry>/<ns>/<stream>@digest`; `Source`
  * at the source repository; the image is copied into the stream's repository either way), or an
  * `ImportSuccess=False` condition. Like OpenShift's API server, it also fills in
- * `status.dockerImageRepository`/`publicDockerImageRepository` and stamps spec tag generations.
+ * `status.dockerImageRepository`/`publicDockerImageRepository` (spec tag generations are stamped
+ * by the dev cluster's ImageStream strategy, as OpenShift's API server does).
  */
 import { copyImage } from "../../registry/copy-image.js";
 import { isRegistryError } from "../../registry/image-store.js";
 import type { ObjectKey } from "../../kube/resource.js";
 import { awaitChange, type Outcome } from "../../runtime/outcome.js";
-import { IMAGE_STREAMS, type ImageStreamObject, type TagReference } from "./build-objects.js";
+import type { ImageStreamObject, TagReference } from "./build-objects.js";
 import { ImageResolveError } from "./image-sources.js";
 import {
   lacksRepository,
   needsImport,
-  specTagsWithGenerations,
   statusWithRepository,
   specTagGeneration,
   statusWithImportFailure,
@@ -88,12 +88,6 @@ export function imageImportReconciler(ctx: BuildSystemContext) {
     const namespace = key.namespace ?? "default";
     const stream = await ctx.streams.find(namespace, key.name);
     if (stream === undefined) return awaitChange();
-    const stamped = specTagsWithGenerations(stream);
-    if (stamped !== undefined) {
-      // The dev cluster's API server does not stamp spec tag generations; OpenShift's does.
-      await ctx.client.replace(IMAGE_STREAMS, { ...stream, spec: { ...stream.spec, tags: stamped } });
-      return awaitChange();
-    }
     const repository = ctx.streams.repositoryOf(namespace, key.name);
     const tags = tagsToImport(stream);
     if (tags.length === 0) {

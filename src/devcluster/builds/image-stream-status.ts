@@ -3,13 +3,7 @@
  * make them: a new tag event goes first in `status.tags[tag].items` (newest first), a failed import
  * becomes an `ImportSuccess=False` condition without a new item.
  */
-import type {
-  ImageStreamObject,
-  NamedTagEventList,
-  TagEvent,
-  TagEventCondition,
-  TagReference,
-} from "./build-objects.js";
+import type { ImageStreamObject, NamedTagEventList, TagEvent, TagEventCondition } from "./build-objects.js";
 
 /** How many tag events a status tag keeps. */
 export const MAX_TAG_ITEMS = 10;
@@ -39,17 +33,6 @@ export function statusWithRepository(stream: ImageStreamObject, repository: stri
 export function lacksRepository(stream: ImageStreamObject, repository: string): boolean {
   const status = stream.status;
   return status?.dockerImageRepository !== repository || status.publicDockerImageRepository !== repository;
-}
-
-/**
- * Spec tags with a `generation` stamped on those that lack one, as the OpenShift API server does
- * when a tag changes (the stream's next generation), or undefined when every tag has one.
- */
-export function specTagsWithGenerations(stream: ImageStreamObject): TagReference[] | undefined {
-  const tags = stream.spec?.tags ?? [];
-  if (tags.every((t) => typeof t.generation === "number")) return undefined;
-  const next = (stream.metadata.generation ?? 1) + 1;
-  return tags.map((t) => (typeof t.generation === "number" ? t : { ...t, generation: next }));
 }
 
 /** The status tag `tag`, if any. */

@@ -3,7 +3,6 @@ import type { ImageStreamObject } from "../../../src/devcluster/builds/build-obj
 import {
   MAX_TAG_ITEMS,
   needsImport,
-  specTagsWithGenerations,
   statusWithImportFailure,
   statusWithTagEvent,
 } from "../../../src/devcluster/builds/image-stream-status.js";
@@ -76,16 +75,5 @@ describe("imports", () => {
       }),
     };
     expect(needsImport(failed, "a")).toBe(false);
-  });
-
-  it("stamps the next stream generation on spec tags without one, and nothing when all have one", () => {
-    const s = stream({
-      metadata: { name: "r", generation: 4 },
-      spec: { tags: [{ name: "a" }, { name: "b", generation: 2 }] },
-    });
-    expect(specTagsWithGenerations(s)?.map((t) => t.generation)).toEqual([5, 2]);
-    expect(
-      specTagsWithGenerations(stream({ spec: { tags: [{ name: "b", generation: 2 }] } })),
-    ).toBeUndefined();
   });
 });

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { ApiError } from "../../../src/devcluster/errors.js";
 import { listObjects } from "../../../src/devcluster/list-objects.js";
 import { ObjectStore } from "../../../src/devcluster/object-store.js";
 import type { ResourceDefinition } from "../../../src/devcluster/resource-definition.js";
@@ -59,7 +60,7 @@ describe("ObjectStore", () => {
     expect(recent === "gone" ? "gone" : recent.length).toBe(3);
   });
 
-  it("notifies subscribers with the previous object on modification", () => {
+  it("notifies subscribers with the previous object on modification and deletion", () => {
     const store = new ObjectStore(10);
     const seen: string[] = [];
     store.subscribe("/configmaps", (e) =>
@@ -73,7 +74,7 @@ describe("ObjectStore", () => {
       ...a,
       metadata: { ...a.metadata, resourceVersion: String(store.nextRv()) },
     });
-    expect(seen).toEqual(["ADDED 1 prev=-", "MODIFIED 2 prev=1", "DELETED 3 prev=-"]);
+    expect(seen).toEqual(["ADDED 1 prev=-", "MODIFIED 2 prev=1", "DELETED 3 prev=2"]);
   });
 });
 
@@ -93,14 +94,54 @@ describe("listObjects", () => {
     expect(last.continueToken).toBeUndefined();
   });
 
-  it("answers 410 for a continue token older than the history", () => {
+  it("shows continued pages as of the first page's resourceVersion while it is in the history", () => {
+    const store = new ObjectStore(100);
+    for (const n of ["a", "b", "c", "d"]) put(store, n);
+    const first = listObjects(store, def, "ns", { limit: 2 });
+    expect(first.items.map((o) => o.metadata.name)).toEqual(["a", "b"]);
+    // After the first page: c is deleted, d is modified, bb and e are created.
+    const c = store.get("/configmaps", "ns", "c");
+    if (c === undefined) throw new Error("c is missing");
+    store.remove("/configmaps", {
+      ...c,
+      metadata: { ...c.metadata, resourceVersion: String(store.nextRv()) },
+    });
+    const d = store.get("/configmaps", "ns", "d");
+    if (d === undefined) throw new Error("d is missing");
+    store.put("/configmaps", {
+      ...d,
+      data: { changed: "yes" },
+      metadata: { ...d.metadata, resourceVersion: String(store.nextRv()) },
+    });
+    put(store, "bb");
+    put(store, "e");
+    const second = listObjects(store, def, "ns", { limit: 5, continueToken: first.continueToken });
+    expect(second.items.map((o) => o.metadata.name)).toEqual(["c", "d"]);
+    expect(second.items[1]?.["data"]).toBeUndefined();
+    expect(second.resourceVersion).toBe(first.resourceVersion);
+    expect(second.continueToken).toBeUndefined();
+  });
+
+  it("answers 410 for a continue token older than the history, with an inconsistent continuation", () => {
     const store = new ObjectStore(100);
     for (const n of ["a", "b", "c"]) put(store, n);
     const first = listObjects(store, def, "ns", { limit: 1 });
     put(store, "d");
     store.compact();
-    expect(() => listObjects(store, def, "ns", { limit: 1, continueToken: first.continueToken })).toThrow(
-      /too old/,
+    let expired: unknown;
+    try {
+      listObjects(store, def, "ns", { limit: 1, continueToken: first.continueToken });
+    } catch (e) {
+      expired = e;
+    }
+    expect(expired).toBeInstanceOf(ApiError);
+    const status = (expired as ApiError).status;
+    expect(status).toMatchObject({ code: 410, reason: "Expired" });
+    expect(status.message).toMatch(
+      /^The provided continue parameter is too old to display a consistent list result/,
     );
+    const rest = listObjects(store, def, "ns", { continueToken: status.metadata.continue });
+    expect(rest.items.map((o) => o.metadata.name)).toEqual(["b", "c", "d"]);
+    expect(rest.resourceVersion).toBe(String(store.currentRv));
   });
 });
