@@ -132,6 +132,13 @@ export function builtInResources(): ResourceDefinition[] {
       namespaced: true,
       shortNames: ["ev"],
       statusSubresource: false,
+      // The same stored events as core v1 (resource-views.ts), printed with the same columns.
+      printerColumns: [
+        { name: "Type", type: "string", jsonPath: ".type" },
+        { name: "Reason", type: "string", jsonPath: ".reason" },
+        { name: "Object", type: "string", jsonPath: ".regarding.name" },
+        { name: "Message", type: "string", jsonPath: ".note" },
+      ],
       schema: kindSchema("Event is a report of an event somewhere in the cluster.", {
         eventTime: str({ format: "date-time", nullable: true }),
         series: obj({ count: int(), lastObservedTime: str() }),

@@ -80,6 +80,9 @@ describe("kubectl with CRDs applied at run time", () => {
     expect(listed).toMatch(/ReleaseAssembled/);
     expect(listed).toContain("release 4.17.0-0.okd-scos assembled from 14 components");
 
+    const viaEventsApi = await kubectl("get", "events.v1.events.k8s.io", "-n", NS);
+    expect(viaEventsApi).toMatch(/Normal\s+ReleaseAssembled\s+okd-scos-4-17\s+release 4\.17/);
+
     const described = await kubectl("describe", "payloadbuild", NAME, "-n", NS);
     const section = described.slice(described.indexOf("Events:"));
     expect(section).toMatch(/Normal\s+ReleaseAssembled/);
