@@ -144,26 +144,32 @@ function* sliceBytes(bytes: Uint8Array, size: number): Generator<Uint8Array> {
   for (let offset = 0; offset < bytes.length; offset += size) yield bytes.subarray(offset, offset + size);
 }
 
-/** The stream's bytes in pieces of `chunkSize` (the last one shorter), verified against the descriptor. */
+/**
+ * The stream's bytes in pieces of `chunkSize` (the last one shorter), verified against the descriptor.
+ * Every piece is the same buffer, refilled: the consumer must be done with a piece (its PATCH answered)
+ * before it asks for the next. The source is not read while a piece is out, so at most one chunk (plus
+ * the streams' small buffers) is in memory.
+ */
 async function* verifiedChunks(upload: BlobUpload): AsyncGenerator<Uint8Array> {
   if (upload.body instanceof Uint8Array) return;
   const verifier = createDigestVerifier(upload.descriptor.digest, upload.what, upload.descriptor.size);
   const piped = pipeline(upload.body, verifier);
   piped.catch(() => undefined);
-  let parts: Buffer[] = [];
-  let length = 0;
+  const chunk = Buffer.allocUnsafeSlow(upload.chunkSize);
+  let filled = 0;
   for await (const part of verifier as AsyncIterable<Buffer>) {
-    parts.push(part);
-    length += part.length;
-    while (length >= upload.chunkSize) {
-      const all = Buffer.concat(parts);
-      yield all.subarray(0, upload.chunkSize);
-      parts = [all.subarray(upload.chunkSize)];
-      length = all.length - upload.chunkSize;
+    for (let from = 0; from < part.length;) {
+      const copied = part.copy(chunk, filled, from);
+      filled += copied;
+      from += copied;
+      if (filled === chunk.length) {
+        yield chunk;
+        filled = 0;
+      }
     }
   }
   await piped;
-  if (length > 0) yield Buffer.concat(parts);
+  if (filled > 0) yield chunk.subarray(0, filled);
 }
 
 /** Reads a web stream whole, failing with `TOO_LARGE` beyond `maxBytes`. */

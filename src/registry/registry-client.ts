@@ -29,7 +29,11 @@ export interface RegistryRequest {
   /** Statuses that are success for this request; anything else becomes a {@link RegistryError}. */
   readonly ok: readonly number[];
   readonly headers?: Readonly<Record<string, string>>;
-  /** A byte array is re-sent on retries; a stream is sent once. */
+  /**
+   * A byte array is re-sent on retries (one larger than 1 MiB is streamed from, not copied: it must not
+   * change until the request is answered, and a redirect other than 303 is not followed); a stream is
+   * sent once.
+   */
   readonly body?: Uint8Array | Readable;
 }
 
@@ -38,6 +42,10 @@ const tokenResponseSchema = z.looseObject({
   access_token: z.string().optional(),
   expires_in: z.number().optional(),
 });
+
+/** Byte-array bodies larger than this are sent as a stream over the bytes rather than copied by fetch. */
+const STREAMED_BYTES_ABOVE = 1024 * 1024;
+const STREAMED_SLICE = 256 * 1024;
 
 const DEFAULT_RETRY: RetryPolicy = { attempts: 5, baseDelayMs: 200, maxDelayMs: 10_000 };
 
@@ -144,12 +152,25 @@ export class RegistryClient {
   }
 
   private init(method: string, body: Uint8Array | Readable | undefined, headers: Record<string, string>) {
+    // fetch copies a byte-array body whole on every call; a large one goes as a stream over its bytes
+    // instead (fresh for every attempt, same Content-Length), so a chunk is never held twice.
+    const large = body instanceof Uint8Array && body.length > STREAMED_BYTES_ABOVE;
     return {
       method,
-      headers: { "user-agent": this.userAgent, ...headers },
+      headers: {
+        "user-agent": this.userAgent,
+        ...headers,
+        ...(large ? { "content-length": String(body.length) } : {}),
+      },
       redirect: "follow" as const,
       ...(this.dispatcher === undefined ? {} : { dispatcher: this.dispatcher }),
-      ...(body === undefined ? {} : isStream(body) ? { body, duplex: "half" as const } : { body }),
+      ...(body === undefined
+        ? {}
+        : large
+          ? { body: streamOf(body), duplex: "half" as const }
+          : isStream(body)
+            ? { body, duplex: "half" as const }
+            : { body }),
     };
   }
 
@@ -271,6 +292,24 @@ export class RegistryClient {
 
 function basic(credentials: Credentials): string {
   return `Basic ${Buffer.from(`${credentials.username}:${credentials.password}`).toString("base64")}`;
+}
+
+/**
+ * A web stream over `bytes` in slices of {@link STREAMED_SLICE} bytes, not copied: `bytes` must not change
+ * until the request is answered.
+ */
+function streamOf(bytes: Uint8Array): ReadableStream<Uint8Array> {
+  let offset = 0;
+  return new ReadableStream<Uint8Array>({
+    pull(controller) {
+      if (offset >= bytes.length) {
+        controller.close();
+        return;
+      }
+      controller.enqueue(bytes.subarray(offset, offset + STREAMED_SLICE));
+      offset += STREAMED_SLICE;
+    },
+  });
 }
 
 function isStream(body: Uint8Array | Readable | undefined): body is Readable {
