@@ -3,6 +3,7 @@
  * New -> Pending -> Running -> Complete/Failed (or Cancelled), pushing a real image on completion.
  * Level-triggered: every reconcile reads the Build afresh and decides from its status and the clock.
  */
+import { BUILD_PHASES } from "../../builds/build-schemas.js";
 import type { KubeClient } from "../../kube/kube-client.js";
 import { isNotFound } from "../../kube/kube-errors.js";
 import type { ObjectKey } from "../../kube/resource.js";
@@ -24,18 +25,8 @@ async function findBuild(client: KubeClient, key: ObjectKey): Promise<BuildObjec
   }
 }
 
-const PHASES: readonly SimulatedPhase[] = [
-  "New",
-  "Pending",
-  "Running",
-  "Complete",
-  "Failed",
-  "Error",
-  "Cancelled",
-];
-
 function phaseOf(build: BuildObject): SimulatedPhase | undefined {
-  return PHASES.find((p) => p === build.status?.phase);
+  return BUILD_PHASES.find((p) => p === build.status?.phase);
 }
 
 /** Terminal status fields: completion time and duration (nanoseconds, as OpenShift's `time.Duration`). */

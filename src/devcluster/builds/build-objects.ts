@@ -1,19 +1,13 @@
 /**
- * Narrow, lenient zod schemas of the objects the simulated build system reads (OpenShift Builds,
- * Shipwright BuildRuns, ImageStreams) and their REST descriptors. Unknown fields pass through.
+ * Narrow, lenient zod schemas of the build objects the simulated build system reads (OpenShift Builds,
+ * Shipwright BuildRuns) and their REST descriptors. Unknown fields pass through. ImageStreams are read
+ * with the operator's own schema and descriptor (`src/builds/image-stream-schema.ts`, `IMAGE_STREAMS`
+ * of `src/builds/build-resources.ts`): the same document, so one schema serves both.
  */
 import { z } from "zod";
+import { objectReferenceSchema } from "../../builds/image-stream-schema.js";
 import { kubeObjectSchema } from "../../kube/kube-object.js";
 import { kubeResource, type KubeResource } from "../../kube/resource.js";
-
-/** `corev1.ObjectReference` as builds use it (`DockerImage` pullspec or `ImageStreamTag` `is:tag`). */
-export const imageObjectReferenceSchema = z.looseObject({
-  kind: z.string().optional(),
-  name: z.string().optional(),
-  namespace: z.string().optional(),
-});
-/** A parsed image object reference. */
-export type ImageObjectReference = z.infer<typeof imageObjectReferenceSchema>;
 
 const nameValueSchema = z.looseObject({ name: z.string(), value: z.string().optional() });
 
@@ -29,7 +23,7 @@ export const buildSchema = kubeObjectSchema.extend({
           images: z
             .array(
               z.looseObject({
-                from: imageObjectReferenceSchema.optional(),
+                from: objectReferenceSchema.optional(),
                 as: z.array(z.string()).nullable().optional(),
                 paths: z
                   .array(
@@ -53,7 +47,7 @@ export const buildSchema = kubeObjectSchema.extend({
         .looseObject({
           dockerStrategy: z
             .looseObject({
-              from: imageObjectReferenceSchema.optional(),
+              from: objectReferenceSchema.optional(),
               dockerfilePath: z.string().optional(),
               env: z.array(nameValueSchema).nullable().optional(),
               buildArgs: z.array(nameValueSchema).nullable().optional(),
@@ -63,7 +57,7 @@ export const buildSchema = kubeObjectSchema.extend({
         .optional(),
       output: z
         .looseObject({
-          to: imageObjectReferenceSchema.optional(),
+          to: objectReferenceSchema.optional(),
           imageLabels: z.array(nameValueSchema).nullable().optional(),
         })
         .optional(),
@@ -144,61 +138,6 @@ export const buildRunSchema = kubeObjectSchema.extend({
 /** A parsed BuildRun. */
 export type BuildRunObject = z.infer<typeof buildRunSchema>;
 
-/** One `TagEvent` of an ImageStream status tag. */
-export const tagEventSchema = z.looseObject({
-  created: z.string().optional(),
-  dockerImageReference: z.string().optional(),
-  image: z.string().optional(),
-  generation: z.number().int().nullable().optional(),
-});
-/** A parsed tag event. */
-export type TagEvent = z.infer<typeof tagEventSchema>;
-
-/** One `TagEventCondition`. */
-export const tagEventConditionSchema = z.looseObject({
-  type: z.string(),
-  status: z.string(),
-  lastTransitionTime: z.string().optional(),
-  reason: z.string().optional(),
-  message: z.string().optional(),
-  generation: z.number().int().nullable().optional(),
-});
-/** A parsed tag event condition. */
-export type TagEventCondition = z.infer<typeof tagEventConditionSchema>;
-
-/** One `NamedTagEventList` of `status.tags`. */
-export const namedTagEventListSchema = z.looseObject({
-  tag: z.string(),
-  items: z.array(tagEventSchema).nullable().optional(),
-  conditions: z.array(tagEventConditionSchema).nullable().optional(),
-});
-/** A parsed status tag. */
-export type NamedTagEventList = z.infer<typeof namedTagEventListSchema>;
-
-/** One spec tag (`TagReference`). */
-export const tagReferenceSchema = z.looseObject({
-  name: z.string(),
-  from: imageObjectReferenceSchema.nullable().optional(),
-  generation: z.number().int().nullable().optional(),
-  referencePolicy: z.looseObject({ type: z.string().optional() }).nullable().optional(),
-});
-/** A parsed spec tag. */
-export type TagReference = z.infer<typeof tagReferenceSchema>;
-
-/** `image.openshift.io/v1` ImageStream. */
-export const imageStreamSchema = kubeObjectSchema.extend({
-  spec: z.looseObject({ tags: z.array(tagReferenceSchema).nullable().optional() }).optional(),
-  status: z
-    .looseObject({
-      dockerImageRepository: z.string().optional(),
-      publicDockerImageRepository: z.string().optional(),
-      tags: z.array(namedTagEventListSchema).nullable().optional(),
-    })
-    .optional(),
-});
-/** A parsed ImageStream. */
-export type ImageStreamObject = z.infer<typeof imageStreamSchema>;
-
 /** OpenShift Builds. */
 export const BUILDS: KubeResource<BuildObject> = kubeResource(
   { group: "build.openshift.io", version: "v1", kind: "Build", plural: "builds", namespaced: true },
@@ -209,16 +148,4 @@ export const BUILDS: KubeResource<BuildObject> = kubeResource(
 export const BUILD_RUNS: KubeResource<BuildRunObject> = kubeResource(
   { group: "shipwright.io", version: "v1beta1", kind: "BuildRun", plural: "buildruns", namespaced: true },
   buildRunSchema,
-);
-
-/** ImageStreams. */
-export const IMAGE_STREAMS: KubeResource<ImageStreamObject> = kubeResource(
-  {
-    group: "image.openshift.io",
-    version: "v1",
-    kind: "ImageStream",
-    plural: "imagestreams",
-    namespaced: true,
-  },
-  imageStreamSchema,
 );

@@ -5,7 +5,8 @@
  */
 import { createHash } from "node:crypto";
 import { parseDockerReference } from "../../registry/image-reference.js";
-import type { BuildObject, BuildRunObject, ImageObjectReference } from "./build-objects.js";
+import type { ObjectReference } from "../../builds/image-stream-schema.js";
+import type { BuildObject, BuildRunObject } from "./build-objects.js";
 import type { BuildImageRef, BuildRequest } from "./produce-image.js";
 
 /** Label naming the component a build is for (else the output tag is used). */
@@ -43,7 +44,7 @@ function splitStreamTag(name: string): { stream: string; tag: string } | undefin
 
 /** Maps a `from`-style object reference; throws an Error naming `field`. */
 export function imageRefOf(
-  ref: ImageObjectReference,
+  ref: ObjectReference,
   namespace: string,
   registryHost: string,
   field: string,

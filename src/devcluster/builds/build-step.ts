@@ -3,9 +3,10 @@
  * New -> Pending -> Running (startTimestamp) -> wait out the duration -> finish (Complete/Failed);
  * cancelled or deleting builds that are not finished become Cancelled.
  */
+import type { BUILD_PHASES } from "../../builds/build-schemas.js";
 
 /** The phases the simulation moves a build through (Shipwright conditions are mapped onto them). */
-export type SimulatedPhase = "New" | "Pending" | "Running" | "Complete" | "Failed" | "Error" | "Cancelled";
+export type SimulatedPhase = (typeof BUILD_PHASES)[number];
 
 /** What was observed of one build. */
 export interface ObservedBuild {

@@ -12,7 +12,7 @@ import { copyImage } from "../../registry/copy-image.js";
 import { isRegistryError } from "../../registry/image-store.js";
 import type { ObjectKey } from "../../kube/resource.js";
 import { awaitChange, type Outcome } from "../../runtime/outcome.js";
-import type { ImageStreamObject, TagReference } from "./build-objects.js";
+import type { ImageStream, SpecTag } from "../../builds/image-stream-schema.js";
 import { ImageResolveError } from "./image-sources.js";
 import {
   lacksRepository,
@@ -43,17 +43,13 @@ type ImportResult =
     };
 
 /** Spec tags the controller imports now: DockerImage sources not landed at their generation. Pure. */
-export function tagsToImport(stream: ImageStreamObject): TagReference[] {
+export function tagsToImport(stream: ImageStream): SpecTag[] {
   return (stream.spec?.tags ?? []).filter(
     (t) => t.from?.kind === "DockerImage" && (t.from.name ?? "") !== "" && needsImport(stream, t.name),
   );
 }
 
-async function importTag(
-  ctx: BuildSystemContext,
-  stream: ImageStreamObject,
-  tag: TagReference,
-): Promise<ImportResult> {
+async function importTag(ctx: BuildSystemContext, stream: ImageStream, tag: SpecTag): Promise<ImportResult> {
   const namespace = stream.metadata.namespace ?? "default";
   const generation = specTagGeneration(stream, tag.name);
   const pullspec = tag.from?.name ?? "";
@@ -108,7 +104,7 @@ export function imageImportReconciler(ctx: BuildSystemContext) {
       namespace,
       key.name,
       (fresh) => {
-        let next: ImageStreamObject = { ...fresh, status: statusWithRepository(fresh, repository) };
+        let next: ImageStream = { ...fresh, status: statusWithRepository(fresh, repository) };
         for (const r of results) {
           if (specTagGeneration(next, r.tag) !== r.generation) continue;
           const status = r.ok
@@ -121,7 +117,7 @@ export function imageImportReconciler(ctx: BuildSystemContext) {
             : statusWithImportFailure(next, repository, r.tag, { ...r, now });
           next = { ...next, status };
         }
-        return next.status;
+        return next.status ?? undefined;
       },
       { create: false },
     );

@@ -3,18 +3,19 @@
  * make them: a new tag event goes first in `status.tags[tag].items` (newest first), a failed import
  * becomes an `ImportSuccess=False` condition without a new item.
  */
-import type { ImageStreamObject, NamedTagEventList, TagEvent, TagEventCondition } from "./build-objects.js";
+import type { ImageStream, StatusTag, TagEvent } from "../../builds/image-stream-schema.js";
 
 /** How many tag events a status tag keeps. */
 export const MAX_TAG_ITEMS = 10;
 
-type Status = NonNullable<ImageStreamObject["status"]>;
+type TagEventCondition = NonNullable<StatusTag["conditions"]>[number];
+type Status = NonNullable<ImageStream["status"]>;
 
-function tagsOf(stream: ImageStreamObject): NamedTagEventList[] {
+function tagsOf(stream: ImageStream): StatusTag[] {
   return [...(stream.status?.tags ?? [])];
 }
 
-function withTag(stream: ImageStreamObject, repository: string, next: NamedTagEventList): Status {
+function withTag(stream: ImageStream, repository: string, next: StatusTag): Status {
   const others = tagsOf(stream).filter((t) => t.tag !== next.tag);
   const tags = [...others, next].sort((a, b) => (a.tag < b.tag ? -1 : a.tag > b.tag ? 1 : 0));
   return { ...statusWithRepository(stream, repository), tags };
@@ -25,18 +26,18 @@ function withTag(stream: ImageStreamObject, repository: string, next: NamedTagEv
  * (the dev cluster's integrated registry is reachable as it is, so both are the same), as the
  * OpenShift API server does for every stream when an integrated registry is configured.
  */
-export function statusWithRepository(stream: ImageStreamObject, repository: string): Status {
+export function statusWithRepository(stream: ImageStream, repository: string): Status {
   return { ...stream.status, dockerImageRepository: repository, publicDockerImageRepository: repository };
 }
 
 /** True when the stream's status does not name `repository` as both its internal and public repository. */
-export function lacksRepository(stream: ImageStreamObject, repository: string): boolean {
+export function lacksRepository(stream: ImageStream, repository: string): boolean {
   const status = stream.status;
   return status?.dockerImageRepository !== repository || status.publicDockerImageRepository !== repository;
 }
 
 /** The status tag `tag`, if any. */
-export function statusTagOf(stream: ImageStreamObject, tag: string): NamedTagEventList | undefined {
+export function statusTagOf(stream: ImageStream, tag: string): StatusTag | undefined {
   return stream.status?.tags?.find((t) => t.tag === tag);
 }
 
@@ -46,7 +47,7 @@ export function statusTagOf(stream: ImageStreamObject, tag: string): NamedTagEve
  * to {@link MAX_TAG_ITEMS}, and failed-import conditions are dropped.
  */
 export function statusWithTagEvent(
-  stream: ImageStreamObject,
+  stream: ImageStream,
   repository: string,
   tag: string,
   event: Required<Pick<TagEvent, "created" | "dockerImageReference" | "image" | "generation">>,
@@ -71,7 +72,7 @@ export function statusWithTagEvent(
 
 /** The status after an import of `tag` failed: an `ImportSuccess=False` condition, no new item. */
 export function statusWithImportFailure(
-  stream: ImageStreamObject,
+  stream: ImageStream,
   repository: string,
   tag: string,
   failure: {
@@ -102,7 +103,7 @@ export function statusWithImportFailure(
 }
 
 /** The generation an import of spec tag `name` must reach: the tag's own, else the stream's. */
-export function specTagGeneration(stream: ImageStreamObject, name: string): number {
+export function specTagGeneration(stream: ImageStream, name: string): number {
   const tag = stream.spec?.tags?.find((t) => t.name === name);
   return tag?.generation ?? stream.metadata.generation ?? 1;
 }
@@ -111,7 +112,7 @@ export function specTagGeneration(stream: ImageStreamObject, name: string): numb
  * True when spec tag `name` still needs an import: its status tag has no event at the wanted
  * generation and no failed import was recorded for that generation.
  */
-export function needsImport(stream: ImageStreamObject, name: string): boolean {
+export function needsImport(stream: ImageStream, name: string): boolean {
   const generation = specTagGeneration(stream, name);
   const status = statusTagOf(stream, name);
   const newest = status?.items?.[0];

@@ -6,10 +6,11 @@
  */
 import type { KubeClient } from "../../kube/kube-client.js";
 import { isAlreadyExists, isConflict, isNotFound } from "../../kube/kube-errors.js";
-import { IMAGE_STREAMS, type ImageStreamObject } from "./build-objects.js";
+import { IMAGE_STREAMS } from "../../builds/build-resources.js";
+import type { ImageStream } from "../../builds/image-stream-schema.js";
 import { statusTagOf, statusWithTagEvent } from "./image-stream-status.js";
 
-type Status = NonNullable<ImageStreamObject["status"]>;
+type Status = NonNullable<ImageStream["status"]>;
 
 /** RFC 3339, whole seconds, UTC. */
 export function rfc3339(ms: number): string {
@@ -29,7 +30,7 @@ export class ImageStreamWriter {
   }
 
   /** The stream, or undefined when it does not exist. */
-  async find(namespace: string, name: string): Promise<ImageStreamObject | undefined> {
+  async find(namespace: string, name: string): Promise<ImageStream | undefined> {
     try {
       return await this.client.get(IMAGE_STREAMS, { namespace, name });
     } catch (e) {
@@ -54,7 +55,7 @@ export class ImageStreamWriter {
   async updateStatus(
     namespace: string,
     name: string,
-    edit: (stream: ImageStreamObject) => Status | undefined,
+    edit: (stream: ImageStream) => Status | undefined,
     options: { readonly create: boolean },
   ): Promise<void> {
     for (let attempt = 0; ; attempt += 1) {

@@ -10,6 +10,8 @@ export {
   simulationProfileSchema,
 } from "./simulation-profile.js";
 export type { SimulationProfile, ComponentProfile, ExternalImageProfile } from "./simulation-profile.js";
-export { BUILDS, BUILD_RUNS, IMAGE_STREAMS } from "./build-objects.js";
-export type { BuildObject, BuildRunObject, ImageStreamObject } from "./build-objects.js";
+export { BUILDS, BUILD_RUNS } from "./build-objects.js";
+export type { BuildObject, BuildRunObject } from "./build-objects.js";
+export { IMAGE_STREAMS } from "../../builds/build-resources.js";
+export type { ImageStream as ImageStreamObject } from "../../builds/image-stream-schema.js";
 export type { BuildahOptions } from "./buildah-build.js";

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { ImageStreamObject } from "../../../src/devcluster/builds/build-objects.js";
+import type { ImageStream as ImageStreamObject } from "../../../src/builds/image-stream-schema.js";
 import {
   MAX_TAG_ITEMS,
   needsImport,
