@@ -10,10 +10,9 @@ import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { imageContentOf } from "./image-content.js";
 import {
   BuildFailure,
-  resolveBuildImages,
+  resolveBuildContent,
   sizeOf,
   type BuildRequest,
   type ProduceImageDeps,
@@ -60,8 +59,7 @@ export async function buildWithBuildah(
   request: BuildRequest,
   profile: ResolvedComponentProfile,
 ): Promise<ProducedImage> {
-  const { base, inputDigests } = await resolveBuildImages(deps, request);
-  const content = imageContentOf({ ...request, baseDigest: base?.imageDigest, inputDigests }, profile);
+  const { base, content } = await resolveBuildContent(deps, request, profile);
   const directory = join(fileURLToPath(request.uri ?? ""), request.contextDir ?? "");
   const binary = options.binary ?? "buildah";
   const timeoutMs = options.timeoutMs ?? 600_000;

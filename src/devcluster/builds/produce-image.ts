@@ -7,7 +7,7 @@ import { appendLayer } from "../../oci-image/append-layer.js";
 import { buildSyntheticImage } from "../../oci-image/build-synthetic-image.js";
 import { buildLayerBlob } from "../../oci-image/layer-blob.js";
 import { parseManifest } from "../../registry/manifest-schemas.js";
-import { imageContentOf, mergeLabels, type BuildSourceInputs } from "./image-content.js";
+import { imageContentOf, mergeLabels, type BuildSourceInputs, type ImageContent } from "./image-content.js";
 import { ImageResolveError, type ImageSources, type ResolvedImage } from "./image-sources.js";
 import type { ResolvedComponentProfile } from "./simulation-profile.js";
 
@@ -129,14 +129,29 @@ export async function resolveBuildImages(
   return { base, inputDigests };
 }
 
+/**
+ * Resolves the base and inputs of `request` ({@link resolveBuildImages}) and the content of the
+ * component's own layer, which depends on their digests. Both ways of building start here.
+ */
+export async function resolveBuildContent(
+  deps: ProduceImageDeps,
+  request: BuildRequest,
+  profile: ResolvedComponentProfile,
+): Promise<{ readonly base: ResolvedImage | undefined; readonly content: ImageContent }> {
+  const { base, inputDigests } = await resolveBuildImages(deps, request);
+  return {
+    base,
+    content: imageContentOf({ ...request, baseDigest: base?.imageDigest, inputDigests }, profile),
+  };
+}
+
 /** Builds and pushes the image of `request`; throws {@link BuildFailure} with OpenShift's reasons. */
 export async function produceImage(
   deps: ProduceImageDeps,
   request: BuildRequest,
   profile: ResolvedComponentProfile,
 ): Promise<ProducedImage> {
-  const { base, inputDigests } = await resolveBuildImages(deps, request);
-  const content = imageContentOf({ ...request, baseDigest: base?.imageDigest, inputDigests }, profile);
+  const { base, content } = await resolveBuildContent(deps, request, profile);
   const destination = deps.sources.open(request.output.repository);
   try {
     if (base === undefined) {
