@@ -15,13 +15,9 @@ import { openImageStore } from "../../../src/registry/image-store.js";
 import { parseManifest } from "../../../src/registry/manifest-schemas.js";
 import { buildSyntheticImage } from "../../../src/oci-image/build-synthetic-image.js";
 import { hasDockerRegistry, startDockerRegistry } from "../../support/docker-registry.js";
-import {
-  createNamespace,
-  skopeoInspect,
-  startBuildsHarness,
-  waitFor,
-  type BuildsHarness,
-} from "./support.js";
+import { createNamespace } from "../../support/dev-cluster-fixture.js";
+import { waitFor } from "../../support/wait-for.js";
+import { skopeoInspect, startBuildsHarness, type BuildsHarness } from "./support.js";
 
 const CENTOS = "quay.io/centos/centos:stream9";
 

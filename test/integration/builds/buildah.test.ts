@@ -7,13 +7,9 @@ import { pathToFileURL } from "node:url";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { BUILDS, type BuildObject } from "../../../src/devcluster/builds/index.js";
-import {
-  createNamespace,
-  skopeoInspect,
-  startBuildsHarness,
-  waitFor,
-  type BuildsHarness,
-} from "./support.js";
+import { createNamespace } from "../../support/dev-cluster-fixture.js";
+import { waitFor } from "../../support/wait-for.js";
+import { skopeoInspect, startBuildsHarness, type BuildsHarness } from "./support.js";
 
 const hasBuildah = await promisify(execFile)("buildah", ["--version"]).then(
   () => true,

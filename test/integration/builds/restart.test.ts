@@ -7,10 +7,11 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { BUILDS, startBuildSystem, type BuildObject } from "../../../src/devcluster/builds/index.js";
-import { startDevCluster, type DevCluster } from "../../../src/devcluster/dev-cluster.js";
+import type { DevCluster } from "../../../src/devcluster/dev-cluster.js";
 import { startRegistryServer } from "../../../src/devcluster/registry/index.js";
-import { createKubeClient, type KubeClient } from "../../../src/kube/kube-client.js";
-import { createNamespace, waitFor } from "./support.js";
+import type { KubeClient } from "../../../src/kube/kube-client.js";
+import { createNamespace, startClusterAndClient } from "../../support/dev-cluster-fixture.js";
+import { waitFor } from "../../support/wait-for.js";
 
 let dir: string;
 let registry: Awaited<ReturnType<typeof startRegistryServer>>;
@@ -20,8 +21,7 @@ let client: KubeClient;
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), "builds-restart-"));
   registry = await startRegistryServer({ dir });
-  cluster = await startDevCluster();
-  client = createKubeClient(cluster.kubeConfig, { requestTimeoutMs: 10_000 });
+  ({ cluster, client } = await startClusterAndClient());
 });
 
 afterAll(async () => {

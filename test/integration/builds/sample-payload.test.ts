@@ -13,7 +13,9 @@ import { parsePayloadBuild } from "../../../src/api/payload-build.js";
 import { BUILDS, IMAGE_STREAMS, loadSimulationProfile } from "../../../src/devcluster/builds/index.js";
 import { assembleRelease, imageStreamSchema } from "../../../src/release-image/index.js";
 import { openImageStore } from "../../../src/registry/image-store.js";
-import { createNamespace, startBuildsHarness, waitFor, type BuildsHarness } from "./support.js";
+import { createNamespace } from "../../support/dev-cluster-fixture.js";
+import { waitFor } from "../../support/wait-for.js";
+import { startBuildsHarness, type BuildsHarness } from "./support.js";
 
 let h: BuildsHarness;
 let out: string;

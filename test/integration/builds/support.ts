@@ -1,15 +1,18 @@
-/** Helpers of the build system integration tests: cluster + registry + build system, polling, skopeo. */
+/**
+ * Helpers of the build system integration tests: cluster + registry + build system, skopeo. Polling and
+ * namespaces come from `test/support/`.
+ */
 import { execFile } from "node:child_process";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
-import { startDevCluster, type DevCluster } from "../../../src/devcluster/dev-cluster.js";
+import type { DevCluster } from "../../../src/devcluster/dev-cluster.js";
 import { buildSystemAddon, type BuildSystemAddon } from "../../../src/devcluster/builds/index.js";
 import type { SimulationProfile } from "../../../src/devcluster/builds/index.js";
 import { startRegistryServer } from "../../../src/devcluster/registry/index.js";
-import { createKubeClient, type KubeClient } from "../../../src/kube/kube-client.js";
-import { NAMESPACES } from "../../../src/kube/resource.js";
+import type { KubeClient } from "../../../src/kube/kube-client.js";
+import { startClusterAndClient } from "../../support/dev-cluster-fixture.js";
 
 const run = promisify(execFile);
 
@@ -31,8 +34,7 @@ export async function startBuildsHarness(
   const dir = await mkdtemp(join(tmpdir(), "builds-test-registry-"));
   const registry = await startRegistryServer({ dir });
   const builds = buildSystemAddon({ registry, profile, speed, ...extra });
-  const cluster = await startDevCluster({ addons: [builds] });
-  const client = createKubeClient(cluster.kubeConfig, { requestTimeoutMs: 10_000 });
+  const { cluster, client } = await startClusterAndClient({ addons: [builds] });
   return {
     cluster,
     client,
@@ -44,28 +46,6 @@ export async function startBuildsHarness(
       await rm(dir, { recursive: true, force: true });
     },
   };
-}
-
-/** Creates a namespace with a unique name. */
-export async function createNamespace(client: KubeClient, prefix: string): Promise<string> {
-  const name = `${prefix}-${Math.random().toString(36).slice(2, 8)}`;
-  await client.create(NAMESPACES, { metadata: { name } });
-  return name;
-}
-
-/** Polls `probe` until it returns a value other than undefined, or throws naming `what` after `timeoutMs`. */
-export async function waitFor<T>(
-  probe: () => Promise<T | undefined>,
-  what: string,
-  timeoutMs = 15_000,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
 }
 
 /** `skopeo inspect --tls-verify=false docker://<pullspec>` parsed (labels and layers). */

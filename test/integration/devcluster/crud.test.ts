@@ -10,7 +10,8 @@ import {
   PatchStrategy,
   setHeaderOptions,
 } from "@kubernetes/client-node";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
+import { useDevCluster } from "../../support/dev-cluster-fixture.js";
 import { apiError, startFixture, type ClusterFixture } from "./cluster-fixture.js";
 
 const PB = { group: "payload.okd.io", version: "v1alpha1", plural: "payloadbuilds" };
@@ -37,12 +38,7 @@ function payloadBuild(name: string, extra: Record<string, unknown> = {}): Record
 }
 
 let f: ClusterFixture;
-beforeAll(async () => {
-  f = await startFixture();
-});
-afterAll(async () => {
-  await f.cluster.stop();
-});
+useDevCluster(startFixture, (started) => (f = started));
 
 describe("objects", () => {
   it("sets uid, creationTimestamp, resourceVersion and generation on create, and answers 409 AlreadyExists", async () => {

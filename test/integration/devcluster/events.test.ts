@@ -10,17 +10,16 @@ import {
   type CoreV1Event,
   type EventsV1Event,
 } from "@kubernetes/client-node";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { apiError, eventually, startFixture, type ClusterFixture } from "./cluster-fixture.js";
+import { describe, expect, it } from "vitest";
+import { useDevCluster } from "../../support/dev-cluster-fixture.js";
+import { eventually } from "../../support/wait-for.js";
+import { apiError, startFixture, type ClusterFixture } from "./cluster-fixture.js";
 
 let f: ClusterFixture;
 let events: EventsV1Api;
-beforeAll(async () => {
-  f = await startFixture();
+useDevCluster(startFixture, (started) => {
+  f = started;
   events = f.cluster.kubeConfig.makeApiClient(EventsV1Api);
-});
-afterAll(async () => {
-  await f.cluster.stop();
 });
 
 const regarding = (ns: string) => ({

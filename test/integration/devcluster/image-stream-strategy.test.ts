@@ -1,16 +1,14 @@
 /** OpenShift's ImageStream strategy: spec tag generations stamped by the server on every write path. */
 import { CustomObjectsApi, PatchStrategy, setHeaderOptions } from "@kubernetes/client-node";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
+import { useDevCluster } from "../../support/dev-cluster-fixture.js";
 import { startFixture, type ClusterFixture } from "./cluster-fixture.js";
 
 let f: ClusterFixture;
 let custom: CustomObjectsApi;
-beforeAll(async () => {
-  f = await startFixture();
+useDevCluster(startFixture, (started) => {
+  f = started;
   custom = f.cluster.kubeConfig.makeApiClient(CustomObjectsApi);
-});
-afterAll(async () => {
-  await f.cluster.stop();
 });
 
 interface Tag {

@@ -9,7 +9,8 @@ import { join } from "node:path";
 import { promisify } from "node:util";
 import { CustomObjectsApi, PatchStrategy, setHeaderOptions } from "@kubernetes/client-node";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { eventually, startFixture, type ClusterFixture } from "./cluster-fixture.js";
+import { eventually } from "../../support/wait-for.js";
+import { startFixture, type ClusterFixture } from "./cluster-fixture.js";
 
 const run = promisify(execFile);
 const SAMPLE = "config/samples/payloadbuild.yaml";

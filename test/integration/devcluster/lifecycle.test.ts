@@ -1,15 +1,12 @@
 /** Deletion semantics: finalizers and deletionTimestamp, owner-reference GC, namespace deletion. */
 import { type V1ConfigMap } from "@kubernetes/client-node";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { apiError, eventually, startFixture, type ClusterFixture } from "./cluster-fixture.js";
+import { describe, expect, it } from "vitest";
+import { useDevCluster } from "../../support/dev-cluster-fixture.js";
+import { eventually } from "../../support/wait-for.js";
+import { apiError, startFixture, type ClusterFixture } from "./cluster-fixture.js";
 
 let f: ClusterFixture;
-beforeAll(async () => {
-  f = await startFixture();
-});
-afterAll(async () => {
-  await f.cluster.stop();
-});
+useDevCluster(startFixture, (started) => (f = started));
 
 async function exists(ns: string, name: string): Promise<boolean> {
   try {

@@ -3,17 +3,15 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { CustomObjectsApi } from "@kubernetes/client-node";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
+import { useDevCluster } from "../../support/dev-cluster-fixture.js";
 import { apiError, startFixture, type ClusterFixture } from "./cluster-fixture.js";
 
 let f: ClusterFixture;
 let custom: CustomObjectsApi;
-beforeAll(async () => {
-  f = await startFixture();
+useDevCluster(startFixture, (started) => {
+  f = started;
   custom = f.cluster.kubeConfig.makeApiClient(CustomObjectsApi);
-});
-afterAll(async () => {
-  await f.cluster.stop();
 });
 
 interface BuildView {

@@ -6,16 +6,12 @@ import {
   setHeaderOptions,
   type V1Job,
 } from "@kubernetes/client-node";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
+import { useDevCluster } from "../../support/dev-cluster-fixture.js";
 import { apiError, startFixture, type ClusterFixture } from "./cluster-fixture.js";
 
 let f: ClusterFixture;
-beforeAll(async () => {
-  f = await startFixture();
-});
-afterAll(async () => {
-  await f.cluster.stop();
-});
+useDevCluster(startFixture, (started) => (f = started));
 
 const as = (type: string) => setHeaderOptions("Content-Type", type);
 

@@ -7,17 +7,15 @@ import {
   CustomObjectsApi,
   type V1CustomResourceDefinition,
 } from "@kubernetes/client-node";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
+import { useDevCluster } from "../../support/dev-cluster-fixture.js";
 import { apiError, startFixture, type ClusterFixture } from "./cluster-fixture.js";
 
 let f: ClusterFixture;
 let custom: CustomObjectsApi;
-beforeAll(async () => {
-  f = await startFixture();
+useDevCluster(startFixture, (started) => {
+  f = started;
   custom = f.cluster.kubeConfig.makeApiClient(CustomObjectsApi);
-});
-afterAll(async () => {
-  await f.cluster.stop();
 });
 
 const PB = { group: "payload.okd.io", version: "v1alpha1", plural: "payloadbuilds" };

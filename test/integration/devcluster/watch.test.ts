@@ -4,16 +4,16 @@
  * selector transitions.
  */
 import { makeInformer, Watch, type KubernetesObject, type V1ConfigMap } from "@kubernetes/client-node";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { eventually, startFixture, type ClusterFixture } from "./cluster-fixture.js";
+import { describe, expect, it } from "vitest";
+import { useDevCluster } from "../../support/dev-cluster-fixture.js";
+import { eventually } from "../../support/wait-for.js";
+import { startFixture, type ClusterFixture } from "./cluster-fixture.js";
 
 let f: ClusterFixture;
-beforeAll(async () => {
-  f = await startFixture({ bookmarkIntervalMs: 100 });
-});
-afterAll(async () => {
-  await f.cluster.stop();
-});
+useDevCluster(
+  () => startFixture({ bookmarkIntervalMs: 100 }),
+  (started) => (f = started),
+);
 
 interface Seen {
   type: string;

@@ -1,20 +1,13 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { KubeClient } from "../../../src/kube/kube-client.js";
 import { CONFIG_MAPS, EVENTS } from "../../../src/kube/resource.js";
 import { silentLogger } from "../../../src/observability/logger.js";
 import { systemClock } from "../../../src/runtime/clock.js";
 import { EventRecorder } from "../../../src/runtime/event-recorder.js";
-import { createNamespace, startClusterAndClient, type DevCluster } from "./support.js";
+import { createNamespace, startClusterAndClient, useDevCluster } from "../../support/dev-cluster-fixture.js";
 
-let cluster: DevCluster;
 let client: KubeClient;
-
-beforeAll(async () => {
-  ({ cluster, client } = await startClusterAndClient());
-});
-afterAll(async () => {
-  await cluster?.stop();
-});
+useDevCluster(startClusterAndClient, (started) => (client = started.client));
 
 describe("EventRecorder against the dev cluster", () => {
   it("writes one events.k8s.io/v1 Event per distinct occurrence and counts repeats in its series", async () => {

@@ -2,7 +2,11 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { AlreadyExistsError, ConflictError, NotFoundError } from "../../../src/kube/kube-errors.js";
 import type { KubeClient } from "../../../src/kube/kube-client.js";
 import { CONFIG_MAPS, NAMESPACES } from "../../../src/kube/resource.js";
-import { createNamespace, startClusterAndClient, type DevCluster } from "./support.js";
+import {
+  createNamespace,
+  startClusterAndClient,
+  type DevCluster,
+} from "../../support/dev-cluster-fixture.js";
 
 let cluster: DevCluster;
 let client: KubeClient;

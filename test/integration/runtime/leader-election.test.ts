@@ -1,21 +1,15 @@
 import { Registry } from "prom-client";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { KubeClient } from "../../../src/kube/kube-client.js";
 import { CONFIG_MAPS, LEASES } from "../../../src/kube/resource.js";
 import { silentLogger } from "../../../src/observability/logger.js";
 import { Manager } from "../../../src/runtime/manager.js";
 import { awaitChange } from "../../../src/runtime/outcome.js";
-import { createNamespace, eventually, startClusterAndClient, type DevCluster } from "./support.js";
+import { createNamespace, startClusterAndClient, useDevCluster } from "../../support/dev-cluster-fixture.js";
+import { eventually } from "../../support/wait-for.js";
 
-let cluster: DevCluster;
 let client: KubeClient;
-
-beforeAll(async () => {
-  ({ cluster, client } = await startClusterAndClient());
-});
-afterAll(async () => {
-  await cluster?.stop();
-});
+useDevCluster(startClusterAndClient, (started) => (client = started.client));
 
 const TIMINGS = { leaseDurationMs: 2000, renewDeadlineMs: 1200, retryPeriodMs: 150 };
 

@@ -4,7 +4,12 @@ import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { KubeClient } from "../../../src/kube/kube-client.js";
 import { CONFIG_MAPS, LEASES } from "../../../src/kube/resource.js";
-import { createNamespace, eventually, startClusterAndClient, type DevCluster } from "./support.js";
+import {
+  createNamespace,
+  startClusterAndClient,
+  type DevCluster,
+} from "../../support/dev-cluster-fixture.js";
+import { eventually } from "../../support/wait-for.js";
 
 let cluster: DevCluster;
 let client: KubeClient;

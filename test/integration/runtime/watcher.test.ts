@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { KubeClient } from "../../../src/kube/kube-client.js";
 import type { KubeObject } from "../../../src/kube/kube-object.js";
 import { CONFIG_MAPS } from "../../../src/kube/resource.js";
@@ -6,17 +6,17 @@ import { silentLogger } from "../../../src/observability/logger.js";
 import { systemClock } from "../../../src/runtime/clock.js";
 import { StoreWriter } from "../../../src/runtime/store.js";
 import { Watcher } from "../../../src/runtime/watcher.js";
-import { createNamespace, eventually, startClusterAndClient, type DevCluster } from "./support.js";
+import {
+  createNamespace,
+  type DevCluster,
+  startClusterAndClient,
+  useDevCluster,
+} from "../../support/dev-cluster-fixture.js";
+import { eventually } from "../../support/wait-for.js";
 
 let cluster: DevCluster;
 let client: KubeClient;
-
-beforeAll(async () => {
-  ({ cluster, client } = await startClusterAndClient());
-});
-afterAll(async () => {
-  await cluster?.stop();
-});
+useDevCluster(startClusterAndClient, (started) => ({ cluster, client } = started));
 
 function startWatcher(namespace: string, extra: { labelSelector?: string; timeoutSeconds?: number } = {}) {
   const store = new StoreWriter<KubeObject>();
