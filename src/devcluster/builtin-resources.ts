@@ -57,6 +57,35 @@ const eventProps = {
   series: obj({ count: int(), lastObservedTime: str() }),
 };
 
+/**
+ * One of the two API views of the stored events (core `v1` and `events.k8s.io/v1`, see
+ * resource-views.ts): the same names and the same printed columns, the object and message read from
+ * the view's own field names.
+ */
+function eventView(
+  group: string,
+  fields: { readonly object: string; readonly message: string },
+  properties: Parameters<typeof kindSchema>[1],
+): ResourceDefinition {
+  return builtIn({
+    group,
+    version: "v1",
+    plural: "events",
+    singular: "event",
+    kind: "Event",
+    namespaced: true,
+    shortNames: ["ev"],
+    statusSubresource: false,
+    printerColumns: [
+      { name: "Type", type: "string", jsonPath: ".type" },
+      { name: "Reason", type: "string", jsonPath: ".reason" },
+      { name: "Object", type: "string", jsonPath: fields.object },
+      { name: "Message", type: "string", jsonPath: fields.message },
+    ],
+    schema: kindSchema("Event is a report of an event somewhere in the cluster.", properties),
+  });
+}
+
 /** Core, events, coordination, batch and apiextensions resources. */
 export function builtInResources(): ResourceDefinition[] {
   return [
@@ -106,40 +135,11 @@ export function builtInResources(): ResourceDefinition[] {
         immutable: bool(),
       }),
     }),
-    builtIn({
-      group: "",
-      version: "v1",
-      plural: "events",
-      singular: "event",
-      kind: "Event",
-      namespaced: true,
-      shortNames: ["ev"],
-      statusSubresource: false,
-      printerColumns: [
-        { name: "Type", type: "string", jsonPath: ".type" },
-        { name: "Reason", type: "string", jsonPath: ".reason" },
-        { name: "Object", type: "string", jsonPath: ".involvedObject.name" },
-        { name: "Message", type: "string", jsonPath: ".message" },
-      ],
-      schema: kindSchema("Event is a report of an event somewhere in the cluster.", eventProps),
-    }),
-    builtIn({
-      group: "events.k8s.io",
-      version: "v1",
-      plural: "events",
-      singular: "event",
-      kind: "Event",
-      namespaced: true,
-      shortNames: ["ev"],
-      statusSubresource: false,
-      // The same stored events as core v1 (resource-views.ts), printed with the same columns.
-      printerColumns: [
-        { name: "Type", type: "string", jsonPath: ".type" },
-        { name: "Reason", type: "string", jsonPath: ".reason" },
-        { name: "Object", type: "string", jsonPath: ".regarding.name" },
-        { name: "Message", type: "string", jsonPath: ".note" },
-      ],
-      schema: kindSchema("Event is a report of an event somewhere in the cluster.", {
+    eventView("", { object: ".involvedObject.name", message: ".message" }, eventProps),
+    eventView(
+      "events.k8s.io",
+      { object: ".regarding.name", message: ".note" },
+      {
         eventTime: str({ format: "date-time", nullable: true }),
         series: obj({ count: int(), lastObservedTime: str() }),
         reportingController: str(),
@@ -154,8 +154,8 @@ export function builtInResources(): ResourceDefinition[] {
         deprecatedFirstTimestamp: str(),
         deprecatedLastTimestamp: str(),
         deprecatedCount: int(),
-      }),
-    }),
+      },
+    ),
     builtIn({
       group: "coordination.k8s.io",
       version: "v1",

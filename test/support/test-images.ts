@@ -5,19 +5,9 @@
 import { randomBytes } from "node:crypto";
 import type { Descriptor, ImageStore } from "../../src/registry/image-store.js";
 import { sha256Digest } from "../../src/registry/digest.js";
-import {
-  DOCKER_CONFIG,
-  DOCKER_LAYER_GZIP,
-  DOCKER_MANIFEST,
-  DOCKER_MANIFEST_LIST,
-  OCI_CONFIG,
-  OCI_INDEX,
-  OCI_LAYER_GZIP,
-  OCI_MANIFEST,
-} from "../../src/registry/media-types.js";
+import { mediaTypesFor, type ImageFormat } from "../../src/oci-image/image-format.js";
 
-/** Which manifest family to make. */
-export type ImageFormat = "oci" | "docker";
+export type { ImageFormat } from "../../src/oci-image/image-format.js";
 
 /** An image made by {@link makeImage}: its blobs and manifest, not yet pushed. */
 export interface TestImage {
@@ -37,10 +27,11 @@ export function makeImage(
   labels: Record<string, string> = {},
   architecture = "amd64",
 ): TestImage {
+  const types = mediaTypesFor(format);
   const layers = layerSizes.map((size) => {
     const bytes = randomBytes(size);
     const descriptor = {
-      mediaType: format === "oci" ? OCI_LAYER_GZIP : DOCKER_LAYER_GZIP,
+      mediaType: types.layerGzip,
       digest: sha256Digest(bytes),
       size,
     };
@@ -53,11 +44,11 @@ export function makeImage(
     rootfs: { type: "layers", diff_ids: layers.map((l) => l.descriptor.digest) },
   });
   const configDescriptor = {
-    mediaType: format === "oci" ? OCI_CONFIG : DOCKER_CONFIG,
+    mediaType: types.config,
     digest: sha256Digest(config),
     size: config.length,
   };
-  const mediaType = format === "oci" ? OCI_MANIFEST : DOCKER_MANIFEST;
+  const mediaType = types.manifest;
   const manifest = encode({
     schemaVersion: 2,
     mediaType,
@@ -88,7 +79,7 @@ export async function pushIndex(
 ): Promise<{ digest: string; images: TestImage[] }> {
   const images = architectures.map((arch) => makeImage(format, [32, 48], {}, arch));
   for (const image of images) await pushImage(store, image);
-  const mediaType = format === "oci" ? OCI_INDEX : DOCKER_MANIFEST_LIST;
+  const mediaType = mediaTypesFor(format).index;
   const index = encode({
     schemaVersion: 2,
     mediaType,
