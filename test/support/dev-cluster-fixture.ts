@@ -24,16 +24,16 @@ export async function startClusterAndClient(options: DevClusterOptions = {}): Pr
 
 /**
  * Registers the calling test file's hooks: `start` runs before its tests and hands what it started
- * to `onStarted`; the cluster is stopped after them.
+ * to `onStarted` (a promise it returns is awaited, for further setup); the cluster is stopped after them.
  */
 export function useDevCluster<T extends { readonly cluster: DevCluster }>(
   start: () => Promise<T>,
-  onStarted: (started: T) => void,
+  onStarted: (started: T) => unknown,
 ): void {
   let started: T | undefined;
   beforeAll(async () => {
     started = await start();
-    onStarted(started);
+    await onStarted(started);
   });
   afterAll(async () => {
     await started?.cluster.stop();

@@ -5,6 +5,10 @@
  * of `src/builds/build-resources.ts`): the same document, so one schema serves both.
  */
 import { z } from "zod";
+import {
+  BUILD_RUNS as OPERATOR_BUILD_RUNS,
+  BUILDS as OPERATOR_BUILDS,
+} from "../../builds/build-resources.js";
 import { objectReferenceSchema } from "../../builds/image-stream-schema.js";
 import { kubeObjectSchema } from "../../kube/kube-object.js";
 import { kubeResource, type KubeResource } from "../../kube/resource.js";
@@ -138,14 +142,8 @@ export const buildRunSchema = kubeObjectSchema.extend({
 /** A parsed BuildRun. */
 export type BuildRunObject = z.infer<typeof buildRunSchema>;
 
-/** OpenShift Builds. */
-export const BUILDS: KubeResource<BuildObject> = kubeResource(
-  { group: "build.openshift.io", version: "v1", kind: "Build", plural: "builds", namespaced: true },
-  buildSchema,
-);
+/** OpenShift Builds: the operator's REST descriptor, read with the wider schema above. */
+export const BUILDS: KubeResource<BuildObject> = kubeResource(OPERATOR_BUILDS, buildSchema);
 
-/** Shipwright BuildRuns. */
-export const BUILD_RUNS: KubeResource<BuildRunObject> = kubeResource(
-  { group: "shipwright.io", version: "v1beta1", kind: "BuildRun", plural: "buildruns", namespaced: true },
-  buildRunSchema,
-);
+/** Shipwright BuildRuns: the operator's REST descriptor, read with the wider schema above. */
+export const BUILD_RUNS: KubeResource<BuildRunObject> = kubeResource(OPERATOR_BUILD_RUNS, buildRunSchema);

@@ -2,7 +2,7 @@ import { Registry } from "prom-client";
 import { describe, expect, it } from "vitest";
 import { isNotFound } from "../../../src/kube/kube-errors.js";
 import type { KubeClient } from "../../../src/kube/kube-client.js";
-import { CONFIG_MAPS, formatObjectKey, SECRETS } from "../../../src/kube/resource.js";
+import { CONFIG_MAPS, formatObjectKey, SECRETS, type KubeResource } from "../../../src/kube/resource.js";
 import { silentLogger } from "../../../src/observability/logger.js";
 import { Manager } from "../../../src/runtime/manager.js";
 import { awaitChange } from "../../../src/runtime/outcome.js";
@@ -54,26 +54,21 @@ function mirrorController(manager: Manager, ns: string, reconciled: string[]) {
       const stringData = Object.fromEntries(
         Object.entries(data).map(([k, v]) => [k, Buffer.from(v).toString("base64")]),
       );
-      await client.patch(
-        SECRETS,
-        { namespace: key.namespace, name: `${key.name}-secret` },
-        {
-          type: "apply",
-          fieldManager: FIELD_MANAGER,
-          force: true,
-          body: { metadata: metadata(`${key.name}-secret`), data: stringData },
-        },
-      );
-      await client.patch(
-        CONFIG_MAPS,
-        { namespace: key.namespace, name: `${key.name}-copy` },
-        {
-          type: "apply",
-          fieldManager: FIELD_MANAGER,
-          force: true,
-          body: { metadata: metadata(`${key.name}-copy`, { role: "child" }), data },
-        },
-      );
+      const namespace = key.namespace;
+      const apply = (resource: KubeResource, name: string, body: object) =>
+        client.patch(
+          resource,
+          { namespace, name },
+          { type: "apply", fieldManager: FIELD_MANAGER, force: true, body },
+        );
+      await apply(SECRETS, `${key.name}-secret`, {
+        metadata: metadata(`${key.name}-secret`),
+        data: stringData,
+      });
+      await apply(CONFIG_MAPS, `${key.name}-copy`, {
+        metadata: metadata(`${key.name}-copy`, { role: "child" }),
+        data,
+      });
       return awaitChange();
     });
 }

@@ -1,10 +1,11 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { AlreadyExistsError, ConflictError, NotFoundError } from "../../../src/kube/kube-errors.js";
 import type { KubeClient } from "../../../src/kube/kube-client.js";
 import { CONFIG_MAPS, NAMESPACES } from "../../../src/kube/resource.js";
 import {
   createNamespace,
   startClusterAndClient,
+  useDevCluster,
   type DevCluster,
 } from "../../support/dev-cluster-fixture.js";
 
@@ -12,12 +13,9 @@ let cluster: DevCluster;
 let client: KubeClient;
 let ns: string;
 
-beforeAll(async () => {
-  ({ cluster, client } = await startClusterAndClient());
+useDevCluster(startClusterAndClient, async (started) => {
+  ({ cluster, client } = started);
   ns = await createNamespace(client, "kube-client");
-});
-afterAll(async () => {
-  await cluster?.stop();
 });
 
 describe("KubeClient against the dev cluster", () => {
