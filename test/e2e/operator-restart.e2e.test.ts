@@ -109,7 +109,12 @@ it("resumes after SIGKILL mid-build: nothing built twice, the same release diges
   );
   expect(await buildNames()).toEqual(expectedBuilds);
   expect(env.cluster.audit.dropped, "audit entries dropped: the count below would be wrong").toBe(0);
-  expect(creationsSince(mark)).toBe(expectedBuilds.length);
-  expect(restarted.release?.digest).toBe(undisturbed.release?.digest);
+  expect(creationsSince(mark), `Build creations; operator log:\n${await second.tail(40)}`).toBe(
+    expectedBuilds.length,
+  );
+  expect(
+    restarted.release?.digest,
+    `release digest; components ${JSON.stringify(restarted.components)} vs ${JSON.stringify(undisturbed.components)}`,
+  ).toBe(undisturbed.release?.digest);
   expect(restarted.components?.map((c) => c.image)).toEqual(undisturbed.components?.map((c) => c.image));
 }, 150_000);
