@@ -1,4 +1,5 @@
 /** Helpers the backends share to read an attempt back: find its object, confirm its image landed. */
+import type { z } from "zod";
 import type { KubeObject } from "../kube/kube-object.js";
 import type { LandedResult } from "./build-backend.js";
 import { COMPONENT_LABEL, INPUT_HASH_ANNOTATION } from "./child-objects.js";
@@ -21,6 +22,27 @@ export function findAttemptObject(
     const label = object.metadata.labels?.[COMPONENT_LABEL];
     return label === undefined || label === component;
   });
+}
+
+/** Parse results of frozen (informer) objects, per schema: a cache over immutable values, not state. */
+const parsedObjects = new WeakMap<z.ZodType, WeakMap<object, unknown>>();
+
+/**
+ * `schema.safeParse(object)`, cached while `object` is the same frozen object (informer objects
+ * are deep-frozen and replaced on change), so an unchanged Build is not parsed on every reconcile.
+ */
+export function parseObserved<T extends z.ZodType>(
+  schema: T,
+  object: KubeObject,
+): z.ZodSafeParseResult<z.output<T>> {
+  if (!Object.isFrozen(object)) return schema.safeParse(object);
+  let bySchema = parsedObjects.get(schema);
+  if (bySchema === undefined) parsedObjects.set(schema, (bySchema = new WeakMap()));
+  const cached = bySchema.get(object) as z.ZodSafeParseResult<z.output<T>> | undefined;
+  if (cached !== undefined) return cached;
+  const parsed = schema.safeParse(object);
+  bySchema.set(object, parsed);
+  return parsed;
 }
 
 /** The input hash annotation of an observed object. */

@@ -5,6 +5,30 @@
 import type { DesiredSpecTag, LandedResult } from "./build-backend.js";
 import type { ImageStream, SpecTag } from "./image-stream-schema.js";
 
+/**
+ * Lookup by tag name in a frozen (informer) array of tags, so testing every tag of a
+ * 1,000-tag stream is linear, not quadratic. A cache over immutable arrays (entries go with
+ * them), not state: unfrozen arrays are searched directly.
+ */
+const tagIndexes = new WeakMap<readonly object[], ReadonlyMap<string, unknown>>();
+
+function findByName<T extends object>(
+  items: readonly T[] | null | undefined,
+  nameOf: (item: T) => string,
+  name: string,
+): T | undefined {
+  if (items === undefined || items === null) return undefined;
+  if (!Object.isFrozen(items)) return items.find((item) => nameOf(item) === name);
+  let index = tagIndexes.get(items);
+  if (index === undefined) {
+    const built = new Map<string, T>();
+    // The first of equal names wins, as with `find`.
+    for (const item of items) if (!built.has(nameOf(item))) built.set(nameOf(item), item);
+    tagIndexes.set(items, (index = built));
+  }
+  return index.get(name) as T | undefined;
+}
+
 /** `quay.io/a/b:tag@sha256:...` -> `quay.io/a/b`: the repository of a pullspec. */
 export function repositoryOf(pullspec: string): string {
   const at = pullspec.indexOf("@");
@@ -36,7 +60,7 @@ export function imageStreamTagLanded(imageStream: ImageStream | undefined, tag: 
     importFailed,
   });
   if (imageStream === undefined) return notLanded("the ImageStream does not exist");
-  const statusTag = imageStream.status?.tags?.find((t) => t.tag === tag);
+  const statusTag = findByName(imageStream.status?.tags, (t) => t.tag, tag);
   if (statusTag === undefined) return notLanded("no status tag yet (nothing pushed or imported)");
   const failed = statusTag.conditions?.find((c) => c.type === "ImportSuccess" && c.status === "False");
   if (failed !== undefined) {
@@ -45,7 +69,7 @@ export function imageStreamTagLanded(imageStream: ImageStream | undefined, tag: 
   }
   const newest = statusTag.items?.[0];
   if (newest === undefined) return notLanded("the status tag has no items yet");
-  const specTag = imageStream.spec?.tags?.find((t) => t.name === tag);
+  const specTag = findByName(imageStream.spec?.tags, (t) => t.name, tag);
   if (specTag !== undefined) {
     if (specTag.generation === undefined || specTag.generation === null) {
       return notLanded("the spec tag has no generation yet");

@@ -22,7 +22,7 @@ import {
   payloadIdentity,
   payloadOwnerReference,
 } from "./child-objects.js";
-import { builtImageLanded, findAttemptObject, inputHashOf } from "./attempt-observation.js";
+import { builtImageLanded, findAttemptObject, inputHashOf, parseObserved } from "./attempt-observation.js";
 import { repositoryOf } from "./image-stream-tags.js";
 
 /** Label and annotation OpenShift uses to tie a Build to its BuildConfig. */
@@ -140,7 +140,7 @@ function observeBuild(observed: AttemptObservationInput): AttemptState {
   const object = findAttemptObject(observed.objects, BUILDS.kind, name, component);
   if (object === undefined) return { phase: "Missing" };
   const base = { objectName: name, inputHash: inputHashOf(object) };
-  const parsed = buildSchema.safeParse(object);
+  const parsed = parseObserved(buildSchema, object);
   if (!parsed.success) {
     return { ...base, phase: "Pending", message: `Build ${name} is unreadable: ${parsed.error.message}` };
   }

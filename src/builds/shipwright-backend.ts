@@ -5,7 +5,7 @@
  * spec tag (`desiredTags`) and confirmed by the landed test.
  */
 import type { KubeObject } from "../kube/kube-object.js";
-import { builtImageLanded, findAttemptObject, inputHashOf } from "./attempt-observation.js";
+import { builtImageLanded, findAttemptObject, inputHashOf, parseObserved } from "./attempt-observation.js";
 import {
   BuildBackendError,
   type AttemptObservationInput,
@@ -170,7 +170,7 @@ function observeBuildRun(observed: AttemptObservationInput): AttemptState {
   const object = findAttemptObject(observed.objects, BUILD_RUNS.kind, name, component);
   if (object === undefined) return { phase: "Missing" };
   const base = { objectName: name, inputHash: inputHashOf(object) };
-  const parsed = buildRunSchema.safeParse(object);
+  const parsed = parseObserved(buildRunSchema, object);
   if (!parsed.success) {
     return { ...base, phase: "Pending", message: `BuildRun ${name} is unreadable: ${parsed.error.message}` };
   }

@@ -4,6 +4,7 @@
  * idempotent: AlreadyExists on create and NotFound on delete are success, so a reconcile cut
  * short (crash, SIGKILL) is completed by the next one from the state it left.
  */
+import pLimit from "p-limit";
 import type { Logger } from "pino";
 import { API_GROUP_VERSION, PAYLOAD_BUILD, formatTimestamp, type PayloadBuildStatus } from "../api/index.js";
 import { ATTEMPT_LABEL, PAYLOAD_BUILD_LABEL, shortenName } from "../builds/child-objects.js";
@@ -15,6 +16,7 @@ import { kubeResource, type KubeResource, type ResourceDescriptor } from "../kub
 import type { Clock } from "../runtime/clock.js";
 import type { EventInput, EventRegarding } from "../runtime/event-recorder.js";
 import { awaitChange, requeueAfter, TerminalError, type Outcome } from "../runtime/outcome.js";
+import type { CreateExpectations } from "./create-expectations.js";
 import type { PayloadBuildDecision } from "./decide-payload-build.js";
 import type { ReleaseAssembly } from "./decide-release.js";
 import type { PayloadBuildObservation } from "./observe-payload-build.js";
@@ -39,7 +41,14 @@ export interface ActDeps {
   readonly assembleRelease: ReleaseAssembler;
   /** The kinds children may have (the backends' `childResources`). */
   readonly childResources: readonly ResourceDescriptor[];
+  /** Records created children until the informer has them (see {@link CreateExpectations}). */
+  readonly expectations?: CreateExpectations;
+  /** Creates and deletes of one reconcile in flight at once. Default {@link DEFAULT_WRITE_CONCURRENCY}. */
+  readonly writeConcurrency?: number;
 }
+
+/** Default bound on the concurrent creates and deletes of one reconcile. */
+export const DEFAULT_WRITE_CONCURRENCY = 16;
 
 /** Deterministic JSON (sorted keys) for comparing statuses. */
 function canonical(value: unknown): string {
@@ -52,6 +61,30 @@ function canonical(value: unknown): string {
     return `{${keys.map((k) => `${JSON.stringify(k)}:${canonical(record[k])}`).join(",")}}`;
   }
   return JSON.stringify(value);
+}
+
+/**
+ * Deep equality of two JSON-like values, members whose value is `undefined` counting as absent
+ * (what comparing their {@link canonical} forms says, without building the strings).
+ */
+export function jsonEqual(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (typeof a !== "object" || typeof b !== "object" || a === null || b === null) return false;
+  if (Array.isArray(a) || Array.isArray(b)) {
+    if (!Array.isArray(a) || !Array.isArray(b) || a.length !== b.length) return false;
+    for (let i = 0; i < a.length; i++) if (!jsonEqual(a[i], b[i])) return false;
+    return true;
+  }
+  const left = a as Record<string, unknown>;
+  const right = b as Record<string, unknown>;
+  let count = 0;
+  for (const key of Object.keys(left)) {
+    if (left[key] === undefined) continue;
+    count++;
+    if (!Object.hasOwn(right, key) || !jsonEqual(left[key], right[key])) return false;
+  }
+  for (const key of Object.keys(right)) if (right[key] !== undefined) count--;
+  return count === 0;
 }
 
 /** True when a user would notice the change at once: phase, a condition's status or reason, the release. */
@@ -113,43 +146,79 @@ async function writeImageStream(
   await deps.client.replace(IMAGE_STREAMS, { ...stream, spec: { ...stream.spec, tags: change.specTags } });
 }
 
+/** Throws the one error of `errors`, or an AggregateError naming them all. */
+function throwErrors(errors: readonly unknown[], what: string): void {
+  if (errors.length === 0) return;
+  if (errors.length === 1) throw errors[0];
+  const messages = errors.map((e) => (e instanceof Error ? e.message : String(e)));
+  throw new AggregateError(errors, `${errors.length} ${what} failed: ${messages.join("; ")}`);
+}
+
+/**
+ * Deletes, then creates, each batch concurrently (at most `writeConcurrency` at once; the objects
+ * of one attempt in order, the BuildConfig before its Build). Every write is tried; failures are
+ * thrown together afterwards. Created objects are recorded as expectations.
+ */
 async function createAndDelete(
   decision: PayloadBuildDecision,
+  obs: PayloadBuildObservation,
   deps: ActDeps,
   events: EventInput[],
 ): Promise<void> {
-  for (const obj of decision.delete) {
-    try {
-      await deps.client.delete(
-        resourceOf(obj, deps.childResources),
-        { namespace: obj.metadata.namespace ?? "", name: obj.metadata.name },
-        {
-          propagationPolicy: "Background",
-          ...(obj.metadata.uid === undefined ? {} : { preconditions: { uid: obj.metadata.uid } }),
-        },
-      );
-      deps.log.info({ kind: obj.kind, name: obj.metadata.name }, "deleted outdated build object");
-    } catch (err: unknown) {
-      if (!isNotFound(err) && !isConflict(err)) throw err;
-    }
-  }
-  for (const attempt of decision.start) {
-    for (const obj of attempt.objects) {
-      try {
-        await deps.client.create(resourceOf(obj, deps.childResources), obj);
-        if (obj.metadata.labels?.[ATTEMPT_LABEL] !== undefined) {
-          deps.metrics.buildStarted(decision.backend ?? "", attempt.attempt);
-          events.push(attempt.event);
-          deps.log.info(
-            { component: attempt.component, attempt: attempt.attempt, name: obj.metadata.name },
-            "build started",
+  const limit = pLimit(Math.max(1, deps.writeConcurrency ?? DEFAULT_WRITE_CONCURRENCY));
+  const errors: unknown[] = [];
+  await Promise.all(
+    decision.delete.map((obj) =>
+      limit(async () => {
+        deps.expectations?.forgetChild(obs.key, obj);
+        try {
+          await deps.client.delete(
+            resourceOf(obj, deps.childResources),
+            { namespace: obj.metadata.namespace ?? "", name: obj.metadata.name },
+            {
+              propagationPolicy: "Background",
+              ...(obj.metadata.uid === undefined ? {} : { preconditions: { uid: obj.metadata.uid } }),
+            },
           );
+          deps.log.info({ kind: obj.kind, name: obj.metadata.name }, "deleted outdated build object");
+        } catch (err: unknown) {
+          if (!isNotFound(err) && !isConflict(err)) errors.push(err);
         }
-      } catch (err: unknown) {
-        if (!isAlreadyExists(err)) throw err;
-      }
-    }
-  }
+      }),
+    ),
+  );
+  throwErrors(errors, "deletes");
+  const started = await Promise.all(
+    decision.start.map((attempt) =>
+      limit(async () => {
+        let startedNow = false;
+        for (const obj of attempt.objects) {
+          try {
+            const created = await deps.client.create(resourceOf(obj, deps.childResources), obj);
+            deps.expectations?.expectCreated(obs.key, created, deps.clock.now());
+            if (obj.metadata.labels?.[ATTEMPT_LABEL] !== undefined) {
+              startedNow = true;
+              deps.metrics.buildStarted(decision.backend ?? "", attempt.attempt);
+              deps.log.info(
+                { component: attempt.component, attempt: attempt.attempt, name: obj.metadata.name },
+                "build started",
+              );
+            }
+          } catch (err: unknown) {
+            if (isAlreadyExists(err)) continue;
+            errors.push(err);
+            return false; // not the Build without its BuildConfig
+          }
+        }
+        return startedNow;
+      }),
+    ),
+  );
+  // Events in the decision's order, whatever order the creates finished in.
+  decision.start.forEach((attempt, i) => {
+    if (started[i] === true) events.push(attempt.event);
+  });
+  throwErrors(errors, "creates");
 }
 
 /** Runs the release assembly, returning the release's progress and an error to retry with, if it failed. */
@@ -204,7 +273,7 @@ async function writeStatus(
 ): Promise<number | null> {
   const pb = obs.payloadBuild;
   if (pb === undefined) return null;
-  if (obs.status !== undefined && canonical(obs.status) === canonical(status)) {
+  if (obs.status !== undefined && jsonEqual(obs.status, status)) {
     deps.metrics.statusWrite("unchanged");
     return null;
   }
@@ -249,12 +318,15 @@ export async function actOnPayloadBuild(
   deps: ActDeps,
 ): Promise<Outcome> {
   if (decision.status === undefined || obs.payloadBuild === undefined) {
-    if (obs.payloadBuild === undefined) deps.statusLimiter.forget(obs.key);
+    if (obs.payloadBuild === undefined) {
+      deps.statusLimiter.forget(obs.key);
+      deps.expectations?.forget(obs.key);
+    }
     return awaitChange();
   }
   await writeImageStream(decision, obs, deps);
   const events = [...decision.events];
-  await createAndDelete(decision, deps, events);
+  await createAndDelete(decision, obs, deps, events);
   const release = await assemble(decision, obs, deps, events);
   const status =
     release === undefined || decision.statusInput === undefined

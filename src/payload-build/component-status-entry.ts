@@ -34,17 +34,19 @@ export function componentStatusOf(e: ComponentEvaluation): ComponentStatus {
           : e.verdict === "blocked"
             ? "Blocked"
             : "Waiting";
-  return {
+  // Plain assignments, not spreads: this runs for every component on every reconcile.
+  const entry: { -readonly [K in keyof ComponentStatus]: ComponentStatus[K] } = {
     name: e.component.name,
     state,
-    ...(e.attempts > 0 ? { attempts: e.attempts } : {}),
-    ...optional("build", e.build),
-    ...optional("image", e.image),
-    ...optional("inputHash", e.inputHash),
-    ...optional("startedAt", e.startedAt),
-    ...optional("completedAt", e.completedAt),
-    ...optional("message", e.message),
   };
+  if (e.attempts > 0) entry.attempts = e.attempts;
+  if (e.build !== undefined) entry.build = e.build;
+  if (e.image !== undefined) entry.image = e.image;
+  if (e.inputHash !== undefined) entry.inputHash = e.inputHash;
+  if (e.startedAt !== undefined) entry.startedAt = e.startedAt;
+  if (e.completedAt !== undefined) entry.completedAt = e.completedAt;
+  if (e.message !== undefined) entry.message = e.message;
+  return entry;
 }
 
 /** The attempt number at the end of a build object name (`okd-cli-3` -> 3), or 0. */

@@ -21,6 +21,7 @@ import {
   invalidSpecStatus,
   type PayloadBuildStatusInput,
 } from "./payload-build-status.js";
+import type { PayloadBuildMemo } from "./payload-build-memo.js";
 import { planPayload, planStatus } from "./plan.js";
 import { resolveComponents, type ResolvedComponent } from "./resolve-component.js";
 import { decideRelease, type ReleaseAssembly } from "./decide-release.js";
@@ -72,6 +73,11 @@ export interface DecideContext {
   readonly inputHash: InputHasher;
   /** Delay before retry n (n >= 1). Default: 10 s doubling, at most 5 min. */
   readonly retryDelayMs?: (failures: number) => number;
+  /**
+   * Caches of pure work across reconciles (validation, resolved components, plan, input
+   * identities). The decision is the same with or without it.
+   */
+  readonly memo?: PayloadBuildMemo;
 }
 
 const NOTHING: PayloadBuildDecision = {
@@ -113,12 +119,14 @@ export function decidePayloadBuild(
 ): PayloadBuildDecision {
   const raw = observation.payloadBuild;
   if (raw === undefined || raw.metadata.deletionTimestamp !== undefined) return NOTHING; // children go by GC
-  const validated = validatePayloadBuild(raw);
+  const memo = ctx.memo;
+  const validated =
+    memo === undefined ? validatePayloadBuild(raw) : memo.validated(raw, validatePayloadBuild);
   if (!validated.ok) return decideInvalid(observation, validated.problems, ctx.now);
   const { payloadBuild, graph } = validated.value;
   const spec = payloadBuild.spec;
   const backendFor = (c: ResolvedComponent): BuildBackend => backendForComponent(ctx.backends, spec, c);
-  const components = resolveComponents(spec);
+  const components = memo === undefined ? resolveComponents(spec) : memo.resolvedComponents(spec);
   const evaluations = evaluateComponents({
     payloadBuild,
     graph,
@@ -126,7 +134,7 @@ export function decidePayloadBuild(
     backendFor,
     children: observation.children,
     imageStream: observation.imageStream,
-    inputHash: ctx.inputHash,
+    inputHash: memo === undefined ? ctx.inputHash : memo.inputHasher(payloadBuild, ctx.inputHash),
     nowMs: ctx.now.getTime(),
     retryDelayMs: ctx.retryDelayMs ?? defaultRetryDelayMs,
     previousAttempts: new Map(
@@ -208,7 +216,10 @@ export function decidePayloadBuild(
     generation: payloadBuild.metadata.generation,
     previous: observation.status,
     components: statusComponents,
-    plan: planStatus(planPayload(graph, spec.concurrency)),
+    plan:
+      memo === undefined
+        ? planStatus(planPayload(graph, spec.concurrency))
+        : memo.planStatus(graph, spec.concurrency),
     stopped,
     release: release.progress,
     releaseName: spec.release?.name,

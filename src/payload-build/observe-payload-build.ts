@@ -9,6 +9,8 @@ import type { ImageStream } from "../builds/image-stream-schema.js";
 import type { KubeObject } from "../kube/kube-object.js";
 import type { ObjectKey } from "../kube/resource.js";
 import { CONTROLLER_OWNER_UID_INDEX, type Store } from "../runtime/store.js";
+import type { CreateExpectations } from "./create-expectations.js";
+import type { PayloadBuildMemo } from "./payload-build-memo.js";
 
 /** What one reconcile of a PayloadBuild sees. */
 export interface PayloadBuildObservation {
@@ -49,12 +51,42 @@ export function parseStoredStatus(payloadBuild: KubeObject | undefined): Payload
   return parsed.success ? parsed.data : undefined;
 }
 
-/** Reads the PayloadBuild `key`, its controlled children and its ImageStream from the stores. */
-export function observePayloadBuild(key: ObjectKey, stores: PayloadBuildStores): PayloadBuildObservation {
+/** What an observation may also use: the children created but not yet in the stores, a parse cache. */
+export interface ObserveOptions {
+  /** Children this controller created that the informers have not delivered yet (counted as existing). */
+  readonly expectations?: CreateExpectations;
+  /** The time, for expiring expectations (epoch ms). */
+  readonly nowMs?: number;
+  /** Caches the parsed status of an unchanged (frozen) PayloadBuild object. */
+  readonly memo?: PayloadBuildMemo;
+}
+
+/**
+ * Reads the PayloadBuild `key`, its controlled children and its ImageStream from the stores; with
+ * `options.expectations`, children created by an earlier reconcile and not yet delivered by the
+ * informer are added as they were returned by their create.
+ */
+export function observePayloadBuild(
+  key: ObjectKey,
+  stores: PayloadBuildStores,
+  options: ObserveOptions = {},
+): PayloadBuildObservation {
   const payloadBuild = stores.payloadBuilds.get(key);
   const uid = payloadBuild?.metadata.uid;
-  const children =
+  const cached =
     uid === undefined ? [] : stores.children.flatMap((s) => s.byIndex(CONTROLLER_OWNER_UID_INDEX, uid));
+  if (payloadBuild === undefined) {
+    options.expectations?.forget(key);
+    options.memo?.forget(key);
+  }
+  const expected =
+    options.expectations === undefined || uid === undefined
+      ? []
+      : options.expectations
+          .pending(key, cached, options.nowMs ?? 0)
+          // Never children of an earlier PayloadBuild of the same name.
+          .filter((c) => c.metadata.ownerReferences?.some((o) => o.controller === true && o.uid === uid));
+  const children = expected.length === 0 ? cached : [...cached, ...expected];
   const imageStreamName = payloadBuild === undefined ? undefined : imageStreamNameOf(payloadBuild);
   const imageStream =
     imageStreamName === undefined || key.namespace === undefined
@@ -63,7 +95,10 @@ export function observePayloadBuild(key: ObjectKey, stores: PayloadBuildStores):
   return {
     key,
     payloadBuild,
-    status: parseStoredStatus(payloadBuild),
+    status:
+      options.memo === undefined || payloadBuild === undefined
+        ? parseStoredStatus(payloadBuild)
+        : options.memo.storedStatus(payloadBuild, parseStoredStatus),
     children,
     imageStream,
     imageStreamName,

@@ -6,7 +6,7 @@
 import type { Logger } from "pino";
 import { API_GROUP, API_VERSION, PAYLOAD_BUILD } from "../api/index.js";
 import { buildChildResources, type BuildBackends } from "../builds/build-backends.js";
-import { IMAGE_STREAMS } from "../builds/build-resources.js";
+import { BUILDS, IMAGE_STREAMS } from "../builds/build-resources.js";
 import { PAYLOAD_BUILD_LABEL } from "../builds/child-objects.js";
 import type { KubeClient } from "../kube/kube-client.js";
 import type { KubeObject } from "../kube/kube-object.js";
@@ -18,14 +18,18 @@ import {
 } from "../kube/resource.js";
 import type { RegistryOptions } from "../registry/image-store.js";
 import type { Controller } from "../runtime/controller.js";
+import { ownerKeys, type EventFilter } from "../runtime/controller-builder.js";
 import type { EventRecorder } from "../runtime/event-recorder.js";
 import type { Manager } from "../runtime/manager.js";
 import type { InformerScope } from "../runtime/informer-cache.js";
-import { actOnPayloadBuild, type ActDeps } from "./act-payload-build.js";
+import type { WatcherEvent } from "../runtime/watcher.js";
+import { actOnPayloadBuild, jsonEqual, type ActDeps } from "./act-payload-build.js";
+import { CreateExpectations } from "./create-expectations.js";
 import { decidePayloadBuild } from "./decide-payload-build.js";
 import type { InputHasher } from "./evaluate-components.js";
 import { componentInputHash } from "./input-identity.js";
 import { imageStreamNameOf, observePayloadBuild } from "./observe-payload-build.js";
+import { PayloadBuildMemo } from "./payload-build-memo.js";
 import { PayloadMetrics } from "./payload-metrics.js";
 import { createReleaseAssembler } from "./release-assembler.js";
 import { StatusWriteLimiter } from "./status-write-limiter.js";
@@ -71,6 +75,8 @@ export interface PayloadBuildControllerOptions {
    * that fixing the cause outside the cluster's view (a registry, a push Secret) is noticed soon.
    */
   readonly errorBackoffMaxMs?: number;
+  /** Concurrent creates and deletes within one reconcile. Default 16. */
+  readonly writeConcurrency?: number;
   /** Concurrent reconciles of distinct PayloadBuilds. Default 4. */
   readonly maxConcurrentReconciles?: number;
   readonly logger?: Logger;
@@ -79,6 +85,37 @@ export interface PayloadBuildControllerOptions {
 /** The input identity as the backends record it: `componentInputHash` over the backend's identity. */
 export const backendInputHash: InputHasher = (component, dependencyImages, backend) =>
   componentInputHash(component, backend.identity, dependencyImages);
+
+const LIVE_BUILD_PHASES: ReadonlySet<unknown> = new Set(["New", "Pending", "Running"]);
+
+function buildPhaseOf(obj: KubeObject): unknown {
+  const status: unknown = obj["status"];
+  return typeof status === "object" && status !== null
+    ? (status as Record<string, unknown>)["phase"]
+    : undefined;
+}
+
+/**
+ * An update of an OpenShift Build that moves between its live phases (New, Pending, Running)
+ * with its metadata unchanged: every live phase reads as `building` and holds its slot, so the
+ * decision is the same and only the component's status message would change. Such updates do
+ * not wake the reconciler (a 1,000-component payload sends two per build); the message catches
+ * up with the next event or resync. Completion, failure and deletion always pass.
+ */
+export function isLiveBuildProgress(event: WatcherEvent<KubeObject>): boolean {
+  if (event.type !== "updated") return false;
+  if (event.object.kind !== undefined && event.object.kind !== BUILDS.kind) return false;
+  const before = event.previous.metadata;
+  const after = event.object.metadata;
+  return (
+    LIVE_BUILD_PHASES.has(buildPhaseOf(event.previous)) &&
+    LIVE_BUILD_PHASES.has(buildPhaseOf(event.object)) &&
+    before.generation === after.generation &&
+    before.deletionTimestamp === after.deletionTimestamp &&
+    jsonEqual(before.labels, after.labels) &&
+    jsonEqual(before.annotations, after.annotations)
+  );
+}
 
 /** Routine build Events go to `builds`, everything else to `outcomes`. */
 function routeEvents(outcomes: EventRecorder, builds: EventRecorder): ActDeps["events"] {
@@ -102,6 +139,9 @@ export function setupPayloadBuildController(options: PayloadBuildControllerOptio
   const childScope: InformerScope = { ...scope, labelSelector: PAYLOAD_BUILD_LABEL };
   const metrics = new PayloadMetrics(manager.registry);
   const limiter = new StatusWriteLimiter(options.statusMinIntervalMs ?? 2000);
+  // Per-controller state between reconciles; both only save work, neither is needed after a restart.
+  const expectations = new CreateExpectations();
+  const memo = new PayloadBuildMemo();
   const log = options.logger ?? manager.logger;
   const payloadBuilds = manager.informer(PAYLOAD_BUILDS, scope, {
     [IMAGE_STREAM_INDEX]: (pb: KubeObject) => {
@@ -127,7 +167,13 @@ export function setupPayloadBuildController(options: PayloadBuildControllerOptio
     .for(PAYLOAD_BUILDS, scope)
     .withMaxConcurrentReconciles(options.maxConcurrentReconciles ?? 4)
     .withRateLimiter({ maxDelayMs: options.errorBackoffMaxMs ?? 120_000 });
-  for (const resource of childResources) builder = builder.owns(resource, childScope);
+  // A child's ADDED event that only echoes our own create (the version the create returned, already
+  // in the expectations) changes nothing the reconciler sees: it need not wake it again.
+  const notOwnCreate: EventFilter<KubeObject> = (e) =>
+    e.type !== "added" ||
+    !ownerKeys(PAYLOAD_BUILDS, e.object).some((owner) => expectations.isExpectedVersion(owner, e.object));
+  const filter: EventFilter<KubeObject> = (e) => notOwnCreate(e) && !isLiveBuildProgress(e);
+  for (const resource of childResources) builder = builder.owns(resource, childScope, filter);
   builder = builder.watches(
     IMAGE_STREAMS,
     (stream): readonly ObjectKey[] =>
@@ -137,11 +183,13 @@ export function setupPayloadBuildController(options: PayloadBuildControllerOptio
     scope,
   );
   return builder.complete(async (key, ctx) => {
-    const observation = observePayloadBuild(key, stores);
+    const nowMs = manager.clock.now();
+    const observation = observePayloadBuild(key, stores, { expectations, nowMs, memo });
     const decision = decidePayloadBuild(observation, {
-      now: new Date(manager.clock.now()),
+      now: new Date(nowMs),
       backends,
       inputHash: backendInputHash,
+      memo,
       ...(options.retryDelayMs === undefined ? {} : { retryDelayMs: options.retryDelayMs }),
     });
     return actOnPayloadBuild(decision, observation, {
@@ -153,6 +201,8 @@ export function setupPayloadBuildController(options: PayloadBuildControllerOptio
       statusLimiter: limiter,
       assembleRelease,
       childResources,
+      expectations,
+      ...(options.writeConcurrency === undefined ? {} : { writeConcurrency: options.writeConcurrency }),
     });
   });
 }
