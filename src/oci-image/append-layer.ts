@@ -14,7 +14,7 @@ import {
 import { createImageManifest, descriptorOf, type BuiltManifest } from "./create-manifest.js";
 import { sha256Digest } from "./digest.js";
 import { editImageConfig, serializeJson, type ImageConfigEdit } from "./edit-image-config.js";
-import { formatOfMediaType, mediaTypesFor } from "./image-format.js";
+import { blobMediaTypeIn, formatOfMediaType, mediaTypesFor, type ImageFormat } from "./image-format.js";
 import type { TarEntry } from "./deterministic-tar.js";
 import { buildLayerBlob, type LayerBlob } from "./layer-blob.js";
 
@@ -30,6 +30,11 @@ export interface AppendLayerInput {
   readonly layer: LayerBlob | { readonly files: readonly TarEntry[] };
   /** Config changes besides the appended diffID (labels, history, created...). */
   readonly configEdit?: Omit<ImageConfigEdit, "appendDiffIds">;
+  /**
+   * Format of the written manifest (default: the base's). When it differs from the base's, the base's
+   * config and layer descriptors get that format's media types; the blobs are the same bytes.
+   */
+  readonly format?: ImageFormat;
   /** Base layers transferred at once (default 4). */
   readonly concurrency?: number;
 }
@@ -108,13 +113,14 @@ export async function transferBlobs(
 
 /**
  * Writes base image + `layer` to `destination` under the new manifest's digest (no tag: the caller
- * tags it). The manifest has the base's format (OCI or Docker schema 2); the new layer uses that
- * format's gzip layer media type. Idempotent: running it twice writes the same digest.
+ * tags it). The manifest has `input.format`, or else the base's format (OCI or Docker schema 2); base
+ * layer descriptors are converted to that format's media types and the new layer uses its gzip layer
+ * media type. Idempotent: running it twice writes the same digest.
  */
 export async function appendLayer(input: AppendLayerInput): Promise<AppendedImage> {
   const layer = "files" in input.layer ? await buildLayerBlob(input.layer.files) : input.layer;
   const base = await readImage(input.source, input.baseDigest);
-  const format = formatOfMediaType(base.mediaType);
+  const format = input.format ?? formatOfMediaType(base.mediaType);
   const types = mediaTypesFor(format);
   const transfers = await transferBlobs(
     input.source,
@@ -131,7 +137,13 @@ export async function appendLayer(input: AppendLayerInput): Promise<AppendedImag
   const manifest = createImageManifest(
     format,
     descriptorOf(types.config, { digest: configDigest, size: configBytes.length }),
-    [...(base.manifest.layers as Descriptor[]), descriptorOf(types.layerGzip, layer)],
+    [
+      ...(base.manifest.layers as Descriptor[]).map((d) => ({
+        ...d,
+        mediaType: blobMediaTypeIn(format, d.mediaType),
+      })),
+      descriptorOf(types.layerGzip, layer),
+    ],
   );
   await input.destination.putManifest(manifest.digest, manifest.bytes, manifest.mediaType);
   uploadedBytes += manifest.size;

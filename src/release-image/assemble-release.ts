@@ -44,7 +44,10 @@ export interface AssembleReleaseInput {
   readonly images?: readonly ReleaseComponentInput[];
   /** Release name (semver). */
   readonly name: string;
-  /** Destination: `docker://host/repo[:tag]` or `oci:DIR[:tag]`; no tag means the tag is `name`. */
+  /**
+   * Destination: `docker://host/repo[:tag]` (written in the base's format) or `oci:DIR[:tag]` (always
+   * written with OCI media types); no tag means the tag is `name`.
+   */
   readonly to: string;
   /** Base component tag (default `cluster-version-operator`). */
   readonly baseTag?: string;
@@ -236,6 +239,8 @@ export async function assembleRelease(
     layer,
     name: input.name,
     created: createdText,
+    // skopeo and umoci only read OCI-typed manifests from a layout (skopeo converts the same way on copy).
+    ...(destinationRef.transport === "oci" ? { format: "oci" as const } : {}),
   });
   const digest = written.digest;
   const pullspec =

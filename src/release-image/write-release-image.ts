@@ -4,7 +4,7 @@
  */
 import { appendLayer, type TransferStats } from "../oci-image/append-layer.js";
 import { createImageIndex } from "../oci-image/create-manifest.js";
-import { formatOfMediaType } from "../oci-image/image-format.js";
+import { formatOfMediaType, type ImageFormat } from "../oci-image/image-format.js";
 import type { LayerBlob } from "../oci-image/layer-blob.js";
 import type { Descriptor, ImageStore } from "../registry/image-store.js";
 import type { ResolvedImage } from "./resolve-image.js";
@@ -42,13 +42,19 @@ export interface WriteReleaseImageInput {
   readonly name: string;
   /** RFC 3339, whole seconds. */
   readonly created: string;
+  /**
+   * Format of the written manifests and index (default: the base's). An OCI layout destination needs
+   * `"oci"`: skopeo and umoci ignore Docker-typed manifests in a layout.
+   */
+  readonly format?: ImageFormat;
 }
 
 /**
  * Writes the release: per base image, base layers (mounted, copied or present) + `layer`, labels replaced
  * by exactly {@link RELEASE_LABEL} and {@link BASE_DIGEST_LABEL} (that platform image's digest), `created`
- * and history set, build-only fields cleared; then, for an index base, an index of the same format with
- * the original platforms and order. Tags the top manifest with `tag`.
+ * and history set, build-only fields cleared; then, for an index base, an index with the original
+ * platforms and order. Everything is written in `input.format`, else the base's format. Tags the top
+ * manifest with `tag`.
  */
 export async function writeReleaseImage(input: WriteReleaseImageInput): Promise<WrittenReleaseImage> {
   const multiArch = input.base.index !== undefined;
@@ -65,6 +71,7 @@ export async function writeReleaseImage(input: WriteReleaseImageInput): Promise<
       baseDigest: child.digest,
       destination: input.destination,
       layer: input.layer,
+      ...(input.format === undefined ? {} : { format: input.format }),
       configEdit: {
         labels: {
           mode: "replace",
@@ -94,7 +101,7 @@ export async function writeReleaseImage(input: WriteReleaseImageInput): Promise<
     single = { bytes: appended.manifest.bytes, mediaType: appended.manifest.mediaType };
   }
   const top = multiArch
-    ? createImageIndex(formatOfMediaType(input.base.mediaType), descriptors)
+    ? createImageIndex(input.format ?? formatOfMediaType(input.base.mediaType), descriptors)
     : {
         digest: descriptors[0]?.digest ?? "",
         mediaType: single?.mediaType ?? "",

@@ -196,6 +196,32 @@ describe("assembleRelease against a real registry, checked by skopeo and umoci",
     expect(info.problems).toEqual([]);
   });
 
+  it("writes a Docker schema 2 CVO's release to an oci: layout with OCI media types, deterministically", async () => {
+    const dir = join(work.dir, "layout-docker");
+    const reference = `oci:${dir}:4.15.1`;
+    const assemble = () =>
+      assembleRelease(
+        { source: { kind: "images" }, images: oursDocker.components, name: "4.15.1", to: reference },
+        { openStore },
+      );
+    const written = await assemble();
+    expect(written.mediaType).toBe("application/vnd.oci.image.manifest.v1+json");
+    expect((await assemble()).digest).toBe(written.digest);
+    const inspected = await skopeoInspect(reference);
+    expect(inspected.Digest).toBe(written.digest);
+    const raw = JSON.parse(await run("skopeo", ["inspect", "--raw", reference]));
+    expect(raw.mediaType).toBe("application/vnd.oci.image.manifest.v1+json");
+    expect(raw.config.mediaType).toBe("application/vnd.oci.image.config.v1+json");
+    expect(new Set(raw.layers.map((l: { mediaType: string }) => l.mediaType))).toEqual(
+      new Set(["application/vnd.oci.image.layer.v1.tar+gzip"]),
+    );
+    const cvo = oursDocker.components.find((c) => c.tag === "cluster-version-operator")?.pullspec ?? "";
+    await verifyRelease(reference, `docker://${cvo}`, "4.15.1");
+    const info = await readReleaseInfo(reference, { openStore });
+    expect(info.name).toBe("4.15.1");
+    expect(info.problems).toEqual([]);
+  });
+
   it("builds one release per platform and an index over them for a multi-arch CVO", async () => {
     const built = await assembleRelease(
       {

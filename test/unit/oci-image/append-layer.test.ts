@@ -104,6 +104,43 @@ describe("appendLayer", () => {
     expect(again.stats).toMatchObject({ existing: 1, copied: 0 });
   });
 
+  it("writes a Docker schema 2 base in OCI format when asked, with the same blobs", async () => {
+    const registry = new MemoryRegistry();
+    const source = registry.store("base");
+    const image = await buildSyntheticImage({
+      destination: source,
+      format: "docker",
+      files: [{ type: "file", path: "bin/x", content: "x" }],
+    });
+    const layer = await buildLayerBlob([{ type: "file", path: "etc/y", content: "y" }]);
+    const asDocker = await appendLayer({ source, baseDigest: image.digest, destination: source, layer });
+    const asOci = await appendLayer({
+      source,
+      baseDigest: image.digest,
+      destination: registry.store("out"),
+      layer,
+      format: "oci",
+    });
+    expect(asOci.manifest.mediaType).toBe("application/vnd.oci.image.manifest.v1+json");
+    const docker = await readImage(source, asDocker.manifest.digest);
+    const oci = await readImage(registry.store("out"), asOci.manifest.digest);
+    expect(oci.manifest.config).toEqual({
+      ...docker.manifest.config,
+      mediaType: "application/vnd.oci.image.config.v1+json",
+    });
+    expect(oci.manifest.layers).toEqual(
+      docker.manifest.layers.map((l) => ({ ...l, mediaType: "application/vnd.oci.image.layer.v1.tar+gzip" })),
+    );
+    const again = await appendLayer({
+      source,
+      baseDigest: image.digest,
+      destination: registry.store("again"),
+      layer,
+      format: "oci",
+    });
+    expect(again.manifest.digest).toBe(asOci.manifest.digest);
+  });
+
   it("refuses an index as the base", async () => {
     const registry = new MemoryRegistry();
     const store = registry.store("r");
