@@ -4,13 +4,9 @@
  * rewritten with the OCI media types (as `skopeo copy ... oci:` does): the blobs are the same,
  * the manifest, and so its digest, are new. OCI manifests and indexes are copied byte for byte.
  */
+import { blobMediaTypeIn } from "../oci-image/image-format.js";
 import {
-  DOCKER_CONFIG,
-  DOCKER_LAYER_GZIP,
   DOCKER_MANIFEST,
-  OCI_CONFIG,
-  OCI_LAYER_GZIP,
-  OCI_LAYER_TAR,
   OCI_MANIFEST,
   copyImage,
   parseManifest,
@@ -26,21 +22,8 @@ export interface OciLayoutCopy {
   readonly converted: boolean;
 }
 
-const DOCKER_LAYER_TAR = "application/vnd.docker.image.rootfs.diff.tar";
-
-const OCI_EQUIVALENT: Readonly<Record<string, string>> = {
-  [DOCKER_CONFIG]: OCI_CONFIG,
-  [DOCKER_LAYER_GZIP]: OCI_LAYER_GZIP,
-  [DOCKER_LAYER_TAR]: OCI_LAYER_TAR,
-};
-
 function ociDescriptor(descriptor: DescriptorDocument): Record<string, unknown> {
-  const mediaType = OCI_EQUIVALENT[descriptor.mediaType];
-  if (mediaType === undefined) {
-    throw new Error(
-      `cannot convert a ${descriptor.mediaType} blob (${descriptor.digest}) to an OCI media type`,
-    );
-  }
+  const mediaType = blobMediaTypeIn("oci", descriptor.mediaType);
   return {
     mediaType,
     digest: descriptor.digest,
