@@ -17,10 +17,10 @@ import { kubeconfigYaml } from "../../src/devcluster/kubeconfig.js";
 import { startRegistryServer, type RunningRegistryServer } from "../../src/devcluster/registry/index.js";
 import { startOperatorProcess, type OperatorProcess } from "../../src/demo/operator-process.js";
 import { createKubeClient, type KubeClient } from "../../src/kube/kube-client.js";
-import { NAMESPACES } from "../../src/kube/resource.js";
 import { PAYLOAD_BUILDS } from "../../src/payload-build/payload-build-controller.js";
 import { startDockerRegistry, type RunningDockerRegistry } from "../support/docker-registry.js";
 import { startUserAgentProxy, type UserAgentProxy } from "../support/user-agent-proxy.js";
+import { waitFor as pollUntil } from "../support/wait-for.js";
 
 /** The User-Agent of every request the operator process makes (set by the proxy). */
 export const OPERATOR_USER_AGENT = "payload-operator-e2e";
@@ -111,12 +111,7 @@ export async function startE2eEnvironment(options: {
   }
 }
 
-/** Creates a namespace with a unique name. */
-export async function createNamespace(client: KubeClient, prefix: string): Promise<string> {
-  const name = `${prefix}-${Math.random().toString(36).slice(2, 8)}`;
-  await client.create(NAMESPACES, { metadata: { name } });
-  return name;
-}
+export { createNamespace } from "../support/dev-cluster-fixture.js";
 
 /** A built component `name` from `from`. */
 export function component(name: string, from: string): Record<string, unknown> {
@@ -161,18 +156,12 @@ export async function waitForStatus(
 }
 
 /** Polls `probe` until it returns something other than undefined; throws naming `what` after `timeoutMs`. */
-export async function waitFor<T>(
+export function waitFor<T>(
   probe: () => Promise<T | undefined>,
   what: string,
   timeoutMs = 30_000,
 ): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
+  return pollUntil(probe, what, timeoutMs, 100);
 }
 
 /** True when condition `type` has `status`. */

@@ -15,7 +15,7 @@ import { startDevCluster, type DevCluster } from "../../../src/devcluster/dev-cl
 import { buildSystemAddon, type BuildSystemAddon } from "../../../src/devcluster/builds/index.js";
 import { startRegistryServer, type RunningRegistryServer } from "../../../src/devcluster/registry/index.js";
 import { createKubeClient, type KubeClient } from "../../../src/kube/kube-client.js";
-import { EVENTS, NAMESPACES } from "../../../src/kube/resource.js";
+import { EVENTS } from "../../../src/kube/resource.js";
 import { silentLogger } from "../../../src/observability/logger.js";
 import {
   PAYLOAD_BUILDS,
@@ -24,6 +24,8 @@ import {
 import { openImageStore } from "../../../src/registry/image-store.js";
 import { readReleaseInfo } from "../../../src/release-image/read-release-info.js";
 import { Manager } from "../../../src/runtime/manager.js";
+import { createNamespace as createTestNamespace } from "../../support/dev-cluster-fixture.js";
+import { eventually as pollUntilTrue } from "../../support/wait-for.js";
 
 const CENTOS = "quay.io/centos/centos:stream9";
 const RELEASE = "4.17.0-0.okd-2026-11-21-120000";
@@ -76,26 +78,16 @@ async function startController(): Promise<Manager> {
   return m;
 }
 
-async function createNamespace(prefix: string): Promise<string> {
-  const name = `${prefix}-${Math.random().toString(36).slice(2, 8)}`;
-  await client.create(NAMESPACES, { metadata: { name } });
-  return name;
+function createNamespace(prefix: string): Promise<string> {
+  return createTestNamespace(client, prefix);
 }
 
 function component(name: string, from: string) {
   return { name, source: { git: { uri: `https://github.com/okd-project/${name}` } }, from };
 }
 
-async function eventually(
-  condition: () => Promise<boolean>,
-  what: string,
-  timeoutMs = 20_000,
-): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
+function eventually(condition: () => Promise<boolean>, what: string, timeoutMs = 20_000): Promise<void> {
+  return pollUntilTrue(condition, what, timeoutMs, 100);
 }
 
 async function statusOf(namespace: string, name: string): Promise<PayloadBuildStatus | undefined> {
