@@ -2,12 +2,15 @@
  * Act: carries out a {@link PayloadBuildDecision}. Writes in a fixed order (ImageStream, deletes,
  * creates, release), then the status once through `/status`, then Events. Every write is
  * idempotent: AlreadyExists on create and NotFound on delete are success, so a reconcile cut
- * short (crash, SIGKILL) is completed by the next one from the state it left.
+ * short (crash, SIGKILL) is completed by the next one from the state it left. A failed write does
+ * not stop the others: writes the server refused are named in the status (Degraded=WriteRefused)
+ * and an Event, the writes that succeeded and their Events are recorded, and then the reconcile
+ * fails so the error policy retries it with backoff.
  */
 import pLimit from "p-limit";
 import type { Logger } from "pino";
 import { API_GROUP_VERSION, PAYLOAD_BUILD, formatTimestamp, type PayloadBuildStatus } from "../api/index.js";
-import { ATTEMPT_LABEL, PAYLOAD_BUILD_LABEL, shortenName } from "../builds/child-objects.js";
+import { ATTEMPT_LABEL, COMPONENT_LABEL, PAYLOAD_BUILD_LABEL, shortenName } from "../builds/child-objects.js";
 import { IMAGE_STREAMS } from "../builds/build-resources.js";
 import type { KubeClient } from "../kube/kube-client.js";
 import { isAlreadyExists, isConflict, isNotFound } from "../kube/kube-errors.js";
@@ -20,7 +23,18 @@ import type { CreateExpectations } from "./create-expectations.js";
 import type { PayloadBuildDecision } from "./decide-payload-build.js";
 import type { ReleaseAssembly } from "./decide-release.js";
 import type { PayloadBuildObservation } from "./observe-payload-build.js";
-import { computePayloadBuildStatus, type ReleaseProgress } from "./payload-build-status.js";
+import {
+  computePayloadBuildStatus,
+  PayloadBuildReason,
+  type ReleaseProgress,
+} from "./payload-build-status.js";
+import {
+  refusalOf,
+  refusedWritesMessage,
+  WritesRefusedError,
+  type AttemptedWrite,
+  type RefusedWrite,
+} from "./refused-writes.js";
 import type { PayloadMetrics } from "./payload-metrics.js";
 import type { StatusWriteLimiter } from "./status-write-limiter.js";
 
@@ -108,10 +122,23 @@ function resourceOf(obj: KubeObject, resources: readonly ResourceDescriptor[]): 
   return kubeResource(found);
 }
 
+/** The failed writes of one reconcile: refusals (reported in status) and other errors (retried). */
+interface WriteFailures {
+  readonly refused: RefusedWrite[];
+  readonly errors: unknown[];
+}
+
+function recordFailure(failures: WriteFailures, error: unknown, write: AttemptedWrite): void {
+  const refusal = refusalOf(error, write);
+  if (refusal === undefined) failures.errors.push(error);
+  else failures.refused.push(refusal);
+}
+
 async function writeImageStream(
   decision: PayloadBuildDecision,
   obs: PayloadBuildObservation,
   deps: ActDeps,
+  failures: WriteFailures,
 ): Promise<void> {
   const change = decision.imageStream;
   const pb = obs.payloadBuild;
@@ -124,26 +151,32 @@ async function writeImageStream(
       name: pb.metadata.name,
       uid: pb.metadata.uid ?? "",
     };
+    const object = {
+      apiVersion: "image.openshift.io/v1",
+      kind: "ImageStream",
+      metadata: {
+        name: change.name,
+        namespace,
+        labels: { [PAYLOAD_BUILD_LABEL]: shortenName(pb.metadata.name) },
+        ownerReferences: [owner],
+      },
+      spec: { lookupPolicy: { local: false }, tags: change.specTags },
+    };
     try {
-      await deps.client.create(IMAGE_STREAMS, {
-        apiVersion: "image.openshift.io/v1",
-        kind: "ImageStream",
-        metadata: {
-          name: change.name,
-          namespace,
-          labels: { [PAYLOAD_BUILD_LABEL]: shortenName(pb.metadata.name) },
-          ownerReferences: [owner],
-        },
-        spec: { lookupPolicy: { local: false }, tags: change.specTags },
-      });
+      await deps.client.create(IMAGE_STREAMS, object);
     } catch (err: unknown) {
-      if (!isAlreadyExists(err)) throw err;
+      if (!isAlreadyExists(err))
+        recordFailure(failures, err, { verb: "create", object, plural: IMAGE_STREAMS.plural });
     }
     return;
   }
   const stream = obs.imageStream;
   if (stream === undefined) return;
-  await deps.client.replace(IMAGE_STREAMS, { ...stream, spec: { ...stream.spec, tags: change.specTags } });
+  try {
+    await deps.client.replace(IMAGE_STREAMS, { ...stream, spec: { ...stream.spec, tags: change.specTags } });
+  } catch (err: unknown) {
+    recordFailure(failures, err, { verb: "update", object: stream, plural: IMAGE_STREAMS.plural });
+  }
 }
 
 /** Throws the one error of `errors`, or an AggregateError naming them all. */
@@ -154,19 +187,23 @@ function throwErrors(errors: readonly unknown[], what: string): void {
   throw new AggregateError(errors, `${errors.length} ${what} failed: ${messages.join("; ")}`);
 }
 
+function componentOf(obj: KubeObject): string | undefined {
+  return obj.metadata.labels?.[COMPONENT_LABEL];
+}
+
 /**
  * Deletes, then creates, each batch concurrently (at most `writeConcurrency` at once; the objects
  * of one attempt in order, the BuildConfig before its Build). Every write is tried; failures are
- * thrown together afterwards. Created objects are recorded as expectations.
+ * collected in `failures`. Created objects are recorded as expectations.
  */
 async function createAndDelete(
   decision: PayloadBuildDecision,
   obs: PayloadBuildObservation,
   deps: ActDeps,
   events: EventInput[],
+  failures: WriteFailures,
 ): Promise<void> {
   const limit = pLimit(Math.max(1, deps.writeConcurrency ?? DEFAULT_WRITE_CONCURRENCY));
-  const errors: unknown[] = [];
   await Promise.all(
     decision.delete.map((obj) =>
       limit(async () => {
@@ -182,12 +219,20 @@ async function createAndDelete(
           );
           deps.log.info({ kind: obj.kind, name: obj.metadata.name }, "deleted outdated build object");
         } catch (err: unknown) {
-          if (!isNotFound(err) && !isConflict(err)) errors.push(err);
+          if (!isNotFound(err) && !isConflict(err)) {
+            const plural = resourceOf(obj, deps.childResources).plural;
+            const component = componentOf(obj);
+            recordFailure(failures, err, {
+              verb: "delete",
+              object: obj,
+              plural,
+              ...(component === undefined ? {} : { component }),
+            });
+          }
         }
       }),
     ),
   );
-  throwErrors(errors, "deletes");
   const started = await Promise.all(
     decision.start.map((attempt) =>
       limit(async () => {
@@ -206,8 +251,13 @@ async function createAndDelete(
             }
           } catch (err: unknown) {
             if (isAlreadyExists(err)) continue;
-            errors.push(err);
-            return false; // not the Build without its BuildConfig
+            recordFailure(failures, err, {
+              verb: "create",
+              object: obj,
+              plural: resourceOf(obj, deps.childResources).plural,
+              component: attempt.component,
+            });
+            return startedNow; // not the Build without its BuildConfig
           }
         }
         return startedNow;
@@ -218,7 +268,6 @@ async function createAndDelete(
   decision.start.forEach((attempt, i) => {
     if (started[i] === true) events.push(attempt.event);
   });
-  throwErrors(errors, "creates");
 }
 
 /** Runs the release assembly, returning the release's progress and an error to retry with, if it failed. */
@@ -324,23 +373,35 @@ export async function actOnPayloadBuild(
     }
     return awaitChange();
   }
-  await writeImageStream(decision, obs, deps);
+  const failures: WriteFailures = { refused: [], errors: [] };
+  await writeImageStream(decision, obs, deps, failures);
   const events = [...decision.events];
-  await createAndDelete(decision, obs, deps, events);
+  await createAndDelete(decision, obs, deps, events, failures);
   const release = await assemble(decision, obs, deps, events);
+  const refused = failures.refused;
+  if (refused.length > 0) {
+    deps.log.warn({ refused }, "the API server refused writes");
+    events.push({
+      type: "Warning",
+      reason: PayloadBuildReason.WriteRefused,
+      action: "Reconcile",
+      note: refusedWritesMessage(refused),
+    });
+  }
   const status =
-    release === undefined || decision.statusInput === undefined
+    (release === undefined && refused.length === 0) || decision.statusInput === undefined
       ? decision.status
       : computePayloadBuildStatus({
           ...decision.statusInput,
-          release: release.progress,
+          ...(release === undefined ? {} : { release: release.progress }),
+          refusedWrites: refused,
           now: new Date(deps.clock.now()),
         });
   const deferred = await writeStatus(
     status,
     obs,
     deps,
-    release !== undefined || decision.invalid !== undefined,
+    release !== undefined || decision.invalid !== undefined || refused.length > 0,
   );
   const regarding = {
     apiVersion: API_GROUP_VERSION,
@@ -351,6 +412,8 @@ export async function actOnPayloadBuild(
   };
   await Promise.all(events.map((e) => deps.events.record(regarding, e)));
   if (decision.invalid !== undefined) throw new TerminalError(decision.invalid);
+  throwErrors(failures.errors, "writes");
+  if (refused.length > 0) throw new WritesRefusedError(refused);
   if (release?.error !== undefined) throw release.error;
   const delays = [decision.requeueAfterMs, deferred].filter((d): d is number => d !== null);
   return delays.length === 0 ? awaitChange() : requeueAfter(Math.min(...delays));

@@ -59,6 +59,26 @@ function childPermission(resource: ResourceDescriptor): OperatorPermission {
 }
 
 /**
+ * OpenShift's BuildByStrategy admission (openshift-apiserver `strategyrestrictions`) lets a Docker
+ * strategy Build or BuildConfig be created or updated only by whoever may `create` `builds/docker`
+ * in its namespace; never called, checked by admission. Present when a backend writes OpenShift builds.
+ */
+function buildStrategyPermissions(children: readonly ResourceDescriptor[]): OperatorPermission[] {
+  const builds = children.find((r) => r.group === "build.openshift.io" && r.plural === "builds");
+  if (builds === undefined) return [];
+  return [
+    {
+      group: builds.group,
+      resource: builds.plural,
+      subresource: "docker",
+      verbs: ["create"],
+      scope: "cluster",
+      reason: "Docker-strategy Builds and BuildConfigs (OpenShift's BuildByStrategy admission)",
+    },
+  ];
+}
+
+/**
  * Every permission the operator needs with `backends` (default: the backends `payloadctl operator`
  * creates). The order is stable, so rendered RBAC is deterministic.
  */
@@ -90,6 +110,7 @@ export function operatorPermissions(backends: BuildBackends = createBuildBackend
       reason: "children carry blockOwnerDeletion owner references (OwnerReferencesPermissionEnforcement)",
     },
     ...buildChildResources(backends).map(childPermission),
+    ...buildStrategyPermissions(buildChildResources(backends)),
     {
       group: IMAGE_STREAMS.group,
       resource: IMAGE_STREAMS.plural,

@@ -3,6 +3,7 @@
  * (`Ready`, `Progressing`, `Degraded`), per-component entries, counts and the plan summary. Pure:
  * the same input always gives the same status, so writing it is skipped when nothing changed.
  */
+import { refusedWritesMessage, type RefusedWrite } from "./refused-writes.js";
 import {
   ConditionType,
   formatProblems,
@@ -30,6 +31,7 @@ export const PayloadBuildReason = {
   ReleasePushed: "ReleasePushed",
   ComponentsLanded: "ComponentsLanded",
   AsExpected: "AsExpected",
+  WriteRefused: "WriteRefused",
 } as const;
 
 /** Where the release stands, as decided for this reconcile. */
@@ -55,6 +57,8 @@ export interface PayloadBuildStatusInput {
   /** Name of the release to assemble (`spec.release.name`), if any. */
   readonly releaseName: string | undefined;
   readonly now: Date;
+  /** Writes of this reconcile the API server refused (Degraded=True naming each). */
+  readonly refusedWrites?: readonly RefusedWrite[];
 }
 
 /** Counts components per state. */
@@ -102,10 +106,17 @@ function summarize(input: PayloadBuildStatusInput, counts: ComponentCounts): Sum
   const R = PayloadBuildReason;
   const summary = progressSummary(counts);
   const failedMessage = failedComponentsMessage(input.components);
+  const refused = input.refusedWrites ?? [];
   const degraded: Summary["degraded"] =
-    counts.failed > 0
-      ? ["True", R.ComponentFailed, failedMessage]
-      : ["False", R.AsExpected, "no component has failed"];
+    refused.length > 0
+      ? [
+          "True",
+          R.WriteRefused,
+          `${refusedWritesMessage(refused)} (retrying with backoff)${counts.failed > 0 ? `; ${failedMessage}` : ""}`,
+        ]
+      : counts.failed > 0
+        ? ["True", R.ComponentFailed, failedMessage]
+        : ["False", R.AsExpected, "no component has failed"];
   if (counts.failed > 0 && input.stopped) {
     const message = `${summary}; no release is assembled: ${failedMessage}`;
     return {
