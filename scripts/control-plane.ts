@@ -7,7 +7,7 @@
 import { copyFile } from "node:fs/promises";
 import { resolve } from "node:path";
 import { parseArgs } from "node:util";
-import { startControlPlane } from "../test/support/control-plane.js";
+import { startControlPlane } from "../src/control-plane/control-plane.js";
 
 const { values } = parseArgs({
   options: {
