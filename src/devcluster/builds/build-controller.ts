@@ -1,22 +1,37 @@
 /**
  * The simulated OpenShift build controller: moves `build.openshift.io/v1` Builds through
- * New -> Pending -> Running -> Complete/Failed (or Cancelled), pushing a real image on completion.
+ * New -> Pending -> Running -> Complete/Failed (or Cancelled), pushing a real image on completion,
+ * as openshift-controller-manager's `pkg/build/controller/build/build_controller.go` does with a
+ * build pod:
+ *
+ * - New -> Pending only once the output and the ImageStreamTag inputs resolve: an output
+ *   ImageStream(Tag) needs its stream to exist with `status.dockerImageRepository`, else the Build
+ *   stays New with reason `InvalidOutputReference` ("Output image could not be resolved."); an
+ *   input tag without an image keeps it New with `InvalidImageReference`. Going Pending records
+ *   `outputDockerImageReference` (`<dockerImageRepository>:<tag>`, or the DockerImage name) and
+ *   clears reason and message.
+ * - Running sets `startTimestamp`; a terminal phase sets `completionTimestamp` and `duration`
+ *   (nanoseconds, Go's `time.Duration`); Complete adds `output.to.imageDigest`, Failed the builder's
+ *   reason, message and `logSnippet`; `status.cancelled` gives Cancelled / `CancelledBuild`.
+ *
  * Level-triggered: every reconcile reads the Build afresh and decides from its status and the clock
- * (the skeleton is {@link simulatedBuildReconciler}; this file says how a Build's status reads and is written).
+ * (the skeleton is {@link simulatedBuildReconciler}; this file says how a Build's status reads and is
+ * written).
  */
-import { BUILD_PHASES } from "../../builds/build-schemas.js";
 import type { ObjectKey } from "../../kube/resource.js";
 import type { Outcome } from "../../runtime/outcome.js";
-import { BUILDS, type BuildObject } from "./build-objects.js";
-import { buildRequestOfBuild } from "./build-request.js";
+import { buildRequestOfBuild, outputImageStreamOf, type BuildTarget } from "./build-request.js";
 import { timeMs, type SimulatedPhase } from "./build-step.js";
+import { resolveLatestTaggedImage } from "./image-stream-status.js";
 import { rfc3339 } from "./image-stream-writer.js";
 import type { BuildSystemContext } from "./run-build.js";
 import {
   simulatedBuildReconciler,
+  type Admission,
   type SimulatedBuildKind,
   type StatusFields,
 } from "./simulated-build-reconciler.js";
+import { BUILD_PHASES, BUILDS, type BuildObject } from "./upstream-objects.js";
 
 function phaseOf(build: BuildObject): SimulatedPhase | undefined {
   return BUILD_PHASES.find((p) => p === build.status?.phase);
@@ -28,6 +43,63 @@ function finished(build: BuildObject, nowMs: number): StatusFields {
   return {
     completionTimestamp: rfc3339(nowMs),
     ...(started === undefined ? {} : { duration: Math.max(0, nowMs - started) * 1_000_000 }),
+  };
+}
+
+const waiting = (reason: string, message: string): Admission => ({
+  admitted: false,
+  fields: { phase: "New", reason, message },
+});
+
+/**
+ * The ImageStreamTag inputs of `target` that do not resolve to an image yet (an ImageStreamTag
+ * reference is resolved through the stream's status, as the build controller's
+ * `resolveImageStreamTag` does).
+ */
+async function unresolvedInputs(ctx: BuildSystemContext, target: BuildTarget): Promise<string[]> {
+  if (!target.ok) return [];
+  const refs = [target.request.from, ...target.request.inputs];
+  const missing: string[] = [];
+  for (const ref of refs) {
+    if (ref?.kind !== "ImageStreamTag") continue;
+    const stream = await ctx.streams.find(ref.namespace, ref.stream);
+    if (stream === undefined || resolveLatestTaggedImage(stream, ref.tag) === undefined)
+      missing.push(`${ref.namespace}/${ref.stream}:${ref.tag}`);
+  }
+  return missing;
+}
+
+/** New -> Pending: resolve the output (and check the inputs), as `createBuildPod` does. */
+async function admitBuild(
+  build: BuildObject,
+  target: BuildTarget,
+  ctx: BuildSystemContext,
+): Promise<Admission> {
+  const to = build.spec?.output?.to;
+  let outputReference: string | undefined;
+  const stream = outputImageStreamOf(build);
+  if (stream !== undefined) {
+    const found = await ctx.streams.find(stream.namespace, stream.name);
+    const repository = found?.status?.dockerImageRepository ?? "";
+    if (repository === "") return waiting("InvalidOutputReference", "Output image could not be resolved.");
+    outputReference = `${repository}:${stream.tag}`;
+  } else if (to?.kind === "DockerImage" && (to.name ?? "") !== "") {
+    outputReference = to.name ?? undefined;
+  }
+  const missing = await unresolvedInputs(ctx, target);
+  if (missing.length > 0)
+    return waiting(
+      "InvalidImageReference",
+      `Referenced image could not be resolved. (no image yet in ImageStreamTag ${missing.join(", ")})`,
+    );
+  return {
+    admitted: true,
+    fields: {
+      phase: "Pending",
+      reason: undefined,
+      message: undefined,
+      outputDockerImageReference: outputReference,
+    },
   };
 }
 
@@ -43,8 +115,8 @@ const BUILD_KIND: SimulatedBuildKind<BuildObject> = {
     message: "The build was cancelled by the user.",
     ...finished(build, now),
   }),
-  pending: () => ({ phase: "Pending" }),
-  started: (_key, now) => ({ phase: "Running", startTimestamp: rfc3339(now) }),
+  admit: (build, target, ctx) => admitBuild(build, target, ctx),
+  started: (_build, _key, now) => ({ phase: "Running", startTimestamp: rfc3339(now) }),
   finished: (build, _key, result, now) =>
     result.ok
       ? {
@@ -61,6 +133,12 @@ const BUILD_KIND: SimulatedBuildKind<BuildObject> = {
           ...finished(build, now),
         },
 };
+
+/** True when a Build still waits in New (its output or inputs may resolve once an ImageStream changes). */
+export function isWaitingBuild(build: BuildObject): boolean {
+  const phase = build.status?.phase ?? "New";
+  return phase === "New" && build.metadata.deletionTimestamp === undefined;
+}
 
 /** Builds the reconciler of Builds over `ctx`. */
 export function buildReconciler(

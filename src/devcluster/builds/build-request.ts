@@ -5,9 +5,14 @@
  */
 import { createHash } from "node:crypto";
 import { parseDockerReference } from "../../registry/image-reference.js";
-import type { ObjectReference } from "../../builds/image-stream-schema.js";
-import type { BuildObject, BuildRunObject } from "./build-objects.js";
 import type { BuildImageRef, BuildRequest } from "./produce-image.js";
+import type {
+  BuildObject,
+  BuildRunObject,
+  NameValue,
+  ObjectReference,
+  ParamValue,
+} from "./upstream-objects.js";
 
 /** Label naming the component a build is for (else the output tag is used). */
 export const COMPONENT_LABEL = "payload.okd.io/component";
@@ -28,14 +33,12 @@ export type BuildTarget =
     }
   | { readonly ok: false; readonly reason: string; readonly message: string };
 
-function records(
-  list: readonly { name: string; value?: string | undefined }[] | null | undefined,
-): Record<string, string> {
+function records(list: readonly NameValue[] | null | undefined): Record<string, string> {
   return Object.fromEntries((list ?? []).map((e) => [e.name, e.value ?? ""]));
 }
 
 /** Splits `is:tag` (tag defaults to `latest`). */
-function splitStreamTag(name: string): { stream: string; tag: string } | undefined {
+export function splitStreamTag(name: string): { stream: string; tag: string } | undefined {
   const colon = name.lastIndexOf(":");
   const stream = colon < 0 ? name : name.slice(0, colon);
   const tag = colon < 0 ? "latest" : name.slice(colon + 1);
@@ -99,62 +102,85 @@ function pullspecTarget(pullspec: string, field: string): { repository: string; 
   return { repository: `${ref.registry}/${ref.repository}`, tag: ref.tag ?? "latest" };
 }
 
+/**
+ * The ImageStream tag a Build's `spec.output.to` names, for kinds `ImageStreamTag` (`<stream>:<tag>`)
+ * and `ImageStream` (tag `latest`), in the build's namespace unless `to.namespace` says otherwise.
+ * Undefined for `DockerImage` outputs and unparseable names. Pure.
+ */
+export function outputImageStreamOf(build: BuildObject): ImageStreamTarget | undefined {
+  const to = build.spec?.output?.to;
+  const name = to?.name ?? "";
+  const namespace = to?.namespace ?? build.metadata.namespace ?? "default";
+  switch (to?.kind ?? "ImageStreamTag") {
+    case "ImageStreamTag": {
+      const split = splitStreamTag(name);
+      return split === undefined || !name.includes(":")
+        ? undefined
+        : { namespace, name: split.stream, tag: split.tag };
+    }
+    case "ImageStream":
+      return name === "" ? undefined : { namespace, name, tag: "latest" };
+    default:
+      return undefined;
+  }
+}
+
+type Output = { readonly repository: string; readonly tag: string };
+
+/**
+ * Where a Build pushes: `status.outputDockerImageReference` once the build controller resolved it
+ * (at New -> Pending, from the output stream's `status.dockerImageRepository`), else the output as the
+ * spec names it (an ImageStreamTag taken to be in the integrated registry).
+ */
+function buildOutputOf(build: BuildObject, registryHost: string): Output | { readonly error: string } {
+  const resolved = build.status?.outputDockerImageReference ?? "";
+  if (resolved !== "") return pullspecTarget(resolved, "status.outputDockerImageReference");
+  const to = build.spec?.output?.to;
+  if (to === undefined || to === null || (to.name ?? "") === "")
+    return { error: "spec.output.to is not set: the build has nowhere to push its image" };
+  if (to.kind === "DockerImage") return pullspecTarget(to.name ?? "", "spec.output.to.name");
+  const stream = outputImageStreamOf(build);
+  if (stream !== undefined)
+    return { repository: `${registryHost}/${stream.namespace}/${stream.name}`, tag: stream.tag };
+  return (to.kind ?? "ImageStreamTag") === "ImageStreamTag"
+    ? { error: `spec.output.to.name "${to.name ?? ""}" is not <stream>:<tag>` }
+    : {
+        error: `spec.output.to.kind "${to.kind ?? ""}" is not supported (expected ImageStreamTag, ImageStream or DockerImage)`,
+      };
+}
+
 /** The request of an OpenShift Build (Docker strategy). */
 export function buildRequestOfBuild(build: BuildObject, registryHost: string): BuildTarget {
   const namespace = build.metadata.namespace ?? "default";
   const spec = build.spec ?? {};
   const docker = spec.strategy?.dockerStrategy;
   try {
-    const to = spec.output?.to;
-    if (to === undefined || (to.name ?? "") === "")
-      return {
-        ok: false,
-        reason: "InvalidOutputReference",
-        message: "spec.output.to is not set: the build has nowhere to push its image",
-      };
-    let output: { repository: string; tag: string };
-    let imageStream: ImageStreamTarget | undefined;
-    if ((to.kind ?? "ImageStreamTag") === "ImageStreamTag") {
-      const split = splitStreamTag(to.name ?? "");
-      if (split === undefined)
-        return {
-          ok: false,
-          reason: "InvalidOutputReference",
-          message: `spec.output.to.name "${to.name ?? ""}" is not <stream>:<tag>`,
-        };
-      const ns = to.namespace ?? namespace;
-      output = { repository: `${registryHost}/${ns}/${split.stream}`, tag: split.tag };
-      imageStream = { namespace: ns, name: split.stream, tag: split.tag };
-    } else if (to.kind === "DockerImage") {
-      output = pullspecTarget(to.name ?? "", "spec.output.to.name");
-      imageStream = imageStreamOfRepository(output.repository, output.tag, registryHost);
-    } else {
-      return {
-        ok: false,
-        reason: "InvalidOutputReference",
-        message: `spec.output.to.kind "${to.kind}" is not supported (expected ImageStreamTag or DockerImage)`,
-      };
-    }
+    const output = buildOutputOf(build, registryHost);
+    if ("error" in output) return { ok: false, reason: "InvalidOutputReference", message: output.error };
+    const imageStream = imageStreamOfRepository(output.repository, output.tag, registryHost);
     const inline = spec.source?.dockerfile;
     const request: BuildRequest = {
       component: build.metadata.labels?.[COMPONENT_LABEL] ?? output.tag,
       namespace,
-      uri: spec.source?.git?.uri,
-      ref: spec.source?.git?.ref,
-      commit: spec.revision?.git?.commit,
-      contextDir: spec.source?.contextDir,
+      uri: spec.source?.git?.uri ?? undefined,
+      ref: spec.source?.git?.ref ?? undefined,
+      commit: spec.revision?.git?.commit ?? undefined,
+      contextDir: spec.source?.contextDir ?? undefined,
       dockerfile:
         docker?.dockerfilePath ??
-        (inline === undefined ? undefined : `inline:${createHash("sha256").update(inline).digest("hex")}`),
+        (inline === undefined || inline === null
+          ? undefined
+          : `inline:${createHash("sha256").update(inline).digest("hex")}`),
       buildArgs: records(docker?.buildArgs),
       env: records(docker?.env),
       imageLabels: records(spec.output?.imageLabels),
       from:
-        docker?.from === undefined
+        docker?.from === undefined || docker.from === null
           ? undefined
           : imageRefOf(docker.from, namespace, registryHost, "spec.strategy.dockerStrategy.from"),
       inputs: (spec.source?.images ?? []).map((image, i) => {
-        if (image.from === undefined) throw new Error(`spec.source.images[${i}].from is not set`);
+        if (image.from === undefined || image.from === null)
+          throw new Error(`spec.source.images[${i}].from is not set`);
         return imageRefOf(image.from, namespace, registryHost, `spec.source.images[${i}].from`);
       }),
       output,
@@ -169,42 +195,52 @@ export function buildRequestOfBuild(build: BuildObject, registryHost: string): B
   }
 }
 
-type ParamValue = NonNullable<NonNullable<NonNullable<BuildRunObject["spec"]>["paramValues"]>[number]>;
-
 function paramOf(params: readonly ParamValue[], ...names: string[]): ParamValue | undefined {
   return params.find((p) => names.includes(p.name));
 }
 
 function listParam(param: ParamValue | undefined): string[] {
   if (param === undefined) return [];
-  if (param.values !== undefined) return param.values.map((v) => v.value ?? "").filter((v) => v !== "");
-  return param.value === undefined || param.value === "" ? [] : [param.value];
+  if (param.values !== undefined && param.values !== null)
+    return param.values.map((v) => v.value ?? "").filter((v) => v !== "");
+  return param.value === undefined || param.value === null || param.value === "" ? [] : [param.value];
 }
 
 /**
  * The request of a Shipwright BuildRun with an embedded build spec. Besides `source.git` and
- * `output.image`, it reads these `paramValues` (the BuildRun's override the build spec's):
- * `dockerfile`, `from` (base image pullspec), `inputs` (input image pullspecs, `values`) and
- * `build-args` (`KEY=VALUE` `values`).
+ * `output.image` (the BuildRun's `spec.output` overrides the build spec's, as Shipwright does), it
+ * reads these `paramValues` (the BuildRun's override the build spec's): `dockerfile`, `from` (base
+ * image pullspec), `inputs` (input image pullspecs, `values`) and `build-args` (`KEY=VALUE` `values`).
  */
 export function buildRequestOfBuildRun(run: BuildRunObject, registryHost: string): BuildTarget {
   const namespace = run.metadata.namespace ?? "default";
   const spec = run.spec?.build?.spec;
-  if (spec === undefined)
-    return {
-      ok: false,
-      reason: "BuildNotFound",
-      message: "spec.build.spec is not set: only BuildRuns with an embedded build spec are simulated",
-    };
-  const image = spec.output?.image ?? "";
+  if (spec === undefined || spec === null) {
+    const name = run.spec?.build?.name ?? "";
+    return name === ""
+      ? {
+          ok: false,
+          reason: "BuildRunNoRefOrSpec",
+          message: "no build specified: set spec.build.spec (an embedded build) or spec.build.name",
+        }
+      : {
+          ok: false,
+          reason: "BuildNotFound",
+          message: `spec.build.name "${name}" refers to a Build object; only BuildRuns with an embedded spec.build.spec are simulated`,
+        };
+  }
+  const image = run.spec?.output?.image ?? spec.output?.image ?? "";
   if (image === "")
     return {
       ok: false,
       reason: "InvalidOutputReference",
-      message: "spec.build.spec.output.image is not set",
+      message: "neither spec.output.image nor spec.build.spec.output.image is set",
     };
   try {
-    const output = pullspecTarget(image, "spec.build.spec.output.image");
+    const output = pullspecTarget(
+      image,
+      run.spec?.output?.image ? "spec.output.image" : "spec.build.spec.output.image",
+    );
     const params = [...(run.spec?.paramValues ?? []), ...(spec.paramValues ?? [])];
     const from = listParam(paramOf(params, "from", "base-image"))[0];
     const buildArgs = Object.fromEntries(
@@ -216,13 +252,13 @@ export function buildRequestOfBuildRun(run: BuildRunObject, registryHost: string
     const request: BuildRequest = {
       component: run.metadata.labels?.[COMPONENT_LABEL] ?? output.tag,
       namespace,
-      uri: spec.source?.git?.url,
-      ref: spec.source?.git?.revision,
-      contextDir: spec.source?.contextDir,
+      uri: spec.source?.git?.url ?? undefined,
+      ref: spec.source?.git?.revision ?? undefined,
+      contextDir: spec.source?.contextDir ?? undefined,
       dockerfile: listParam(paramOf(params, "dockerfile"))[0],
       buildArgs,
       env: { ...records(spec.env), ...records(run.spec?.env) },
-      imageLabels: spec.output?.labels ?? {},
+      imageLabels: { ...spec.output?.labels, ...run.spec?.output?.labels },
       from: from === undefined ? undefined : { kind: "DockerImage", pullspec: from },
       inputs: listParam(paramOf(params, "inputs", "input-images")).map((pullspec) => ({
         kind: "DockerImage",

@@ -1,12 +1,14 @@
 /**
  * The simulated Shipwright controller: runs `shipwright.io/v1beta1` BuildRuns with an embedded
- * build spec. `status.conditions[type=Succeeded]` goes Unknown (Pending, Running) -> True
- * (Succeeded, with `status.output.digest`) or False (Failed with `failureDetails`, or
- * BuildRunCanceled when `spec.state` is `BuildRunCanceled`).
+ * build spec, as shipwright-io/build's BuildRun reconciler (`pkg/reconciler/buildrun`) does over a
+ * TaskRun. `status.conditions[type=Succeeded]` goes Unknown (Pending, Running) -> True (Succeeded,
+ * with `status.output.digest` and `size`) or False (Failed with `failureDetails` and the
+ * "buildrun step ... failed in pod ..." message of `resources/conditions.go`, or BuildRunCanceled
+ * when `spec.state` is `BuildRunCanceled`). Starting records `startTime`, `taskRunName` and
+ * `status.buildSpec` (the embedded spec the run uses); finishing records `completionTime`.
  */
 import type { ObjectKey } from "../../kube/resource.js";
 import type { Outcome } from "../../runtime/outcome.js";
-import { BUILD_RUNS, type BuildRunObject } from "./build-objects.js";
 import { buildRequestOfBuildRun } from "./build-request.js";
 import { timeMs, type SimulatedPhase } from "./build-step.js";
 import { rfc3339 } from "./image-stream-writer.js";
@@ -16,6 +18,7 @@ import {
   type SimulatedBuildKind,
   type StatusFields,
 } from "./simulated-build-reconciler.js";
+import { BUILD_RUNS, type BuildRunObject } from "./upstream-objects.js";
 
 /** The simulated phase a BuildRun's Succeeded condition stands for. Pure. */
 export function phaseOfBuildRun(run: BuildRunObject): SimulatedPhase | undefined {
@@ -29,6 +32,10 @@ export function phaseOfBuildRun(run: BuildRunObject): SimulatedPhase | undefined
 function succeededCondition(status: string, reason: string, message: string, nowMs: number): StatusFields {
   return { type: "Succeeded", status, reason, message, lastTransitionTime: rfc3339(nowMs) };
 }
+
+/** The step container of the simulated build strategy, and the pod a run's TaskRun would have. */
+const STEP = "step-build-and-push";
+const podOf = (key: ObjectKey): string => `${key.name}-simulated-pod`;
 
 const BUILD_RUN_KIND: SimulatedBuildKind<BuildRunObject> = {
   resource: BUILD_RUNS,
@@ -47,13 +54,31 @@ const BUILD_RUN_KIND: SimulatedBuildKind<BuildRunObject> = {
     ],
     completionTime: rfc3339(now),
   }),
-  pending: (now) => ({ conditions: [succeededCondition("Unknown", "Pending", "Pending", now)] }),
-  started: (key, now) => ({
+  admit: (_run, target, _ctx, now) =>
+    Promise.resolve(
+      target.ok
+        ? {
+            admitted: true,
+            fields: { conditions: [succeededCondition("Unknown", "Pending", "Pending", now)] },
+          }
+        : // A run that cannot start fails at once, as the reconciler's validations do.
+          {
+            admitted: true,
+            fields: {
+              conditions: [succeededCondition("False", target.reason, target.message, now)],
+              completionTime: rfc3339(now),
+            },
+          },
+    ),
+  started: (run, key, now) => ({
     conditions: [
       succeededCondition("Unknown", "Running", "Not all Steps in the Task have finished executing", now),
     ],
     startTime: rfc3339(now),
     taskRunName: `${key.name}-simulated`,
+    ...(run.spec?.build?.spec === undefined || run.spec.build.spec === null
+      ? {}
+      : { buildSpec: run.spec.build.spec }),
   }),
   finished: (_run, key, result, now) =>
     result.ok
@@ -63,12 +88,19 @@ const BUILD_RUN_KIND: SimulatedBuildKind<BuildRunObject> = {
           output: { digest: result.image.digest, size: result.image.size },
         }
       : {
-          conditions: [succeededCondition("False", "Failed", `${result.reason}: ${result.message}`, now)],
+          conditions: [
+            succeededCondition(
+              "False",
+              "Failed",
+              `buildrun step ${STEP} failed in pod ${podOf(key)}, for detailed information: kubectl --namespace ${key.namespace ?? "default"} logs ${podOf(key)} --container=${STEP}`,
+              now,
+            ),
+          ],
           completionTime: rfc3339(now),
           failureDetails: {
             reason: result.reason,
             message: `${result.message}\n${result.logSnippet}`,
-            location: { pod: `${key.name}-simulated-pod`, container: "step-build-and-push" },
+            location: { pod: podOf(key), container: STEP },
           },
         },
 };

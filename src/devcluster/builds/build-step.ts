@@ -1,12 +1,13 @@
 /**
  * Pure: what the simulated build controller does next with one build, from its observed phase.
  * New -> Pending -> Running (startTimestamp) -> wait out the duration -> finish (Complete/Failed);
- * cancelled or deleting builds that are not finished become Cancelled.
+ * unfinished builds whose cancellation was asked for become Cancelled. Builds being deleted are left
+ * alone, as openshift-controller-manager's build controller ignores them (`shouldIgnore`).
  */
-import type { BUILD_PHASES } from "../../builds/build-schemas.js";
+import type { BuildPhase } from "./upstream-objects.js";
 
 /** The phases the simulation moves a build through (Shipwright conditions are mapped onto them). */
-export type SimulatedPhase = (typeof BUILD_PHASES)[number];
+export type SimulatedPhase = BuildPhase;
 
 /** What was observed of one build. */
 export interface ObservedBuild {
@@ -37,8 +38,8 @@ export function isTerminalPhase(phase: SimulatedPhase | undefined): boolean {
 
 /** Decides the next step at `nowMs` for a build that runs `durationMs` once started. */
 export function decideBuildStep(observed: ObservedBuild, nowMs: number, durationMs: number): BuildStep {
-  if (isTerminalPhase(observed.phase)) return { kind: "none" };
-  if (observed.cancelRequested || observed.deleting) return { kind: "cancel" };
+  if (isTerminalPhase(observed.phase) || observed.deleting) return { kind: "none" };
+  if (observed.cancelRequested) return { kind: "cancel" };
   switch (observed.phase) {
     case undefined:
     case "New":
@@ -54,8 +55,8 @@ export function decideBuildStep(observed: ObservedBuild, nowMs: number, duration
 }
 
 /** Parses an RFC 3339 time to epoch ms (undefined when absent or invalid). */
-export function timeMs(value: string | undefined): number | undefined {
-  if (value === undefined) return undefined;
+export function timeMs(value: string | null | undefined): number | undefined {
+  if (value === undefined || value === null) return undefined;
   const ms = Date.parse(value);
   return Number.isNaN(ms) ? undefined : ms;
 }

@@ -1,8 +1,11 @@
 /**
- * `startBuildSystem`: the dev cluster's simulated build system, as cluster-side controllers that
- * are ordinary API clients: the build controller (Builds), the Shipwright controller (BuildRuns)
- * and the image import controller (ImageStream spec tags). `buildSystemAddon` starts it with the
- * dev cluster.
+ * `startBuildSystem`: the simulated build system, as controllers that reach the cluster only through
+ * the API of whatever `kubeConfig` points at (the dev cluster, or a real kube-apiserver serving
+ * Builds, BuildRuns and ImageStreams as CRDs) and push real images to one registry through the
+ * Docker Registry HTTP API v2: the build controller (Builds), the Shipwright controller (BuildRuns)
+ * and the ImageStream controller (spec tag generations, repositories, imports). They read these
+ * kinds with their own schemas (`upstream-objects.ts`), never the operator's. `buildSystemAddon`
+ * starts it with the dev cluster.
  */
 import type { KubeConfig } from "@kubernetes/client-node";
 import type { Logger } from "pino";
@@ -15,19 +18,22 @@ import type { RegistryOptions } from "../../registry/image-store.js";
 import type { DevClusterAddon } from "../dev-cluster.js";
 import { BehaviourControl, type BuildBehaviour } from "./build-behaviour.js";
 import type { BuildahOptions } from "./buildah-build.js";
-import { buildReconciler } from "./build-controller.js";
-import { IMAGE_STREAMS } from "../../builds/build-resources.js";
-import { BUILD_RUNS, BUILDS } from "./build-objects.js";
+import { buildReconciler, isWaitingBuild } from "./build-controller.js";
 import { buildRunReconciler } from "./build-run-controller.js";
-import { imageImportReconciler } from "./image-import-controller.js";
 import { ImageSources } from "./image-sources.js";
+import { imageStreamReconciler } from "./image-stream-controller.js";
 import { ImageStreamWriter } from "./image-stream-writer.js";
 import type { BuildSystemContext } from "./run-build.js";
 import { EMPTY_PROFILE, loadSimulationProfile, type SimulationProfile } from "./simulation-profile.js";
+import { BUILD_RUNS, BUILDS, IMAGE_STREAMS } from "./upstream-objects.js";
 
 /** Options of {@link startBuildSystem} and {@link buildSystemAddon}. */
 export interface BuildSystemOptions {
-  /** The integrated registry (e.g. what `startRegistryServer` returns): `host` is `127.0.0.1:PORT`. */
+  /**
+   * The registry images are pushed to and ImageStreams live in (`<host>/<namespace>/<stream>`): the
+   * dev cluster's integrated registry (`startRegistryServer`) or any Docker Registry HTTP API v2
+   * server, e.g. Debian's `docker-registry`. `host` is `127.0.0.1:PORT`; it is spoken to in plain HTTP.
+   */
   readonly registry: { readonly host: string };
   /** Connection options for every registry (the integrated host is always plain HTTP). */
   readonly registryOptions?: RegistryOptions;
@@ -52,7 +58,7 @@ export interface BuildSystemOptions {
 
 /** A running build system. */
 export interface RunningBuildSystem {
-  /** The integrated registry host images are pushed to. */
+  /** The registry host images are pushed to. */
   readonly registryHost: string;
   /** Changes how the builds of `component` behave from now on (duration, injected failures). */
   setBehaviour(component: string, behaviour: BuildBehaviour): void;
@@ -99,10 +105,18 @@ export async function startBuildSystem(
   const concurrency = options.maxConcurrentBuilds ?? 16;
   const build = buildReconciler(ctx, registryHost);
   const buildRun = buildRunReconciler(ctx, registryHost);
-  const importer = imageImportReconciler(ctx);
+  const imageStream = imageStreamReconciler(ctx);
+  const builds = manager.informer(BUILDS);
   manager
     .controller("simulated-builds")
     .for(BUILDS)
+    // Builds waiting in New for an output or input ImageStream go on when a stream of their namespace changes.
+    .watches(IMAGE_STREAMS, (stream) =>
+      builds.store
+        .list(stream.metadata.namespace)
+        .filter(isWaitingBuild)
+        .map((b) => ({ namespace: b.metadata.namespace ?? "", name: b.metadata.name })),
+    )
     .withMaxConcurrentReconciles(concurrency)
     .complete((key) => build(key));
   manager
@@ -111,10 +125,10 @@ export async function startBuildSystem(
     .withMaxConcurrentReconciles(concurrency)
     .complete((key) => buildRun(key));
   manager
-    .controller("simulated-image-import")
+    .controller("simulated-image-streams")
     .for(IMAGE_STREAMS)
     .withMaxConcurrentReconciles(4)
-    .complete((key) => importer(key));
+    .complete((key) => imageStream(key));
   await manager.start();
   logger.info({ registryHost }, "simulated build system started");
   return {

@@ -1,15 +1,20 @@
 /**
- * Pure ImageStream status edits, as OpenShift's integrated registry and image import controller
- * make them: a new tag event goes first in `status.tags[tag].items` (newest first), a failed import
- * becomes an `ImportSuccess=False` condition without a new item.
+ * Pure ImageStream status reads and edits, as OpenShift makes them: a new tag event goes first in
+ * `status.tags[tag].items` (newest first; openshift-apiserver `AddTagEventToImageStream`), a failed
+ * import becomes an `ImportSuccess=False` condition without a new item (`imagestreamimport/rest.go`
+ * `checkImportFailure`), and a tag resolves to a pullspec by its reference policy (library-go
+ * `ResolveLatestTaggedImage`).
  */
-import type { ImageStream, StatusTag, TagEvent } from "../../builds/image-stream-schema.js";
+import type {
+  ImageStreamObject as ImageStream,
+  ImageStreamStatus as Status,
+  NamedTagEventList as StatusTag,
+  TagEvent,
+  TagEventCondition,
+} from "./upstream-objects.js";
 
 /** How many tag events a status tag keeps. */
 export const MAX_TAG_ITEMS = 10;
-
-type TagEventCondition = NonNullable<StatusTag["conditions"]>[number];
-type Status = NonNullable<ImageStream["status"]>;
 
 function tagsOf(stream: ImageStream): StatusTag[] {
   return [...(stream.status?.tags ?? [])];
@@ -22,9 +27,10 @@ function withTag(stream: ImageStream, repository: string, next: StatusTag): Stat
 }
 
 /**
- * The status with `dockerImageRepository` and `publicDockerImageRepository` set to `repository`
- * (the dev cluster's integrated registry is reachable as it is, so both are the same), as the
- * OpenShift API server does for every stream when an integrated registry is configured.
+ * The status with `dockerImageRepository` and `publicDockerImageRepository` set to `repository`, as
+ * openshift-apiserver's ImageStream strategy fills them in (`<registry host>/<namespace>/<name>`)
+ * when the integrated registry's internal and external hostnames are configured; the simulated
+ * registry is reached by one host, so both are the same.
  */
 export function statusWithRepository(stream: ImageStream, repository: string): Status {
   return { ...stream.status, dockerImageRepository: repository, publicDockerImageRepository: repository };
@@ -50,7 +56,7 @@ export function statusWithTagEvent(
   stream: ImageStream,
   repository: string,
   tag: string,
-  event: Required<Pick<TagEvent, "created" | "dockerImageReference" | "image" | "generation">>,
+  event: { created: string; dockerImageReference: string; image: string; generation: number },
 ): Status {
   const current = statusTagOf(stream, tag);
   const items = current?.items ?? [];
@@ -60,7 +66,7 @@ export function statusWithTagEvent(
     newest.image === event.image &&
     newest.dockerImageReference === event.dockerImageReference &&
     (newest.generation ?? 0) >= (event.generation ?? 0);
-  const nextItems = same ? items : [event, ...items].slice(0, MAX_TAG_ITEMS);
+  const nextItems: TagEvent[] = same ? items : [event, ...items].slice(0, MAX_TAG_ITEMS);
   const conditions = (current?.conditions ?? []).filter((c) => c.type !== "ImportSuccess");
   return withTag(stream, repository, {
     ...current,
@@ -100,6 +106,23 @@ export function statusWithImportFailure(
     items: current?.items ?? [],
     conditions: [...others, condition],
   });
+}
+
+/**
+ * The pullspec tag `tag` resolves to, as library-go's `ResolveLatestTaggedImage` makes it: the newest
+ * item's `dockerImageReference`, except that a spec tag with `referencePolicy.type: Local` resolves to
+ * `<status.dockerImageRepository>@<image>` (pull-through from the integrated registry). Undefined
+ * when the tag has no item.
+ */
+export function resolveLatestTaggedImage(stream: ImageStream, tag: string): string | undefined {
+  const newest = statusTagOf(stream, tag)?.items?.[0];
+  if (newest === undefined) return undefined;
+  const reference = newest.dockerImageReference ?? "";
+  const spec = stream.spec?.tags?.find((t) => t.name === tag);
+  const local = stream.status?.dockerImageRepository ?? "";
+  const image = newest.image ?? "";
+  if (spec?.referencePolicy?.type === "Local" && local !== "" && image !== "") return `${local}@${image}`;
+  return reference === "" ? undefined : reference;
 }
 
 /** The generation an import of spec tag `name` must reach: the tag's own, else the stream's. */

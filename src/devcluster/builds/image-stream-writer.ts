@@ -1,16 +1,19 @@
 /**
- * Writes ImageStream status the way the integrated registry does after a push (creating the
- * stream when missing, as OpenShift's registry does) and the way the import controller does after
- * an import. Every write is a read-modify-`/status` PUT with the read resourceVersion, retried on
+ * Writes ImageStream status the way the integrated registry does after a push (it creates an
+ * ImageStreamMapping: openshift-apiserver `imagestreammapping/rest.go` adds the tag event
+ * `{created, dockerImageReference: <repository>@<digest>, image, generation: <stream generation>}`,
+ * and the registry creates the stream when missing) and the way the import controller does after an
+ * import. Every write is a read-modify-`/status` PUT with the read resourceVersion, retried on
  * conflict, so concurrent builds pushing to one stream never lose each other's tags.
  */
 import type { KubeClient } from "../../kube/kube-client.js";
 import { isAlreadyExists, isConflict, isNotFound } from "../../kube/kube-errors.js";
-import { IMAGE_STREAMS } from "../../builds/build-resources.js";
-import type { ImageStream } from "../../builds/image-stream-schema.js";
-import { statusTagOf, statusWithTagEvent } from "./image-stream-status.js";
-
-type Status = NonNullable<ImageStream["status"]>;
+import { resolveLatestTaggedImage, statusWithTagEvent } from "./image-stream-status.js";
+import {
+  IMAGE_STREAMS,
+  type ImageStreamObject as ImageStream,
+  type ImageStreamStatus as Status,
+} from "./upstream-objects.js";
 
 /** RFC 3339, whole seconds, UTC. */
 export function rfc3339(ms: number): string {
@@ -39,13 +42,10 @@ export class ImageStreamWriter {
     }
   }
 
-  /** The newest `dockerImageReference` of status tag `tag` (with an image), if any. */
+  /** The pullspec ImageStreamTag `name:tag` resolves to ({@link resolveLatestTaggedImage}), if any. */
   async tagPullspec(namespace: string, name: string, tag: string): Promise<string | undefined> {
     const stream = await this.find(namespace, name);
-    const newest = stream === undefined ? undefined : statusTagOf(stream, tag)?.items?.[0];
-    if (newest === undefined || (newest.image ?? "") === "") return undefined;
-    const reference = newest.dockerImageReference ?? "";
-    return reference === "" ? undefined : reference;
+    return stream === undefined ? undefined : resolveLatestTaggedImage(stream, tag);
   }
 
   /**

@@ -1,4 +1,4 @@
-/** The dev cluster's simulated build system: Builds, BuildRuns and image imports that push real images. */
+/** The simulated build system: Builds, BuildRuns and image imports that push real images. */
 export { buildSystemAddon, startBuildSystem } from "./build-system.js";
 export type { BuildSystemAddon, BuildSystemOptions, RunningBuildSystem } from "./build-system.js";
 export type { BuildBehaviour } from "./build-behaviour.js";
@@ -10,8 +10,6 @@ export {
   simulationProfileSchema,
 } from "./simulation-profile.js";
 export type { SimulationProfile, ComponentProfile, ExternalImageProfile } from "./simulation-profile.js";
-export { BUILDS, BUILD_RUNS } from "./build-objects.js";
-export type { BuildObject, BuildRunObject } from "./build-objects.js";
-export { IMAGE_STREAMS } from "../../builds/build-resources.js";
-export type { ImageStream as ImageStreamObject } from "../../builds/image-stream-schema.js";
+export { BUILDS, BUILD_RUNS, IMAGE_STREAMS } from "./upstream-objects.js";
+export type { BuildObject, BuildRunObject, ImageStreamObject } from "./upstream-objects.js";
 export type { BuildahOptions } from "./buildah-build.js";

@@ -15,10 +15,23 @@ import { decideBuildStep, type SimulatedPhase } from "./build-step.js";
 import { durationOf, runBuild, type BuildResult, type BuildSystemContext } from "./run-build.js";
 
 /** A build object whose status is an object the controller adds fields to. */
-export type SimulatedBuildObject = KubeObject & { readonly status?: Record<string, unknown> | undefined };
+export type SimulatedBuildObject = KubeObject & {
+  readonly status?: Record<string, unknown> | null | undefined;
+};
 
-/** Status fields to merge into an object's status. */
+/** Status fields to merge into an object's status (an `undefined` value removes the field). */
 export type StatusFields = Record<string, unknown>;
+
+/**
+ * What the step out of New found. `admitted`: the build moves on (to Pending, or straight to a
+ * terminal failure when it can never run); otherwise it waits where it is (OpenShift's build
+ * controller keeps a Build in New while its output or input images cannot be resolved) and `fields`,
+ * saying why, are written only when they differ from the recorded status.
+ */
+export interface Admission {
+  readonly admitted: boolean;
+  readonly fields: StatusFields;
+}
 
 /** What the shared controller needs to know of one kind of build object. */
 export interface SimulatedBuildKind<T extends SimulatedBuildObject> {
@@ -34,10 +47,10 @@ export interface SimulatedBuildKind<T extends SimulatedBuildObject> {
   startedMs(obj: T): number | undefined;
   /** Status fields of a build cancelled at `nowMs`. */
   cancelled(obj: T, nowMs: number): StatusFields;
-  /** Status fields of a build that went pending at `nowMs`. */
-  pending(nowMs: number): StatusFields;
-  /** Status fields of the build `key` names that started running at `nowMs`. */
-  started(key: ObjectKey, nowMs: number): StatusFields;
+  /** Whether `obj` (asking for `target`) may go Pending at `nowMs`, and the status that says so. */
+  admit(obj: T, target: BuildTarget, ctx: BuildSystemContext, nowMs: number): Promise<Admission>;
+  /** Status fields of the build `obj` (named `key`) that started running at `nowMs`. */
+  started(obj: T, key: ObjectKey, nowMs: number): StatusFields;
   /** Status fields of the build `key` names (read afresh as `obj`) that ended with `result` at `nowMs`. */
   finished(obj: T, key: ObjectKey, result: BuildResult, nowMs: number): StatusFields;
 }
@@ -53,6 +66,13 @@ async function find<T extends SimulatedBuildObject>(
     if (isNotFound(e)) return undefined;
     throw e;
   }
+}
+
+/** True when writing `fields` over `status` would change nothing. */
+function alreadyRecorded(status: Record<string, unknown> | null | undefined, fields: StatusFields): boolean {
+  return Object.entries(fields).every(
+    ([field, value]) => JSON.stringify(status?.[field]) === JSON.stringify(value),
+  );
 }
 
 /** Builds the reconciler of objects of `kind` over `ctx`. */
@@ -88,11 +108,15 @@ export function simulatedBuildReconciler<T extends SimulatedBuildObject>(
       case "cancel":
         await writeStatus(obj, kind.cancelled(obj, now));
         return awaitChange();
-      case "pending":
-        await writeStatus(obj, kind.pending(now));
+      case "pending": {
+        // Not admitted: the status says why, once; a change of what it waits for wakes it.
+        const admission = await kind.admit(obj, target, ctx, now);
+        if (admission.admitted || !alreadyRecorded(obj.status, admission.fields))
+          await writeStatus(obj, admission.fields);
         return awaitChange();
+      }
       case "start":
-        await writeStatus(obj, kind.started(key, now));
+        await writeStatus(obj, kind.started(obj, key, now));
         return requeueAfter(durationOf(ctx, target));
       case "finish":
         break;

@@ -17,7 +17,7 @@ import { buildSyntheticImage } from "../../../src/oci-image/build-synthetic-imag
 import { hasDockerRegistry, startDockerRegistry } from "../../support/docker-registry.js";
 import { createNamespace } from "../../support/dev-cluster-fixture.js";
 import { waitFor } from "../../support/wait-for.js";
-import { skopeoInspect, startBuildsHarness, type BuildsHarness } from "./support.js";
+import { createImageStream, skopeoInspect, startBuildsHarness, type BuildsHarness } from "./support.js";
 
 const CENTOS = "quay.io/centos/centos:stream9";
 
@@ -36,6 +36,8 @@ beforeAll(async () => {
     20,
   );
   ns = await createNamespace(h.client, "builds");
+  await createImageStream(h.client, ns, "release");
+  await createImageStream(h.client, ns, "other");
 });
 
 afterAll(async () => {
@@ -47,6 +49,7 @@ function dockerBuild(
   tag: string,
   from?: { kind: string; name: string },
   extra: Record<string, unknown> = {},
+  stream = "release",
 ) {
   return {
     apiVersion: "build.openshift.io/v1",
@@ -59,7 +62,7 @@ function dockerBuild(
         ...extra,
       },
       strategy: { type: "Docker", dockerStrategy: from === undefined ? {} : { from } },
-      output: { to: { kind: "ImageStreamTag", name: `release:${tag}` } },
+      output: { to: { kind: "ImageStreamTag", name: `${stream}:${tag}` } },
     },
   };
 }
@@ -182,7 +185,7 @@ describe("simulated OpenShift builds", () => {
     expect((await waitForPhase("flaky-2", ["Complete", "Failed"])).status?.phase).toBe("Complete");
   });
 
-  it("fails a build whose input image does not exist, naming the input", async () => {
+  it("keeps a Build in New while an input ImageStreamTag has no image, naming the input, and runs it once it lands", async () => {
     await h.client.create(
       BUILDS,
       dockerBuild(
@@ -199,11 +202,36 @@ describe("simulated OpenShift builds", () => {
         },
       ),
     );
-    const failed = await waitForPhase("needs-input-1", ["Complete", "Failed"]);
-    const status = failed.status as Record<string, unknown>;
-    expect(failed.status?.phase).toBe("Failed");
-    expect(status["reason"]).toBe("FetchImageContentFailed");
-    expect(String(status["message"])).toContain("release:not-built-yet");
+    const waiting = await waitFor(async () => {
+      const b = await buildPhase("needs-input-1");
+      return b.status?.reason === "InvalidImageReference" ? b : undefined;
+    }, "needs-input-1 to wait for its input");
+    expect(waiting.status?.phase).toBe("New");
+    expect(waiting.status?.message).toContain("release:not-built-yet");
+    await h.client.create(
+      BUILDS,
+      dockerBuild("not-built-yet-1", "not-built-yet", { kind: "ImageStreamTag", name: "release:base" }),
+    );
+    const done = await waitForPhase("needs-input-1", ["Complete", "Failed"]);
+    expect(done.status?.phase).toBe("Complete");
+    expect(done.status?.reason ?? undefined).toBeUndefined();
+  });
+
+  it("keeps a Build in New while its output ImageStream does not exist, then runs it", async () => {
+    await h.client.create(
+      BUILDS,
+      dockerBuild("late-stream-1", "late", { kind: "DockerImage", name: CENTOS }, {}, "late"),
+    );
+    const waiting = await waitFor(async () => {
+      const b = await buildPhase("late-stream-1");
+      return b.status?.reason === "InvalidOutputReference" ? b : undefined;
+    }, "late-stream-1 to wait for its output stream");
+    expect(waiting.status?.phase).toBe("New");
+    expect(waiting.status?.message).toBe("Output image could not be resolved.");
+    await createImageStream(h.client, ns, "late");
+    const done = await waitForPhase("late-stream-1", ["Complete", "Failed"]);
+    expect(done.status?.phase).toBe("Complete");
+    expect(done.status?.outputDockerImageReference).toBe(`${h.registryHost}/${ns}/late:late`);
   });
 
   it("never completes a Build deleted while running, and cancels one with status.cancelled", async () => {
@@ -297,8 +325,14 @@ describe("simulated image import", () => {
     expect(specGeneration).toBe(1);
     const kuryr = tag("kuryr-cni")?.items?.[0];
     expect(kuryr?.generation).toBe(specGeneration);
-    expect(kuryr?.dockerImageReference).toBe(`${h.registryHost}/${ns}/imported@${kuryr?.image ?? ""}`);
-    expect((await skopeoInspect(kuryr?.dockerImageReference ?? "")).Digest).toBe(kuryr?.image);
+    // The item records where the image came from (its registry is unreachable here, so the mirror
+    // standing in for it); the Local reference policy resolves it through the stream's repository.
+    expect(kuryr?.dockerImageReference).toMatch(
+      new RegExp(`^${h.registryHost}/openshift/external-[0-9a-f]+@`),
+    );
+    expect(kuryr?.dockerImageReference?.endsWith(`@${kuryr.image ?? ""}`)).toBe(true);
+    const local = `${h.registryHost}/${ns}/imported@${kuryr?.image ?? ""}`;
+    expect((await skopeoInspect(local)).Digest).toBe(kuryr?.image);
     expect(is.status?.publicDockerImageRepository).toBe(`${h.registryHost}/${ns}/imported`);
     expect(tag("base")?.items?.[0]).toMatchObject({ dockerImageReference: base, generation: 1 });
     expect(tag("missing")?.items ?? []).toHaveLength(0);

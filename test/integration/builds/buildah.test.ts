@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { BUILDS, type BuildObject } from "../../../src/devcluster/builds/index.js";
 import { createNamespace } from "../../support/dev-cluster-fixture.js";
 import { waitFor } from "../../support/wait-for.js";
-import { skopeoInspect, startBuildsHarness, type BuildsHarness } from "./support.js";
+import { createImageStream, skopeoInspect, startBuildsHarness, type BuildsHarness } from "./support.js";
 
 const hasBuildah = await promisify(execFile)("buildah", ["--version"]).then(
   () => true,
@@ -24,6 +24,7 @@ describe.runIf(hasBuildah)("buildah builds of local sources", () => {
   beforeAll(async () => {
     h = await startBuildsHarness({}, 20, { buildah: true });
     ns = await createNamespace(h.client, "buildah");
+    await createImageStream(h.client, ns, "release");
     src = await mkdtemp(join(tmpdir(), "buildah-src-"));
     await mkdir(join(src, "ok"));
     await writeFile(join(src, "ok", "Dockerfile"), "FROM scratch\nCOPY hello.txt /hello.txt\n");

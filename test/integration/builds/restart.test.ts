@@ -12,6 +12,7 @@ import { startRegistryServer } from "../../../src/devcluster/registry/index.js";
 import type { KubeClient } from "../../../src/kube/kube-client.js";
 import { createNamespace, startClusterAndClient } from "../../support/dev-cluster-fixture.js";
 import { waitFor } from "../../support/wait-for.js";
+import { createImageStream } from "./support.js";
 
 let dir: string;
 let registry: Awaited<ReturnType<typeof startRegistryServer>>;
@@ -58,6 +59,8 @@ it("resumes a running build after a restart and gives it the undisturbed digest"
     profile: { components: { etcd: { durationMs: 1500 } } },
   };
   const first = await startBuildSystem(options);
+  await createImageStream(client, ns, "release");
+  await createImageStream(client, ns, "other");
   await client.create(BUILDS, build(ns, "etcd-1", "release"));
   const running = await waitFor(async () => {
     const b = await client.get(BUILDS, { namespace: ns, name: "etcd-1" });

@@ -77,7 +77,12 @@ it("builds every sample component and assembles a release whose operators refere
           source: {
             git: c.source?.git,
             ...(c.source?.contextDir === undefined ? {} : { contextDir: c.source.contextDir }),
-            images: inputs.map((i) => ({ from: ref(i.from) })),
+            // OpenShift's validation: every source image says where it goes (`paths` or `as`).
+            images: inputs.map((i) => ({
+              from: ref(i.from),
+              ...(i.paths === undefined ? {} : { paths: i.paths }),
+              as: i.as ?? (i.paths === undefined ? [i.from] : []),
+            })),
           },
           strategy: { type: "Docker", dockerStrategy: c.from === undefined ? {} : { from: ref(c.from) } },
           output: { to: { kind: "ImageStreamTag", name: `release:${c.name}` } },

@@ -8,11 +8,17 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import type { DevCluster } from "../../../src/devcluster/dev-cluster.js";
-import { buildSystemAddon, type BuildSystemAddon } from "../../../src/devcluster/builds/index.js";
+import {
+  buildSystemAddon,
+  IMAGE_STREAMS,
+  type BuildSystemAddon,
+  type ImageStreamObject,
+} from "../../../src/devcluster/builds/index.js";
 import type { SimulationProfile } from "../../../src/devcluster/builds/index.js";
 import { startRegistryServer } from "../../../src/devcluster/registry/index.js";
 import type { KubeClient } from "../../../src/kube/kube-client.js";
 import { startClusterAndClient } from "../../support/dev-cluster-fixture.js";
+import { waitFor } from "../../support/wait-for.js";
 
 const run = promisify(execFile);
 
@@ -54,4 +60,26 @@ export async function skopeoInspect(
 ): Promise<{ Labels: Record<string, string> | null; Layers: string[]; Digest: string }> {
   const { stdout } = await run("skopeo", ["inspect", "--tls-verify=false", `docker://${pullspec}`]);
   return JSON.parse(stdout) as { Labels: Record<string, string> | null; Layers: string[]; Digest: string };
+}
+
+/**
+ * Creates ImageStream `namespace/name` (as the operator or a user does before a Build outputs to
+ * it) and waits for its `status.dockerImageRepository`: OpenShift's build controller keeps a Build
+ * in New until its output stream has one.
+ */
+export async function createImageStream(
+  client: KubeClient,
+  namespace: string,
+  name: string,
+): Promise<ImageStreamObject> {
+  await client.create(IMAGE_STREAMS, {
+    apiVersion: "image.openshift.io/v1",
+    kind: "ImageStream",
+    metadata: { name, namespace },
+    spec: { lookupPolicy: { local: false } },
+  });
+  return waitFor(async () => {
+    const stream = await client.get(IMAGE_STREAMS, { namespace, name });
+    return (stream.status?.dockerImageRepository ?? "") === "" ? undefined : stream;
+  }, `ImageStream ${namespace}/${name} to get its dockerImageRepository`);
 }

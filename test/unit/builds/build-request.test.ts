@@ -1,5 +1,9 @@
 import { describe, expect, it } from "vitest";
-import { buildRequestOfBuild, buildRequestOfBuildRun } from "../../../src/devcluster/builds/build-request.js";
+import {
+  buildRequestOfBuild,
+  buildRequestOfBuildRun,
+  outputImageStreamOf,
+} from "../../../src/devcluster/builds/build-request.js";
 
 const host = "127.0.0.1:5000";
 
@@ -83,5 +87,73 @@ describe("buildRequestOfBuildRun", () => {
       inputs: [{ kind: "DockerImage", pullspec: "quay.io/x/y:1" }],
     });
     expect(target.imageStream).toEqual({ namespace: "ns", name: "release", tag: "coredns" });
+  });
+});
+
+describe("where a Build pushes", () => {
+  const build = (to: Record<string, string>, status?: Record<string, string>) => ({
+    metadata: { name: "b", namespace: "ns" },
+    spec: { output: { to } },
+    ...(status === undefined ? {} : { status }),
+  });
+
+  it("names the output ImageStream of ImageStreamTag and ImageStream outputs, in to.namespace if set", () => {
+    expect(outputImageStreamOf(build({ kind: "ImageStreamTag", name: "release:cli" }))).toEqual({
+      namespace: "ns",
+      name: "release",
+      tag: "cli",
+    });
+    expect(outputImageStreamOf(build({ kind: "ImageStream", name: "release", namespace: "other" }))).toEqual({
+      namespace: "other",
+      name: "release",
+      tag: "latest",
+    });
+    // SplitImageStreamTag: an ImageStreamTag name needs its ":<tag>".
+    expect(outputImageStreamOf(build({ kind: "ImageStreamTag", name: "release" }))).toBeUndefined();
+    expect(outputImageStreamOf(build({ kind: "DockerImage", name: "quay.io/a/b:c" }))).toBeUndefined();
+  });
+
+  it("pushes to status.outputDockerImageReference once the build controller resolved it", () => {
+    const target = buildRequestOfBuild(
+      build(
+        { kind: "ImageStreamTag", name: "release:cli" },
+        { outputDockerImageReference: "registry.example:5000/ns/release:cli" },
+      ),
+      host,
+    );
+    if (!target.ok) throw new Error(target.message);
+    expect(target.request.output).toEqual({ repository: "registry.example:5000/ns/release", tag: "cli" });
+    // Not the simulated registry: no ImageStream records the push.
+    expect(target.imageStream).toBeUndefined();
+  });
+});
+
+describe("BuildRuns the simulator cannot run", () => {
+  it("takes the BuildRun's spec.output over the build spec's, and says why a run has no build", () => {
+    const target = buildRequestOfBuildRun(
+      {
+        metadata: { name: "r", namespace: "ns" },
+        spec: {
+          build: { spec: { output: { image: `${host}/ns/release:a`, labels: { a: "1" } } } },
+          output: { image: `${host}/ns/release:b`, labels: { b: "2" } },
+        },
+      },
+      host,
+    );
+    if (!target.ok) throw new Error(target.message);
+    expect(target.request.output).toEqual({ repository: `${host}/ns/release`, tag: "b" });
+    expect(target.request.imageLabels).toEqual({ a: "1", b: "2" });
+    expect(
+      buildRequestOfBuildRun({ metadata: { name: "r", namespace: "ns" }, spec: {} }, host),
+    ).toMatchObject({
+      ok: false,
+      reason: "BuildRunNoRefOrSpec",
+    });
+    expect(
+      buildRequestOfBuildRun(
+        { metadata: { name: "r", namespace: "ns" }, spec: { build: { name: "b" } } },
+        host,
+      ),
+    ).toMatchObject({ ok: false, reason: "BuildNotFound" });
   });
 });

@@ -22,11 +22,12 @@ describe("decideBuildStep", () => {
     expect(decideBuildStep(running, 11_000, 1000)).toEqual({ kind: "finish" });
   });
 
-  it("cancels unfinished builds that are cancelled or being deleted, and leaves finished ones alone", () => {
+  it("cancels unfinished builds whose cancellation was asked for, and leaves finished and deleting ones alone", () => {
     expect(decideBuildStep(observed({ phase: "Running", cancelRequested: true }), 0, 1)).toEqual({
       kind: "cancel",
     });
-    expect(decideBuildStep(observed({ phase: "Pending", deleting: true }), 0, 1)).toEqual({ kind: "cancel" });
+    // openshift-controller-manager's build controller ignores builds being deleted (shouldIgnore).
+    expect(decideBuildStep(observed({ phase: "Pending", deleting: true }), 0, 1)).toEqual({ kind: "none" });
     for (const phase of ["Complete", "Failed", "Error", "Cancelled"] as const)
       expect(decideBuildStep(observed({ phase, cancelRequested: true }), 0, 1)).toEqual({ kind: "none" });
   });

@@ -1,8 +1,12 @@
 import { describe, expect, it } from "vitest";
-import type { ImageStream as ImageStreamObject } from "../../../src/builds/image-stream-schema.js";
+import {
+  imageStreamSchema,
+  type ImageStreamObject,
+} from "../../../src/devcluster/builds/upstream-objects.js";
 import {
   MAX_TAG_ITEMS,
   needsImport,
+  resolveLatestTaggedImage,
   statusWithImportFailure,
   statusWithTagEvent,
 } from "../../../src/devcluster/builds/image-stream-status.js";
@@ -75,5 +79,42 @@ describe("imports", () => {
       }),
     };
     expect(needsImport(failed, "a")).toBe(false);
+  });
+});
+
+describe("resolveLatestTaggedImage", () => {
+  const source = `quay.io/okd/cli@${digest(7)}`;
+  const withItem = (referencePolicy?: string): ImageStreamObject => ({
+    metadata: { name: "release", namespace: "ns", generation: 1 },
+    spec: {
+      tags: [
+        {
+          name: "cli",
+          from: { kind: "DockerImage", name: "quay.io/okd/cli:4.17" },
+          ...(referencePolicy === undefined ? {} : { referencePolicy: { type: referencePolicy } }),
+        },
+      ],
+    },
+    status: {
+      dockerImageRepository: repo,
+      tags: [{ tag: "cli", items: [{ ...event(7), dockerImageReference: source }] }],
+    },
+  });
+
+  it("gives the item's reference, or <dockerImageRepository>@<image> for a Local reference policy", () => {
+    expect(resolveLatestTaggedImage(withItem("Source"), "cli")).toBe(source);
+    expect(resolveLatestTaggedImage(withItem(), "cli")).toBe(source);
+    expect(resolveLatestTaggedImage(withItem("Local"), "cli")).toBe(`${repo}@${digest(7)}`);
+    expect(resolveLatestTaggedImage(withItem("Local"), "missing")).toBeUndefined();
+  });
+
+  it("reads Go's null lists as empty", () => {
+    const parsed = imageStreamSchema.parse({
+      metadata: { name: "release", namespace: "ns" },
+      spec: { tags: null },
+      status: { dockerImageRepository: repo, tags: [{ tag: "cli", items: null, conditions: null }] },
+    });
+    expect(resolveLatestTaggedImage(parsed, "cli")).toBeUndefined();
+    expect(needsImport(parsed, "cli")).toBe(true);
   });
 });
