@@ -107,8 +107,9 @@ function tagAnnotations(
   const versions = inspected.labels[BUILD_VERSIONS_LABEL];
   if (versions !== undefined) {
     annotations[BUILD_VERSIONS_LABEL] = versions;
-    const names = inspected.labels[BUILD_VERSION_DISPLAY_NAMES_LABEL];
-    if (names !== undefined) annotations[BUILD_VERSION_DISPLAY_NAMES_LABEL] = names;
+    // oc writes the display names whenever it writes the versions, empty when the label is missing.
+    annotations[BUILD_VERSION_DISPLAY_NAMES_LABEL] =
+      inspected.labels[BUILD_VERSION_DISPLAY_NAMES_LABEL] ?? "";
   }
   return annotations;
 }

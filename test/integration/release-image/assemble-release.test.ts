@@ -13,6 +13,7 @@ import {
 } from "../../../src/release-image/synthetic-payload.js";
 import { verifyReleasePayload } from "../../../src/release-image/verify-release-payload.js";
 import { startDockerRegistry, type RunningDockerRegistry } from "../../support/docker-registry.js";
+import { cvoLoadRelease, ocReleaseInfo, releaseToolsAvailable } from "./release-tools.js";
 import {
   buildahBuildAndPush,
   run,
@@ -23,6 +24,7 @@ import {
 } from "./third-party-tools.js";
 
 const NAME = "4.15.0-0.okd-2024-01-02-030405";
+const withReleaseTools = releaseToolsAvailable();
 let registry: RunningDockerRegistry;
 let other: RunningDockerRegistry;
 let work: { dir: string; cleanup: () => Promise<void> };
@@ -59,6 +61,21 @@ async function verifyRelease(
   expect(references.kind).toBe("ImageStream");
   expect(references.metadata?.name).toBe(metadata.version);
   for (const tag of references.spec?.tags ?? []) expect(tag.from?.name).toMatch(/@sha256:[0-9a-f]{64}$/);
+  // The real consumers too (oc reads registries only, not OCI layouts).
+  if (withReleaseTools && reference.startsWith("docker://")) {
+    const pullspec = reference.slice("docker://".length);
+    const info = await ocReleaseInfo(pullspec);
+    expect(info.metadata.version).toBe(name);
+    expect(info.references.metadata.name).toBe(name);
+    expect(info.digest).toBe(inspected.Digest);
+    const loaded = await cvoLoadRelease(
+      pullspec,
+      join(work.dir, `cvo-${Math.random().toString(36).slice(2)}`),
+    );
+    expect(loaded.errors).toEqual([]);
+    expect(loaded.manifests.filter((m) => m.file.startsWith("release-manifests/") && !m.loaded)).toEqual([]);
+    expect(loaded.release?.version).toBe(name);
+  }
   return releaseManifests;
 }
 

@@ -95,6 +95,8 @@ describe("planReleasePayload", () => {
         "io.openshift.build.commit.ref": "",
         "io.openshift.build.source-location": "",
         "io.openshift.build.versions": "kubernetes=1.28.3+a",
+        // Written with the versions, empty when the image has no display-names label (as oc does).
+        "io.openshift.build.version-display-names": "",
       },
       from: { kind: "DockerImage", name: `r.example/okd/c@${D(2)}` },
       generation: null,
