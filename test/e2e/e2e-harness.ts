@@ -1,26 +1,31 @@
 /**
- * The end-to-end environment: the dev cluster (in the test process) with its integrated registry and
- * simulated build system, Debian's `docker-registry` as the release destination, and the operator
- * as a real child process (`payloadctl operator` run by tsx with the pinned node) whose API
- * requests reach the cluster through a proxy stamping them with {@link OPERATOR_USER_AGENT}, so the
- * audit log tells them apart.
+ * The end-to-end environment, on either control plane:
+ * - `dev`: the dev cluster (in the test process) with its integrated registry and simulated build
+ *   system; the operator's API requests reach it through a proxy stamping them with
+ *   {@link OPERATOR_USER_AGENT}, so the audit log tells them apart;
+ * - `real`: etcd + kube-apiserver + kube-controller-manager built from upstream
+ *   (`real-plane-environment.ts`), the operator authenticated as its own ServiceAccount under the
+ *   generated RBAC, the simulated build system beside it as an ordinary API client.
+ * Both have Debian's `docker-registry` as the release destination and run the operator as a real
+ * child process (`payloadctl operator` run by tsx with the pinned node).
  */
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { PayloadBuildStatusSchema, type PayloadBuildStatus } from "../../src/api/index.js";
-import { buildSystemAddon, type BuildSystemAddon } from "../../src/devcluster/builds/index.js";
-import type { SimulationProfile } from "../../src/devcluster/builds/index.js";
-import { startDevCluster, type AuditEntry, type DevCluster } from "../../src/devcluster/dev-cluster.js";
+import { buildSystemAddon } from "../../src/devcluster/builds/index.js";
+import type { BuildBehaviour, SimulationProfile } from "../../src/devcluster/builds/index.js";
+import { startDevCluster, type AuditEntry } from "../../src/devcluster/dev-cluster.js";
 import { kubeconfigYaml } from "../../src/devcluster/kubeconfig.js";
-import { startRegistryServer, type RunningRegistryServer } from "../../src/devcluster/registry/index.js";
+import { startRegistryServer } from "../../src/devcluster/registry/index.js";
 import { startOperatorProcess, type OperatorProcess } from "../../src/demo/operator-process.js";
 import { createKubeClient, type KubeClient } from "../../src/kube/kube-client.js";
 import { PAYLOAD_BUILDS } from "../../src/payload-build/payload-build-controller.js";
 import { startDockerRegistry, type RunningDockerRegistry } from "../support/docker-registry.js";
 import { startUserAgentProxy, type UserAgentProxy } from "../support/user-agent-proxy.js";
 import { waitFor as pollUntil } from "../support/wait-for.js";
+import { startRealPlaneEnvironment } from "./real-plane-environment.js";
 
 /** The User-Agent of every request the operator process makes (set by the proxy). */
 export const OPERATOR_USER_AGENT = "payload-operator-e2e";
@@ -29,26 +34,50 @@ export const ROOT = fileURLToPath(new URL("../../", import.meta.url));
 /** An external base image (synthesized by the simulated build system). */
 export const CENTOS = "quay.io/centos/centos:stream9";
 
+/** Which API server the environment runs on. */
+export type ControlPlaneKind = "dev" | "real";
+
+/** One API request of the operator, as an audit log recorded it. */
+export type OperatorRequest = Pick<
+  AuditEntry,
+  "verb" | "group" | "resource" | "subresource" | "namespace" | "name" | "code"
+>;
+
 /** Everything a test file uses. */
 export interface E2eEnvironment {
-  readonly cluster: DevCluster;
+  readonly plane: ControlPlaneKind;
+  /** An admin client. */
   readonly client: KubeClient;
-  readonly builds: BuildSystemAddon;
-  readonly integratedRegistry: RunningRegistryServer;
+  /** An admin kubeconfig file (for kubectl). */
+  readonly kubeconfigPath: string;
+  /** The simulated build system: per-component durations and failures. */
+  readonly builds: { setBehaviour(component: string, behaviour: BuildBehaviour): void };
   readonly dockerRegistry: RunningDockerRegistry;
   readonly work: string;
   /** Starts an operator process (stop it, or let `stop()` do it). */
   startOperator(extraArgs?: readonly string[]): Promise<OperatorProcess>;
-  /** The audit entries of the operator's requests. */
-  operatorRequests(): AuditEntry[];
+  /** The audit entries of the operator's requests so far, in order. */
+  operatorRequests(): Promise<OperatorRequest[]>;
+  /** Audit entries lost so far (counts from the audit log are only exact while this is 0). */
+  auditDropped(): number;
   stop(): Promise<void>;
 }
 
-/** Starts the environment; builds run `speed` times faster than the profile says. */
-export async function startE2eEnvironment(options: {
+/** Options of {@link startE2eEnvironment}. */
+export interface E2eOptions {
+  /** Builds run `speed` times faster than the profile says. */
   readonly speed: number;
   readonly profile?: SimulationProfile;
-}): Promise<E2eEnvironment> {
+  /** Default `dev`. */
+  readonly plane?: ControlPlaneKind;
+}
+
+/** Starts the environment on the control plane `options.plane` asks for. */
+export async function startE2eEnvironment(options: E2eOptions): Promise<E2eEnvironment> {
+  return options.plane === "real" ? startRealPlaneEnvironment(options) : startDevEnvironment(options);
+}
+
+async function startDevEnvironment(options: E2eOptions): Promise<E2eEnvironment> {
   const work = await mkdtemp(join(tmpdir(), "payload-e2e-"));
   const stops: (() => Promise<unknown>)[] = [() => rm(work, { recursive: true, force: true })];
   const stop = async (): Promise<void> => {
@@ -72,10 +101,10 @@ export async function startE2eEnvironment(options: {
     await writeFile(kubeconfig, kubeconfigYaml(proxy.url), { mode: 0o600 });
     let operators = 0;
     return {
-      cluster,
+      plane: "dev",
       client: createKubeClient(cluster.kubeConfig, { requestTimeoutMs: 10_000 }),
+      kubeconfigPath: cluster.kubeconfigPath,
       builds,
-      integratedRegistry,
       dockerRegistry,
       work,
       startOperator: async (extraArgs = []) => {
@@ -102,7 +131,8 @@ export async function startE2eEnvironment(options: {
         stops.push(() => operator.stop(5_000));
         return operator;
       },
-      operatorRequests: () => cluster.audit.filter({ userAgent: OPERATOR_USER_AGENT }),
+      operatorRequests: () => Promise.resolve(cluster.audit.filter({ userAgent: OPERATOR_USER_AGENT })),
+      auditDropped: () => cluster.audit.dropped,
       stop,
     };
   } catch (error) {
@@ -162,6 +192,21 @@ export function waitFor<T>(
   timeoutMs = 30_000,
 ): Promise<T> {
   return pollUntil(probe, what, timeoutMs, 100);
+}
+
+/**
+ * Replaces a PayloadBuild's spec the way `kubectl apply` or `kubectl edit` does (a patch, no
+ * resourceVersion precondition), so the operator's status writes cannot make it conflict.
+ */
+export async function replaceSpec(
+  client: KubeClient,
+  where: { readonly namespace: string; readonly name: string },
+  spec: Record<string, unknown>,
+): Promise<void> {
+  await client.patch(PAYLOAD_BUILDS, where, {
+    type: "json",
+    operations: [{ op: "replace", path: "/spec", value: spec }],
+  });
 }
 
 /** True when condition `type` has `status`. */

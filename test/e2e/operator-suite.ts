@@ -23,9 +23,11 @@ import {
   component,
   createNamespace,
   hasCondition,
+  replaceSpec,
   startE2eEnvironment,
   waitFor,
   waitForStatus,
+  type ControlPlaneKind,
   type E2eEnvironment,
 } from "./e2e-harness.js";
 
@@ -33,385 +35,391 @@ const run = promisify(execFile);
 const RELEASE = "4.17.0-0.okd-e2e-2026-11-21-120000";
 const NAME = "okd";
 
-let env: E2eEnvironment;
-let operator: OperatorProcess;
+/** Defines this file's tests on the control plane `plane`. */
+export function operatorSuite(plane: ControlPlaneKind): void {
+  let env: E2eEnvironment;
+  let operator: OperatorProcess;
 
-beforeAll(async () => {
-  env = await startE2eEnvironment({
-    speed: 20,
-    profile: {
-      components: {
-        "cluster-version-operator": { operator: true },
-        "dns-operator": { operator: true, references: ["coredns"] },
-        slow: { durationMs: 200_000 },
+  beforeAll(async () => {
+    env = await startE2eEnvironment({
+      speed: 20,
+      plane,
+      profile: {
+        components: {
+          "cluster-version-operator": { operator: true },
+          "dns-operator": { operator: true, references: ["coredns"] },
+          slow: { durationMs: 200_000 },
+        },
       },
-    },
+    });
+    operator = await env.startOperator(["--leader-elect"]);
+  }, 60_000);
+
+  afterAll(async () => {
+    await env?.stop();
   });
-  operator = await env.startOperator(["--leader-elect"]);
-}, 60_000);
 
-afterAll(async () => {
-  await env?.stop();
-});
-
-type PayloadBuildInput = {
-  readonly apiVersion: string;
-  readonly kind: string;
-  readonly metadata: { readonly name: string; readonly namespace: string };
-  readonly spec: Record<string, unknown>;
-};
-
-function payloadBuild(namespace: string, spec: Record<string, unknown>): PayloadBuildInput {
-  return {
-    apiVersion: "payload.okd.io/v1alpha1",
-    kind: "PayloadBuild",
-    metadata: { name: NAME, namespace },
-    spec: { imageStream: "release", retry: { maxAttempts: 2 }, ...spec },
+  type PayloadBuildInput = {
+    readonly apiVersion: string;
+    readonly kind: string;
+    readonly metadata: { readonly name: string; readonly namespace: string };
+    readonly spec: Record<string, unknown>;
   };
-}
 
-function release(namespace: string): Record<string, unknown> {
-  return { name: RELEASE, to: `docker://${env.dockerRegistry.host}/${namespace}/release` };
-}
+  function payloadBuild(namespace: string, spec: Record<string, unknown>): PayloadBuildInput {
+    return {
+      apiVersion: "payload.okd.io/v1alpha1",
+      kind: "PayloadBuild",
+      metadata: { name: NAME, namespace },
+      spec: { imageStream: "release", retry: { maxAttempts: 2 }, ...spec },
+    };
+  }
 
-const where = (namespace: string) => ({ namespace, name: NAME });
+  function release(namespace: string): Record<string, unknown> {
+    return { name: RELEASE, to: `docker://${env.dockerRegistry.host}/${namespace}/release` };
+  }
 
-/** How many Builds (or `resource`) the operator created in `namespace`, from the audit log. */
-function creations(namespace: string, resource = "builds"): number {
-  return env
-    .operatorRequests()
-    .filter(
+  const where = (namespace: string) => ({ namespace, name: NAME });
+
+  /** How many Builds (or `resource`) the operator created in `namespace`, from the audit log. */
+  async function creations(namespace: string, resource = "builds"): Promise<number> {
+    return (await env.operatorRequests()).filter(
       (e) => e.verb === "create" && e.resource === resource && e.namespace === namespace && e.code === 201,
     ).length;
-}
+  }
 
-async function buildNames(namespace: string): Promise<string[]> {
-  return (await env.client.list(BUILDS, { namespace })).items.map((b) => b.metadata.name).sort();
-}
+  async function buildNames(namespace: string): Promise<string[]> {
+    return (await env.client.list(BUILDS, { namespace })).items.map((b) => b.metadata.name).sort();
+  }
 
-describe("payloadctl operator end to end", () => {
-  let readyNamespace = "";
+  describe("payloadctl operator end to end", () => {
+    let readyNamespace = "";
 
-  it("builds the payload to Ready=True and pushes a release that skopeo and umoci accept", async () => {
-    const ns = await createNamespace(env.client, "ready");
-    readyNamespace = ns;
-    await env.client.create(SECRETS, {
-      apiVersion: "v1",
-      kind: "Secret",
-      metadata: { name: "release-push", namespace: ns },
-      type: "kubernetes.io/dockerconfigjson",
-      data: { ".dockerconfigjson": Buffer.from(JSON.stringify({ auths: {} })).toString("base64") },
-    });
-    await env.client.create(
-      PAYLOAD_BUILDS,
-      payloadBuild(ns, {
-        concurrency: 3,
-        components: [
-          component("base", CENTOS),
-          component("cluster-version-operator", "base"),
-          component("dns-operator", "base"),
-          component("coredns", "base"),
-          { name: "pod", image: "quay.io/openshift/origin-pod:4.17" },
-        ],
-        release: { ...release(ns), pushSecret: { name: "release-push" } },
-      }),
-    );
-    const status = await waitForStatus(env, operator, where(ns), "Ready=True", (s) =>
-      hasCondition(s, "Ready", "True"),
-    );
-    expect(status.phase).toBe("Succeeded");
-    expect(status.counts).toMatchObject({ total: 5, landed: 5, failed: 0 });
-    const digest = status.release?.digest ?? "";
-    expect(status.release?.image).toBe(`${env.dockerRegistry.host}/${ns}/release@${digest}`);
-
-    const reference = `docker://${env.dockerRegistry.host}/${ns}/release@${digest}`;
-    const cvoImage = status.components?.find((c) => c.name === "cluster-version-operator")?.image ?? "";
-    const [inspected, cvo] = await Promise.all([
-      skopeoInspect(reference),
-      skopeoInspect(`docker://${cvoImage}`),
-    ]);
-    expect(inspected.Digest).toBe(digest);
-    expect(inspected.Labels).toEqual({
-      "io.openshift.release": RELEASE,
-      "io.openshift.release.base-image-digest": cvo.Digest,
-    });
-    expect(inspected.Layers).toEqual([...cvo.Layers, inspected.Layers.at(-1)]);
-    expect(inspected.Layers).toHaveLength(cvo.Layers.length + 1);
-
-    const { releaseManifests } = await umociUnpackRelease(env.work, reference);
-    expect(verifyReleasePayload(releaseManifests)).toEqual([]);
-    const metadata = parseReleaseMetadata(releaseManifests.get("release-metadata")?.toString() ?? "");
-    const references = parseImageStream(
-      releaseManifests.get("image-references")?.toString() ?? "",
-      "image-references",
-    );
-    expect(metadata.version).toBe(RELEASE);
-    expect(references.metadata?.name).toBe(RELEASE);
-    const byTag = new Map((references.spec?.tags ?? []).map((t) => [t.name, t.from?.name ?? ""]));
-    for (const c of status.components ?? []) {
-      const landedDigest = c.image?.split("@")[1];
-      if (byTag.has(c.name))
-        expect(byTag.get(c.name)?.endsWith(`@${landedDigest ?? "?"}`), c.name).toBe(true);
-    }
-    expect(byTag.has("dns-operator") && byTag.has("coredns")).toBe(true);
-    expect(await buildNames(ns)).toEqual([
-      "okd-base-1",
-      "okd-cluster-version-operator-1",
-      "okd-coredns-1",
-      "okd-dns-operator-1",
-    ]);
-    expect(creations(ns)).toBe(4);
-  });
-
-  it("`kubectl get payloadbuilds` shows phase, counts, release, readiness and image", async () => {
-    const kubectl = (...args: string[]) =>
-      run("kubectl", [
-        "--kubeconfig",
-        env.cluster.kubeconfigPath,
-        "-n",
-        readyNamespace,
-        "get",
-        "payloadbuilds",
-        ...args,
-      ]);
-    const rows = (text: string) =>
-      text
-        .trimEnd()
-        .split("\n")
-        .map((line) => line.trim().split(/\s+/));
-    const { stdout } = await kubectl();
-    const [header, row] = rows(stdout);
-    expect(header).toEqual(["NAME", "PHASE", "LANDED", "TOTAL", "RELEASE", "AGE"]);
-    expect(row?.slice(0, 5)).toEqual([NAME, "Succeeded", "5", "5", RELEASE]);
-    const wide = rows((await kubectl("-o", "wide")).stdout);
-    expect(wide[0]).toEqual([
-      "NAME",
-      "PHASE",
-      "LANDED",
-      "TOTAL",
-      "FAILED",
-      "RELEASE",
-      "READY",
-      "IMAGE",
-      "AGE",
-    ]);
-    expect(wide[1]?.slice(0, 7)).toEqual([NAME, "Succeeded", "5", "5", "0", RELEASE, "True"]);
-    expect(wide[1]?.[7]).toMatch(
-      new RegExp(`^${env.dockerRegistry.host}/${readyNamespace}/release@sha256:[0-9a-f]{64}$`),
-    );
-  });
-
-  it("retries a component that fails once, then succeeds", async () => {
-    const ns = await createNamespace(env.client, "flaky");
-    env.builds.setBehaviour("flaky", { failTimes: 1 });
-    await env.client.create(
-      PAYLOAD_BUILDS,
-      payloadBuild(ns, {
-        components: [
-          component("base", CENTOS),
-          component("flaky", "base"),
-          component("cluster-version-operator", "flaky"),
-        ],
-        release: release(ns),
-      }),
-    );
-    const status = await waitForStatus(env, operator, where(ns), "Ready=True", (s) =>
-      hasCondition(s, "Ready", "True"),
-    );
-    expect(status.components?.find((c) => c.name === "flaky")).toMatchObject({
-      state: "Landed",
-      attempts: 2,
-      build: "okd-flaky-2",
-    });
-    expect(status.release?.digest).toMatch(/^sha256:/);
-    expect(await buildNames(ns)).toEqual([
-      "okd-base-1",
-      "okd-cluster-version-operator-1",
-      "okd-flaky-1",
-      "okd-flaky-2",
-    ]);
-    expect(creations(ns)).toBe(4);
-  });
-
-  it("fails a component for good: dependents Blocked, independent ones Landed, Degraded names it, no release", async () => {
-    const ns = await createNamespace(env.client, "broken");
-    env.builds.setBehaviour("broken", { failAlways: true, logSnippet: "error: undefined: foo.Bar" });
-    await env.client.create(
-      PAYLOAD_BUILDS,
-      payloadBuild(ns, {
-        components: [
-          component("base", CENTOS),
-          component("broken", "base"),
-          component("needs-broken", "broken"),
-          component("cluster-version-operator", "base"),
-        ],
-        release: release(ns),
-      }),
-    );
-    const status = await waitForStatus(env, operator, where(ns), "phase Failed", (s) => s.phase === "Failed");
-    const byName = new Map((status.components ?? []).map((c) => [c.name, c]));
-    expect(byName.get("broken")).toMatchObject({ state: "Failed", attempts: 2 });
-    expect(byName.get("needs-broken")?.state).toBe("Blocked");
-    expect(byName.get("needs-broken")?.message).toContain("broken");
-    expect(byName.get("cluster-version-operator")?.state).toBe("Landed");
-    expect(byName.get("base")?.state).toBe("Landed");
-    const degraded = status.conditions?.find((c) => c.type === "Degraded");
-    expect(degraded?.status).toBe("True");
-    expect(degraded?.message).toContain("broken");
-    expect(degraded?.message).toContain("undefined: foo.Bar");
-    expect(hasCondition(status, "Ready", "True")).toBe(false);
-    expect(status.release?.digest).toBeUndefined();
-    const tags = await openImageStore(`docker://${env.dockerRegistry.host}/${ns}/release`, {
-      insecureRegistries: [env.dockerRegistry.host],
-    }).listTags();
-    expect(tags).toEqual([]);
-    expect(await buildNames(ns)).toEqual([
-      "okd-base-1",
-      "okd-broken-1",
-      "okd-broken-2",
-      "okd-cluster-version-operator-1",
-    ]);
-    expect(creations(ns)).toBe(4);
-  });
-
-  it("reports an invalid spec as Ready=False InvalidSpec naming the field, and builds nothing", async () => {
-    const ns = await createNamespace(env.client, "invalid");
-    await env.client.create(
-      PAYLOAD_BUILDS,
-      payloadBuild(ns, {
-        components: [component("base", CENTOS), { ...component("cli", "base"), dependsOn: ["ghost"] }],
-      }),
-    );
-    const status = await waitForStatus(env, operator, where(ns), "Ready=False", (s) =>
-      hasCondition(s, "Ready", "False"),
-    );
-    const ready = status.conditions?.find((c) => c.type === "Ready");
-    expect(ready?.reason).toBe("InvalidSpec");
-    expect(ready?.message).toContain("spec.components[1].dependsOn[0]");
-    expect(ready?.message).toContain("ghost");
-    expect(status.phase).toBe("Invalid");
-    expect(await buildNames(ns)).toEqual([]);
-  });
-
-  it("rebuilds a changed component and its dependents after a spec change mid-build, and nothing else", async () => {
-    const ns = await createNamespace(env.client, "change");
-    const spec = (revision: string) => ({
-      concurrency: 4,
-      components: [
-        component("base", CENTOS),
-        { ...component("middle", "base"), buildArgs: { REVISION: revision } },
-        component("leaf", "middle"),
-        component("slow", "base"),
-        { ...component("cluster-version-operator", "base"), dependsOn: ["leaf", "slow"] },
-      ],
-      release: release(ns),
-    });
-    await env.client.create(PAYLOAD_BUILDS, payloadBuild(ns, spec("1")));
-    await waitForStatus(env, operator, where(ns), "leaf landed while slow builds", (s) => {
-      const state = new Map((s.components ?? []).map((c) => [c.name, c.state]));
-      return state.get("leaf") === "Landed" && state.get("slow") === "Building";
-    });
-    const current = await env.client.get(PAYLOAD_BUILDS, where(ns));
-    await env.client.replace(PAYLOAD_BUILDS, { ...current, spec: payloadBuild(ns, spec("2")).spec });
-    const status = await waitForStatus(
-      env,
-      operator,
-      where(ns),
-      "Ready=True for generation 2",
-      (s) => hasCondition(s, "Ready", "True") && s.observedGeneration === 2,
-      90_000,
-    );
-    expect(status.components?.every((c) => c.state === "Landed")).toBe(true);
-    const names = await buildNames(ns);
-    const count = (name: string) => names.filter((b) => b.startsWith(`okd-${name}-`)).length;
-    expect({
-      base: count("base"),
-      slow: count("slow"),
-      middle: count("middle"),
-      leaf: count("leaf"),
-      cvo: count("cluster-version-operator"),
-    }).toEqual({ base: 1, slow: 1, middle: 2, leaf: 2, cvo: 1 });
-    expect(creations(ns), `Builds created; Builds now: ${names.join(", ")}`).toBe(7);
-  }, 120_000);
-
-  it("leaves no Builds behind when the PayloadBuild is deleted mid-build", async () => {
-    const ns = await createNamespace(env.client, "deleted");
-    await env.client.create(
-      PAYLOAD_BUILDS,
-      payloadBuild(ns, {
-        components: [
-          component("base", CENTOS),
-          component("slow", "base"),
-          component("cluster-version-operator", "slow"),
-        ],
-        release: release(ns),
-      }),
-    );
-    await waitForStatus(env, operator, where(ns), "slow building", (s) =>
-      (s.components ?? []).some((c) => c.name === "slow" && c.state === "Building"),
-    );
-    await env.client.delete(PAYLOAD_BUILDS, where(ns), { propagationPolicy: "Background" });
-    await waitFor(async () => {
-      const gone = await env.client.get(PAYLOAD_BUILDS, where(ns)).then(
-        () => false,
-        (e: unknown) => isNotFound(e),
+    it("builds the payload to Ready=True and pushes a release that skopeo and umoci accept", async () => {
+      const ns = await createNamespace(env.client, "ready");
+      readyNamespace = ns;
+      await env.client.create(SECRETS, {
+        apiVersion: "v1",
+        kind: "Secret",
+        metadata: { name: "release-push", namespace: ns },
+        type: "kubernetes.io/dockerconfigjson",
+        data: { ".dockerconfigjson": Buffer.from(JSON.stringify({ auths: {} })).toString("base64") },
+      });
+      await env.client.create(
+        PAYLOAD_BUILDS,
+        payloadBuild(ns, {
+          concurrency: 3,
+          components: [
+            component("base", CENTOS),
+            component("cluster-version-operator", "base"),
+            component("dns-operator", "base"),
+            component("coredns", "base"),
+            { name: "pod", image: "quay.io/openshift/origin-pod:4.17" },
+          ],
+          release: { ...release(ns), pushSecret: { name: "release-push" } },
+        }),
       );
-      return gone && (await buildNames(ns)).length === 0 ? true : undefined;
-    }, "the PayloadBuild and its Builds to be gone");
-    expect(await buildNames(ns)).toEqual([]);
-  });
+      const status = await waitForStatus(env, operator, where(ns), "Ready=True", (s) =>
+        hasCondition(s, "Ready", "True"),
+      );
+      expect(status.phase).toBe("Succeeded");
+      expect(status.counts).toMatchObject({ total: 5, landed: 5, failed: 0 });
+      const digest = status.release?.digest ?? "";
+      expect(status.release?.image).toBe(`${env.dockerRegistry.host}/${ns}/release@${digest}`);
 
-  it("deletes the live Build of a component removed from the spec mid-build", async () => {
-    const ns = await createNamespace(env.client, "removed");
-    const components = [
-      component("base", CENTOS),
-      component("slow", "base"),
-      component("cluster-version-operator", "base"),
-    ];
-    await env.client.create(PAYLOAD_BUILDS, payloadBuild(ns, { components, release: release(ns) }));
-    await waitForStatus(env, operator, where(ns), "slow building", (s) =>
-      (s.components ?? []).some((c) => c.name === "slow" && c.state === "Building"),
-    );
-    const current = await env.client.get(PAYLOAD_BUILDS, where(ns));
-    const spec = payloadBuild(ns, {
-      components: components.filter((c) => c["name"] !== "slow"),
-      release: release(ns),
-    }).spec;
-    await env.client.replace(PAYLOAD_BUILDS, { ...current, spec });
-    const status = await waitForStatus(
-      env,
-      operator,
-      where(ns),
-      "Ready=True for generation 2",
-      (s) => hasCondition(s, "Ready", "True") && s.observedGeneration === 2,
-    );
-    expect(status.components?.map((c) => c.name).sort()).toEqual(["base", "cluster-version-operator"]);
-    await waitFor(
-      async () => ((await buildNames(ns)).some((b) => b.startsWith("okd-slow-")) ? undefined : true),
-      "the Build of the removed component to be deleted",
-    );
-    expect(await buildNames(ns)).toEqual(["okd-base-1", "okd-cluster-version-operator-1"]);
-  });
+      const reference = `docker://${env.dockerRegistry.host}/${ns}/release@${digest}`;
+      const cvoImage = status.components?.find((c) => c.name === "cluster-version-operator")?.image ?? "";
+      const [inspected, cvo] = await Promise.all([
+        skopeoInspect(reference),
+        skopeoInspect(`docker://${cvoImage}`),
+      ]);
+      expect(inspected.Digest).toBe(digest);
+      expect(inspected.Labels).toEqual({
+        "io.openshift.release": RELEASE,
+        "io.openshift.release.base-image-digest": cvo.Digest,
+      });
+      expect(inspected.Layers).toEqual([...cvo.Layers, inspected.Layers.at(-1)]);
+      expect(inspected.Layers).toHaveLength(cvo.Layers.length + 1);
 
-  it("builds with the shipwright backend (BuildRuns) to Ready=True", async () => {
-    const ns = await createNamespace(env.client, "shipwright");
-    await env.client.create(
-      PAYLOAD_BUILDS,
-      payloadBuild(ns, {
-        backend: "shipwright",
-        components: [component("base", CENTOS), component("cluster-version-operator", "base")],
+      const { releaseManifests } = await umociUnpackRelease(env.work, reference);
+      expect(verifyReleasePayload(releaseManifests)).toEqual([]);
+      const metadata = parseReleaseMetadata(releaseManifests.get("release-metadata")?.toString() ?? "");
+      const references = parseImageStream(
+        releaseManifests.get("image-references")?.toString() ?? "",
+        "image-references",
+      );
+      expect(metadata.version).toBe(RELEASE);
+      expect(references.metadata?.name).toBe(RELEASE);
+      const byTag = new Map((references.spec?.tags ?? []).map((t) => [t.name, t.from?.name ?? ""]));
+      for (const c of status.components ?? []) {
+        const landedDigest = c.image?.split("@")[1];
+        if (byTag.has(c.name))
+          expect(byTag.get(c.name)?.endsWith(`@${landedDigest ?? "?"}`), c.name).toBe(true);
+      }
+      expect(byTag.has("dns-operator") && byTag.has("coredns")).toBe(true);
+      expect(await buildNames(ns)).toEqual([
+        "okd-base-1",
+        "okd-cluster-version-operator-1",
+        "okd-coredns-1",
+        "okd-dns-operator-1",
+      ]);
+      expect(await creations(ns)).toBe(4);
+    });
+
+    it("`kubectl get payloadbuilds` shows phase, counts, release, readiness and image", async () => {
+      const kubectl = (...args: string[]) =>
+        run("kubectl", [
+          "--kubeconfig",
+          env.kubeconfigPath,
+          "-n",
+          readyNamespace,
+          "get",
+          "payloadbuilds",
+          ...args,
+        ]);
+      const rows = (text: string) =>
+        text
+          .trimEnd()
+          .split("\n")
+          .map((line) => line.trim().split(/\s+/));
+      const { stdout } = await kubectl();
+      const [header, row] = rows(stdout);
+      expect(header).toEqual(["NAME", "PHASE", "LANDED", "TOTAL", "RELEASE", "AGE"]);
+      expect(row?.slice(0, 5)).toEqual([NAME, "Succeeded", "5", "5", RELEASE]);
+      const wide = rows((await kubectl("-o", "wide")).stdout);
+      expect(wide[0]).toEqual([
+        "NAME",
+        "PHASE",
+        "LANDED",
+        "TOTAL",
+        "FAILED",
+        "RELEASE",
+        "READY",
+        "IMAGE",
+        "AGE",
+      ]);
+      expect(wide[1]?.slice(0, 7)).toEqual([NAME, "Succeeded", "5", "5", "0", RELEASE, "True"]);
+      expect(wide[1]?.[7]).toMatch(
+        new RegExp(`^${env.dockerRegistry.host}/${readyNamespace}/release@sha256:[0-9a-f]{64}$`),
+      );
+    });
+
+    it("retries a component that fails once, then succeeds", async () => {
+      const ns = await createNamespace(env.client, "flaky");
+      env.builds.setBehaviour("flaky", { failTimes: 1 });
+      await env.client.create(
+        PAYLOAD_BUILDS,
+        payloadBuild(ns, {
+          components: [
+            component("base", CENTOS),
+            component("flaky", "base"),
+            component("cluster-version-operator", "flaky"),
+          ],
+          release: release(ns),
+        }),
+      );
+      const status = await waitForStatus(env, operator, where(ns), "Ready=True", (s) =>
+        hasCondition(s, "Ready", "True"),
+      );
+      expect(status.components?.find((c) => c.name === "flaky")).toMatchObject({
+        state: "Landed",
+        attempts: 2,
+        build: "okd-flaky-2",
+      });
+      expect(status.release?.digest).toMatch(/^sha256:/);
+      expect(await buildNames(ns)).toEqual([
+        "okd-base-1",
+        "okd-cluster-version-operator-1",
+        "okd-flaky-1",
+        "okd-flaky-2",
+      ]);
+      expect(await creations(ns)).toBe(4);
+    });
+
+    it("fails a component for good: dependents Blocked, independent ones Landed, Degraded names it, no release", async () => {
+      const ns = await createNamespace(env.client, "broken");
+      env.builds.setBehaviour("broken", { failAlways: true, logSnippet: "error: undefined: foo.Bar" });
+      await env.client.create(
+        PAYLOAD_BUILDS,
+        payloadBuild(ns, {
+          components: [
+            component("base", CENTOS),
+            component("broken", "base"),
+            component("needs-broken", "broken"),
+            component("cluster-version-operator", "base"),
+          ],
+          release: release(ns),
+        }),
+      );
+      const status = await waitForStatus(
+        env,
+        operator,
+        where(ns),
+        "phase Failed",
+        (s) => s.phase === "Failed",
+      );
+      const byName = new Map((status.components ?? []).map((c) => [c.name, c]));
+      expect(byName.get("broken")).toMatchObject({ state: "Failed", attempts: 2 });
+      expect(byName.get("needs-broken")?.state).toBe("Blocked");
+      expect(byName.get("needs-broken")?.message).toContain("broken");
+      expect(byName.get("cluster-version-operator")?.state).toBe("Landed");
+      expect(byName.get("base")?.state).toBe("Landed");
+      const degraded = status.conditions?.find((c) => c.type === "Degraded");
+      expect(degraded?.status).toBe("True");
+      expect(degraded?.message).toContain("broken");
+      expect(degraded?.message).toContain("undefined: foo.Bar");
+      expect(hasCondition(status, "Ready", "True")).toBe(false);
+      expect(status.release?.digest).toBeUndefined();
+      const tags = await openImageStore(`docker://${env.dockerRegistry.host}/${ns}/release`, {
+        insecureRegistries: [env.dockerRegistry.host],
+      }).listTags();
+      expect(tags).toEqual([]);
+      expect(await buildNames(ns)).toEqual([
+        "okd-base-1",
+        "okd-broken-1",
+        "okd-broken-2",
+        "okd-cluster-version-operator-1",
+      ]);
+      expect(await creations(ns)).toBe(4);
+    });
+
+    it("reports an invalid spec as Ready=False InvalidSpec naming the field, and builds nothing", async () => {
+      const ns = await createNamespace(env.client, "invalid");
+      await env.client.create(
+        PAYLOAD_BUILDS,
+        payloadBuild(ns, {
+          components: [component("base", CENTOS), { ...component("cli", "base"), dependsOn: ["ghost"] }],
+        }),
+      );
+      const status = await waitForStatus(env, operator, where(ns), "Ready=False", (s) =>
+        hasCondition(s, "Ready", "False"),
+      );
+      const ready = status.conditions?.find((c) => c.type === "Ready");
+      expect(ready?.reason).toBe("InvalidSpec");
+      expect(ready?.message).toContain("spec.components[1].dependsOn[0]");
+      expect(ready?.message).toContain("ghost");
+      expect(status.phase).toBe("Invalid");
+      expect(await buildNames(ns)).toEqual([]);
+    });
+
+    it("rebuilds a changed component and its dependents after a spec change mid-build, and nothing else", async () => {
+      const ns = await createNamespace(env.client, "change");
+      const spec = (revision: string) => ({
+        concurrency: 4,
+        components: [
+          component("base", CENTOS),
+          { ...component("middle", "base"), buildArgs: { REVISION: revision } },
+          component("leaf", "middle"),
+          component("slow", "base"),
+          { ...component("cluster-version-operator", "base"), dependsOn: ["leaf", "slow"] },
+        ],
         release: release(ns),
-      }),
-    );
-    const status = await waitForStatus(env, operator, where(ns), "Ready=True", (s) =>
-      hasCondition(s, "Ready", "True"),
-    );
-    expect(status.release?.digest).toMatch(/^sha256:/);
-    const runs = await env.client.list(BUILD_RUNS, { namespace: ns });
-    expect(runs.items.map((r) => r.metadata.name).sort()).toEqual([
-      "okd-base-1",
-      "okd-cluster-version-operator-1",
-    ]);
-    expect(creations(ns, "buildruns")).toBe(2);
+      });
+      await env.client.create(PAYLOAD_BUILDS, payloadBuild(ns, spec("1")));
+      await waitForStatus(env, operator, where(ns), "leaf landed while slow builds", (s) => {
+        const state = new Map((s.components ?? []).map((c) => [c.name, c.state]));
+        return state.get("leaf") === "Landed" && state.get("slow") === "Building";
+      });
+      await replaceSpec(env.client, where(ns), payloadBuild(ns, spec("2")).spec);
+      const status = await waitForStatus(
+        env,
+        operator,
+        where(ns),
+        "Ready=True for generation 2",
+        (s) => hasCondition(s, "Ready", "True") && s.observedGeneration === 2,
+        90_000,
+      );
+      expect(status.components?.every((c) => c.state === "Landed")).toBe(true);
+      const names = await buildNames(ns);
+      const count = (name: string) => names.filter((b) => b.startsWith(`okd-${name}-`)).length;
+      expect({
+        base: count("base"),
+        slow: count("slow"),
+        middle: count("middle"),
+        leaf: count("leaf"),
+        cvo: count("cluster-version-operator"),
+      }).toEqual({ base: 1, slow: 1, middle: 2, leaf: 2, cvo: 1 });
+      expect(await creations(ns), `Builds created; Builds now: ${names.join(", ")}`).toBe(7);
+    }, 120_000);
+
+    it("leaves no Builds behind when the PayloadBuild is deleted mid-build", async () => {
+      const ns = await createNamespace(env.client, "deleted");
+      await env.client.create(
+        PAYLOAD_BUILDS,
+        payloadBuild(ns, {
+          components: [
+            component("base", CENTOS),
+            component("slow", "base"),
+            component("cluster-version-operator", "slow"),
+          ],
+          release: release(ns),
+        }),
+      );
+      await waitForStatus(env, operator, where(ns), "slow building", (s) =>
+        (s.components ?? []).some((c) => c.name === "slow" && c.state === "Building"),
+      );
+      await env.client.delete(PAYLOAD_BUILDS, where(ns), { propagationPolicy: "Background" });
+      await waitFor(async () => {
+        const gone = await env.client.get(PAYLOAD_BUILDS, where(ns)).then(
+          () => false,
+          (e: unknown) => isNotFound(e),
+        );
+        return gone && (await buildNames(ns)).length === 0 ? true : undefined;
+      }, "the PayloadBuild and its Builds to be gone");
+      expect(await buildNames(ns)).toEqual([]);
+    });
+
+    it("deletes the live Build of a component removed from the spec mid-build", async () => {
+      const ns = await createNamespace(env.client, "removed");
+      const components = [
+        component("base", CENTOS),
+        component("slow", "base"),
+        component("cluster-version-operator", "base"),
+      ];
+      await env.client.create(PAYLOAD_BUILDS, payloadBuild(ns, { components, release: release(ns) }));
+      await waitForStatus(env, operator, where(ns), "slow building", (s) =>
+        (s.components ?? []).some((c) => c.name === "slow" && c.state === "Building"),
+      );
+      const spec = payloadBuild(ns, {
+        components: components.filter((c) => c["name"] !== "slow"),
+        release: release(ns),
+      }).spec;
+      await replaceSpec(env.client, where(ns), spec);
+      const status = await waitForStatus(
+        env,
+        operator,
+        where(ns),
+        "Ready=True for generation 2",
+        (s) => hasCondition(s, "Ready", "True") && s.observedGeneration === 2,
+      );
+      expect(status.components?.map((c) => c.name).sort()).toEqual(["base", "cluster-version-operator"]);
+      await waitFor(
+        async () => ((await buildNames(ns)).some((b) => b.startsWith("okd-slow-")) ? undefined : true),
+        "the Build of the removed component to be deleted",
+      );
+      expect(await buildNames(ns)).toEqual(["okd-base-1", "okd-cluster-version-operator-1"]);
+    });
+
+    it("builds with the shipwright backend (BuildRuns) to Ready=True", async () => {
+      const ns = await createNamespace(env.client, "shipwright");
+      await env.client.create(
+        PAYLOAD_BUILDS,
+        payloadBuild(ns, {
+          backend: "shipwright",
+          components: [component("base", CENTOS), component("cluster-version-operator", "base")],
+          release: release(ns),
+        }),
+      );
+      const status = await waitForStatus(env, operator, where(ns), "Ready=True", (s) =>
+        hasCondition(s, "Ready", "True"),
+      );
+      expect(status.release?.digest).toMatch(/^sha256:/);
+      const runs = await env.client.list(BUILD_RUNS, { namespace: ns });
+      expect(runs.items.map((r) => r.metadata.name).sort()).toEqual([
+        "okd-base-1",
+        "okd-cluster-version-operator-1",
+      ]);
+      expect(await creations(ns, "buildruns")).toBe(2);
+    });
   });
-});
+}

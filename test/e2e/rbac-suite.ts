@@ -1,8 +1,8 @@
 /**
  * The generated RBAC against what the operator really does: the operator process runs a scenario
  * that exercises every API call it makes (openshift and shipwright backends, a prebuilt component,
- * a push Secret, a component removed mid-build, leader election), and the dev cluster's audit log
- * of its requests is compared with `config/rbac/role.yaml` and `leader_election_role.yaml`: every
+ * a push Secret, a component removed mid-build, leader election), and the API server's audit log
+ * of its requests (the dev cluster's, or the real kube-apiserver's) is compared with `config/rbac/role.yaml` and `leader_election_role.yaml`: every
  * (verb, group, resource/subresource) used must be granted, and everything granted must be used,
  * except a short allowlist of permissions these scenarios cannot exercise, each with its reason.
  */
@@ -19,14 +19,28 @@ import {
   component,
   createNamespace,
   hasCondition,
+  replaceSpec,
   startE2eEnvironment,
   waitFor,
   waitForStatus,
+  type ControlPlaneKind,
   type E2eEnvironment,
 } from "./e2e-harness.js";
 
 const NAME = "okd";
 const RELEASE = "4.17.0-0.okd-rbac-2026-11-21-140000";
+
+/**
+ * Granted, never called: admission checks them on the operator's behalf. On the real control plane
+ * `rbac-refusals.real.e2e.test.ts` proves each is needed (without it the API refuses the
+ * operator's writes); the dev cluster enforces neither admission.
+ */
+export const ADMISSION_CHECKED = [
+  // OwnerReferencesPermissionEnforcement: children with blockOwnerDeletion owner references.
+  "update payload.okd.io/payloadbuilds/finalizers",
+  // OpenShift's BuildByStrategy: Docker-strategy Builds and BuildConfigs.
+  "create build.openshift.io/builds/docker",
+];
 
 /** Granted but not exercised here, each for a documented reason. */
 const ALLOWED_UNUSED = new Set([
@@ -35,134 +49,139 @@ const ALLOWED_UNUSED = new Set([
   "delete shipwright.io/buildruns",
   // Patching an Event happens only when the very same Event recurs (its series count).
   "patch events.k8s.io/events",
-  // Checked by admission, never called: OwnerReferencesPermissionEnforcement (on in OpenShift)
-  // requires it to create children with blockOwnerDeletion owner references; the dev cluster
-  // does not enforce it.
-  "update payload.okd.io/payloadbuilds/finalizers",
+  ...ADMISSION_CHECKED,
 ]);
 
-let env: E2eEnvironment;
-let operator: OperatorProcess;
+/** Defines this file's tests on the control plane `plane`. */
+export function rbacSuite(plane: ControlPlaneKind): void {
+  let env: E2eEnvironment;
+  let operator: OperatorProcess;
 
-beforeAll(async () => {
-  env = await startE2eEnvironment({
-    speed: 20,
-    profile: {
-      components: { "cluster-version-operator": { operator: true }, slow: { durationMs: 200_000 } },
-    },
+  beforeAll(async () => {
+    env = await startE2eEnvironment({
+      speed: 20,
+      plane,
+      profile: {
+        components: { "cluster-version-operator": { operator: true }, slow: { durationMs: 200_000 } },
+      },
+    });
+    operator = await env.startOperator(["--leader-elect"]);
+  }, 60_000);
+
+  afterAll(async () => {
+    await env?.stop();
   });
-  operator = await env.startOperator(["--leader-elect"]);
-}, 60_000);
 
-afterAll(async () => {
-  await env?.stop();
-});
-
-function payloadBuild(namespace: string, spec: Record<string, unknown>) {
-  return {
-    apiVersion: "payload.okd.io/v1alpha1",
-    kind: "PayloadBuild",
-    metadata: { name: NAME, namespace },
-    spec: {
-      imageStream: "release",
-      release: { name: RELEASE, to: `docker://${env.dockerRegistry.host}/${namespace}/release` },
-      ...spec,
-    },
-  };
-}
-
-async function openShiftScenario(): Promise<void> {
-  const ns = await createNamespace(env.client, "rbac-openshift");
-  const where = { namespace: ns, name: NAME };
-  await env.client.create(SECRETS, {
-    apiVersion: "v1",
-    kind: "Secret",
-    metadata: { name: "release-push", namespace: ns },
-    type: "kubernetes.io/dockerconfigjson",
-    data: { ".dockerconfigjson": Buffer.from(JSON.stringify({ auths: {} })).toString("base64") },
-  });
-  const components = [
-    component("base", CENTOS),
-    component("slow", "base"),
-    component("cluster-version-operator", "base"),
-    { name: "pod", image: "quay.io/openshift/origin-pod:4.17" },
-  ];
-  const release = {
-    name: RELEASE,
-    to: `docker://${env.dockerRegistry.host}/${ns}/release`,
-    pushSecret: { name: "release-push" },
-  };
-  await env.client.create(PAYLOAD_BUILDS, payloadBuild(ns, { components, release }));
-  await waitForStatus(env, operator, where, "slow building", (s) =>
-    (s.components ?? []).some((c) => c.name === "slow" && c.state === "Building"),
-  );
-  const current = await env.client.get(PAYLOAD_BUILDS, where);
-  const spec = payloadBuild(ns, { components: components.filter((c) => c["name"] !== "slow"), release }).spec;
-  await env.client.replace(PAYLOAD_BUILDS, { ...current, spec });
-  await waitForStatus(
-    env,
-    operator,
-    where,
-    "Ready=True for generation 2",
-    (s) => hasCondition(s, "Ready", "True") && s.observedGeneration === 2,
-  );
-}
-
-async function shipwrightScenario(): Promise<void> {
-  const ns = await createNamespace(env.client, "rbac-shipwright");
-  await env.client.create(
-    PAYLOAD_BUILDS,
-    payloadBuild(ns, {
-      backend: "shipwright",
-      components: [component("base", CENTOS), component("cluster-version-operator", "base")],
-    }),
-  );
-  await waitForStatus(env, operator, { namespace: ns, name: NAME }, "Ready=True", (s) =>
-    hasCondition(s, "Ready", "True"),
-  );
-}
-
-interface Rule {
-  apiGroups: string[];
-  resources: string[];
-  verbs: string[];
-}
-
-async function granted(): Promise<Set<string>> {
-  const rulesOf = async (file: string): Promise<Rule[]> =>
-    (parse(await readFile(join(ROOT, "config/rbac", file), "utf8")) as { rules: Rule[] }).rules;
-  const permissions = new Set<string>();
-  for (const rule of [...(await rulesOf("role.yaml")), ...(await rulesOf("leader_election_role.yaml"))]) {
-    for (const group of rule.apiGroups)
-      for (const resource of rule.resources)
-        for (const verb of rule.verbs) permissions.add(`${verb} ${group}/${resource}`);
+  function payloadBuild(namespace: string, spec: Record<string, unknown>) {
+    return {
+      apiVersion: "payload.okd.io/v1alpha1",
+      kind: "PayloadBuild",
+      metadata: { name: NAME, namespace },
+      spec: {
+        imageStream: "release",
+        release: { name: RELEASE, to: `docker://${env.dockerRegistry.host}/${namespace}/release` },
+        ...spec,
+      },
+    };
   }
-  return permissions;
-}
 
-it("uses exactly the permissions the generated RBAC grants", async () => {
-  await Promise.all([openShiftScenario(), shipwrightScenario()]);
-  // Leader election: the Lease is renewed every retry period (2 s) while the operator leads.
-  await waitFor(
-    async () =>
-      env.operatorRequests().some((e) => e.resource === "leases" && e.verb === "update") ? true : undefined,
-    "the operator to renew its Lease",
-  );
-  expect(env.cluster.audit.dropped, "audit entries dropped: some requests would go unchecked").toBe(0);
-  const used = new Set<string>();
-  for (const entry of env.operatorRequests()) {
-    if (entry.resource === "") continue; // discovery and other non-resource URLs (system:discovery grants them)
-    const resource = entry.subresource === "" ? entry.resource : `${entry.resource}/${entry.subresource}`;
-    used.add(`${entry.verb} ${entry.group}/${resource}`);
+  async function openShiftScenario(): Promise<void> {
+    const ns = await createNamespace(env.client, "rbac-openshift");
+    const where = { namespace: ns, name: NAME };
+    await env.client.create(SECRETS, {
+      apiVersion: "v1",
+      kind: "Secret",
+      metadata: { name: "release-push", namespace: ns },
+      type: "kubernetes.io/dockerconfigjson",
+      data: { ".dockerconfigjson": Buffer.from(JSON.stringify({ auths: {} })).toString("base64") },
+    });
+    const components = [
+      component("base", CENTOS),
+      component("slow", "base"),
+      component("cluster-version-operator", "base"),
+      { name: "pod", image: "quay.io/openshift/origin-pod:4.17" },
+    ];
+    const release = {
+      name: RELEASE,
+      to: `docker://${env.dockerRegistry.host}/${ns}/release`,
+      pushSecret: { name: "release-push" },
+    };
+    await env.client.create(PAYLOAD_BUILDS, payloadBuild(ns, { components, release }));
+    await waitForStatus(env, operator, where, "slow building", (s) =>
+      (s.components ?? []).some((c) => c.name === "slow" && c.state === "Building"),
+    );
+    const spec = payloadBuild(ns, {
+      components: components.filter((c) => c["name"] !== "slow"),
+      release,
+    }).spec;
+    await replaceSpec(env.client, where, spec);
+    await waitForStatus(
+      env,
+      operator,
+      where,
+      "Ready=True for generation 2",
+      (s) => hasCondition(s, "Ready", "True") && s.observedGeneration === 2,
+    );
   }
-  const rbac = await granted();
-  expect([...used].filter((u) => !rbac.has(u)).sort(), "used but not granted").toEqual([]);
-  expect(
-    [...rbac].filter((g) => !used.has(g) && !ALLOWED_UNUSED.has(g)).sort(),
-    "granted but never used",
-  ).toEqual([]);
-  expect(
-    [...ALLOWED_UNUSED].filter((a) => !rbac.has(a)),
-    "allowlisted but not granted",
-  ).toEqual([]);
-}, 90_000);
+
+  async function shipwrightScenario(): Promise<void> {
+    const ns = await createNamespace(env.client, "rbac-shipwright");
+    await env.client.create(
+      PAYLOAD_BUILDS,
+      payloadBuild(ns, {
+        backend: "shipwright",
+        components: [component("base", CENTOS), component("cluster-version-operator", "base")],
+      }),
+    );
+    await waitForStatus(env, operator, { namespace: ns, name: NAME }, "Ready=True", (s) =>
+      hasCondition(s, "Ready", "True"),
+    );
+  }
+
+  interface Rule {
+    apiGroups: string[];
+    resources: string[];
+    verbs: string[];
+  }
+
+  async function granted(): Promise<Set<string>> {
+    const rulesOf = async (file: string): Promise<Rule[]> =>
+      (parse(await readFile(join(ROOT, "config/rbac", file), "utf8")) as { rules: Rule[] }).rules;
+    const permissions = new Set<string>();
+    for (const rule of [...(await rulesOf("role.yaml")), ...(await rulesOf("leader_election_role.yaml"))]) {
+      for (const group of rule.apiGroups)
+        for (const resource of rule.resources)
+          for (const verb of rule.verbs) permissions.add(`${verb} ${group}/${resource}`);
+    }
+    return permissions;
+  }
+
+  it("uses exactly the permissions the generated RBAC grants", async () => {
+    await Promise.all([openShiftScenario(), shipwrightScenario()]);
+    // Leader election: the Lease is renewed every retry period (2 s) while the operator leads.
+    await waitFor(
+      async () =>
+        (await env.operatorRequests()).some((e) => e.resource === "leases" && e.verb === "update")
+          ? true
+          : undefined,
+      "the operator to renew its Lease",
+    );
+    expect(env.auditDropped(), "audit entries dropped: some requests would go unchecked").toBe(0);
+    const used = new Set<string>();
+    for (const entry of await env.operatorRequests()) {
+      if (entry.resource === "") continue; // discovery and other non-resource URLs (system:discovery grants them)
+      const resource = entry.subresource === "" ? entry.resource : `${entry.resource}/${entry.subresource}`;
+      used.add(`${entry.verb} ${entry.group}/${resource}`);
+    }
+    const rbac = await granted();
+    expect([...used].filter((u) => !rbac.has(u)).sort(), "used but not granted").toEqual([]);
+    expect(
+      [...rbac].filter((g) => !used.has(g) && !ALLOWED_UNUSED.has(g)).sort(),
+      "granted but never used",
+    ).toEqual([]);
+    expect(
+      [...ALLOWED_UNUSED].filter((a) => !rbac.has(a)),
+      "allowlisted but not granted",
+    ).toEqual([]);
+  }, 90_000);
+}

@@ -1,0 +1,132 @@
+/**
+ * RBAC learned from the real authorizer and admission chain: each test takes one permission out of
+ * the operator's generated ClusterRole, sees the PayloadBuild report the refused write
+ * (Degraded=True, reason WriteRefused, naming the verb, the resource and the server's message)
+ * while the operator keeps running, then restores the ClusterRole and sees the build finish.
+ * Covers a plain RBAC grant (create builds) and the grants only admission checks
+ * (OwnerReferencesPermissionEnforcement: payloadbuilds/finalizers; OpenShift's BuildByStrategy:
+ * builds/docker), so every such grant is proven needed rather than allowlisted.
+ */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { OperatorProcess } from "../../src/demo/operator-process.js";
+import { kubeResource } from "../../src/kube/resource.js";
+import { PAYLOAD_BUILDS } from "../../src/payload-build/payload-build-controller.js";
+import {
+  CENTOS,
+  component,
+  createNamespace,
+  hasCondition,
+  startE2eEnvironment,
+  waitForStatus,
+  type E2eEnvironment,
+} from "./e2e-harness.js";
+import { ADMISSION_CHECKED } from "./rbac-suite.js";
+
+const CLUSTER_ROLES = kubeResource({
+  group: "rbac.authorization.k8s.io",
+  version: "v1",
+  plural: "clusterroles",
+  kind: "ClusterRole",
+  namespaced: false,
+});
+const MANAGER_ROLE = "okd-payload-operator-manager-role";
+const NAME = "okd";
+
+interface Rule {
+  readonly apiGroups: readonly string[];
+  readonly resources: readonly string[];
+  readonly verbs: readonly string[];
+}
+
+/** `rules` granting everything they did except `verb` on `group/resource` (split where needed). */
+export function withoutPermission(rules: readonly Rule[], permission: string): Rule[] {
+  const [verb, groupResource] = permission.split(" ") as [string, string];
+  const slash = groupResource.indexOf("/");
+  const group = groupResource.slice(0, slash);
+  const resource = groupResource.slice(slash + 1);
+  const out: Rule[] = [];
+  for (const rule of rules) {
+    const hit =
+      rule.apiGroups.includes(group) && rule.resources.includes(resource) && rule.verbs.includes(verb);
+    if (!hit) {
+      out.push(rule);
+      continue;
+    }
+    const otherResources = rule.resources.filter((r) => r !== resource);
+    if (otherResources.length > 0) out.push({ ...rule, resources: otherResources });
+    const otherVerbs = rule.verbs.filter((v) => v !== verb);
+    if (otherVerbs.length > 0) out.push({ ...rule, resources: [resource], verbs: otherVerbs });
+  }
+  return out;
+}
+
+let env: E2eEnvironment;
+let operator: OperatorProcess;
+
+beforeAll(async () => {
+  env = await startE2eEnvironment({ speed: 20, plane: "real" });
+  operator = await env.startOperator(["--leader-elect"]);
+}, 120_000);
+
+afterAll(async () => {
+  await env?.stop();
+});
+
+async function setRules(rules: readonly Rule[]): Promise<void> {
+  const role = await env.client.get(CLUSTER_ROLES, { name: MANAGER_ROLE });
+  await env.client.replace(CLUSTER_ROLES, { ...role, rules });
+}
+
+describe.each([
+  ["create build.openshift.io/builds", "create builds.build.openshift.io", "cannot create resource"],
+  [ADMISSION_CHECKED[0] ?? "", "create buildconfigs.build.openshift.io", "blockOwnerDeletion"],
+  [
+    ADMISSION_CHECKED[1] ?? "",
+    "create buildconfigs.build.openshift.io",
+    "build strategy Docker is not allowed",
+  ],
+])("without %s", (permission, refusedWrite, serverSays) => {
+  it("reports the refused write in Degraded, keeps running, and finishes once the grant is back", async () => {
+    const original = (await env.client.get(CLUSTER_ROLES, { name: MANAGER_ROLE }))["rules"] as Rule[];
+    const reduced = withoutPermission(original, permission);
+    expect(reduced, `${permission} is not in the ClusterRole`).not.toEqual(original);
+    await setRules(reduced);
+    try {
+      const ns = await createNamespace(env.client, "refused");
+      await env.client.create(PAYLOAD_BUILDS, {
+        apiVersion: "payload.okd.io/v1alpha1",
+        kind: "PayloadBuild",
+        metadata: { name: NAME, namespace: ns },
+        spec: {
+          imageStream: "release",
+          components: [component("base", CENTOS), component("cluster-version-operator", "base")],
+        },
+      });
+      const refused = await waitForStatus(
+        env,
+        operator,
+        { namespace: ns, name: NAME },
+        "Degraded=True",
+        (s) => hasCondition(s, "Degraded", "True"),
+      );
+      const degraded = refused.conditions?.find((c) => c.type === "Degraded");
+      expect(degraded?.reason).toBe("WriteRefused");
+      expect(degraded?.message).toContain(`component base: ${refusedWrite}`);
+      expect(degraded?.message).toContain("(403)");
+      expect(degraded?.message).toContain(serverSays);
+      expect(operator.hasExited()).toBe(false);
+      await setRules(original);
+      const done = await waitForStatus(
+        env,
+        operator,
+        { namespace: ns, name: NAME },
+        "Ready=True after the grant is restored",
+        (s) => hasCondition(s, "Ready", "True"),
+        90_000,
+      );
+      expect(done.conditions?.find((c) => c.type === "Degraded")?.status).toBe("False");
+    } finally {
+      await setRules(original);
+    }
+  }, 150_000);
+});

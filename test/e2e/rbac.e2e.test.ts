@@ -1,0 +1,4 @@
+/** `rbac-suite.ts` on the dev cluster. */
+import { rbacSuite } from "./rbac-suite.js";
+
+rbacSuite("dev");

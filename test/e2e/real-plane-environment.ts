@@ -1,0 +1,115 @@
+/**
+ * The end-to-end environment on the real control plane: etcd + kube-apiserver +
+ * kube-controller-manager built from upstream, our CRDs and the OpenShift/Shipwright stand-in
+ * CRDs, OpenShift's BuildByStrategy admission (as a ValidatingAdmissionPolicy), and
+ * `deploy/install.yaml` applied with kubectl. The operator authenticates as its own
+ * ServiceAccount (a TokenRequest token) bound to the generated ClusterRole and Role, never as an
+ * administrator. The simulated build system runs beside it as an ordinary API client (admin, in
+ * the role of openshift-controller-manager) and pushes to one Debian `docker-registry`; releases
+ * go to another.
+ */
+import { execFile } from "node:child_process";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { promisify } from "node:util";
+import { BehaviourControl } from "../../src/devcluster/builds/build-behaviour.js";
+import { startBuildSystem } from "../../src/devcluster/builds/index.js";
+import { startOperatorProcess } from "../../src/demo/operator-process.js";
+import { startControlPlane, type ControlPlane } from "../../src/control-plane/control-plane.js";
+import { startDockerRegistry } from "../support/docker-registry.js";
+import type { E2eEnvironment, E2eOptions } from "./e2e-harness.js";
+
+const run = promisify(execFile);
+
+/** Namespace and ServiceAccount of the operator in `deploy/install.yaml`. */
+export const OPERATOR_NAMESPACE = "okd-payload-operator-system";
+export const OPERATOR_SERVICE_ACCOUNT = "okd-payload-operator-controller-manager";
+/** The user name the operator's requests carry. */
+export const OPERATOR_USER = `system:serviceaccount:${OPERATOR_NAMESPACE}:${OPERATOR_SERVICE_ACCOUNT}`;
+
+/** Repository root. */
+const ROOT = new URL("../../", import.meta.url).pathname;
+
+/** `kubectl apply -f deploy/install.yaml` and the test-only CRDs/admission on `plane`. */
+export async function installOperatorOn(plane: ControlPlane): Promise<void> {
+  await plane.installCrds([join(ROOT, "test/control-plane/crds")]);
+  const kubectl = (...args: string[]) =>
+    run("kubectl", ["--kubeconfig", plane.adminKubeconfigPath, ...args], { cwd: ROOT });
+  await kubectl("apply", "-f", "test/control-plane/admission/build-by-strategy.yaml");
+  await kubectl("apply", "-f", "deploy/install.yaml");
+  await plane.installCrds([join(ROOT, "crds")]);
+}
+
+/** Starts the real-plane environment (see the module documentation). */
+export async function startRealPlaneEnvironment(options: E2eOptions): Promise<E2eEnvironment> {
+  const work = await mkdtemp(join(tmpdir(), "payload-e2e-real-"));
+  const stops: (() => Promise<unknown>)[] = [() => rm(work, { recursive: true, force: true })];
+  const stop = async (): Promise<void> => {
+    for (const s of stops.reverse()) await s().catch(() => undefined);
+  };
+  try {
+    const [plane, imageRegistry, dockerRegistry] = await Promise.all([
+      startControlPlane({ dir: join(work, "control-plane") }),
+      startDockerRegistry(),
+      startDockerRegistry(),
+    ]);
+    stops.push(
+      () => plane.stop(),
+      () => imageRegistry.stop(),
+      () => dockerRegistry.stop(),
+    );
+    await installOperatorOn(plane);
+    const behaviours = new BehaviourControl(options.speed);
+    const buildSystem = await startBuildSystem({
+      kubeConfig: plane.adminKubeConfig,
+      registry: { host: imageRegistry.host },
+      behaviours,
+      profile: options.profile ?? {},
+    });
+    stops.push(() => buildSystem.stop());
+    const kubeconfig = join(work, "operator-kubeconfig");
+    await plane.serviceAccountKubeconfig(OPERATOR_NAMESPACE, OPERATOR_SERVICE_ACCOUNT, kubeconfig);
+    let operators = 0;
+    return {
+      plane: "real",
+      client: plane.client,
+      kubeconfigPath: plane.adminKubeconfigPath,
+      builds: { setBehaviour: (component, behaviour) => behaviours.set(component, behaviour) },
+      dockerRegistry,
+      work,
+      startOperator: async (extraArgs = []) => {
+        operators += 1;
+        const operator = await startOperatorProcess({
+          payloadctl: [process.execPath, "--import", "tsx", join(ROOT, "src/cli/payloadctl.ts")],
+          kubeconfig,
+          cwd: ROOT,
+          logFile: join(work, `operator-${operators}.log`),
+          args: [
+            "--metrics-addr",
+            "127.0.0.1:0",
+            "--status-interval",
+            "200",
+            "--build-retry-delay",
+            "1",
+            "--leader-election-namespace",
+            OPERATOR_NAMESPACE,
+            "--insecure-registry",
+            imageRegistry.host,
+            "--insecure-registry",
+            dockerRegistry.host,
+            ...extraArgs,
+          ],
+        });
+        stops.push(() => operator.stop(5_000));
+        return operator;
+      },
+      operatorRequests: async () => (await plane.auditRecords()).filter((r) => r.user === OPERATOR_USER),
+      auditDropped: () => 0,
+      stop,
+    };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}
