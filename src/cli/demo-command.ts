@@ -1,10 +1,11 @@
 /**
- * `payloadctl demo [--to docker://...] [--oci-dir DIR] [--speed N] [--insecure-registry HOST]`
+ * `payloadctl demo [--to docker://...] [--oci-dir DIR] [--speed N] [--insecure-registry HOST] [--control-plane dev|real]`
  * (`npm run demo`): a full payload build on an embedded cluster in about a minute (see `runDemo`).
  * Ctrl-C stops everything it started; a failure exits 1 with what went wrong.
  */
 import { Command, InvalidArgumentError } from "commander";
 import { packageRoot } from "../demo/package-root.js";
+import { DEMO_CONTROL_PLANES, type DemoControlPlane } from "../demo/demo-planes.js";
 import { DemoError, runDemo } from "../demo/run-demo.js";
 import { renderReleaseInfoText } from "./release-info-command.js";
 import { collectList } from "./assemble-command.js";
@@ -16,6 +17,13 @@ interface DemoFlags {
   speed: number;
   insecureRegistry?: string[];
   timeout: number;
+  controlPlane: DemoControlPlane;
+}
+
+function parseControlPlane(value: string): DemoControlPlane {
+  const plane = DEMO_CONTROL_PLANES.find((p) => p === value);
+  if (plane === undefined) throw new InvalidArgumentError(`must be one of ${DEMO_CONTROL_PLANES.join(", ")}`);
+  return plane;
 }
 
 function parseSpeed(value: string): number {
@@ -46,6 +54,12 @@ export function demoCommand(): Command {
       collectList,
     )
     .option("--timeout <seconds>", "give up after this long", parseSpeed, 300)
+    .option(
+      "--control-plane <dev|real>",
+      "dev: the embedded dev cluster; real: etcd + kube-apiserver + kube-controller-manager built from upstream (needs Go)",
+      parseControlPlane,
+      "dev",
+    )
     .action(async (flags: DemoFlags) => {
       const abort = new AbortController();
       const onSignal = (): void => abort.abort();
@@ -59,6 +73,7 @@ export function demoCommand(): Command {
             speed: flags.speed,
             insecureRegistries: flags.insecureRegistry ?? [],
             timeoutMs: flags.timeout * 1000,
+            controlPlane: flags.controlPlane,
           },
           { out: process.stdout, payloadctl: currentPayloadctl(), root: packageRoot(), signal: abort.signal },
         );

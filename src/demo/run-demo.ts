@@ -1,5 +1,6 @@
 /**
- * `runDemo`: the README's first command. Starts the dev cluster with its integrated registry and
+ * `runDemo`: the README's first command. Starts the dev cluster (or, with `controlPlane: "real"`,
+ * the real control plane built from upstream; see demo-planes.ts) with the integrated registry and
  * simulated build system, runs the operator as a child process against it, applies the sample
  * PayloadBuild, shows progress, and ends with the release's pullspec@digest, a copy of the release
  * in a local OCI layout (which outlives the demo) and its `release-info` summary. Everything it
@@ -10,8 +11,6 @@ import { tmpdir } from "node:os";
 import { join, relative, resolve } from "node:path";
 import { parse } from "yaml";
 import { z } from "zod";
-import { buildSystemAddon } from "../devcluster/builds/index.js";
-import { startDevCluster, type DevCluster } from "../devcluster/dev-cluster.js";
 import { startRegistryServer, type RunningRegistryServer } from "../devcluster/registry/index.js";
 import { createKubeClient } from "../kube/kube-client.js";
 import { NAMESPACES, SECRETS } from "../kube/resource.js";
@@ -19,6 +18,7 @@ import { PAYLOAD_BUILDS } from "../payload-build/payload-build-controller.js";
 import { openImageStore, parseImageReference, type RegistryOptions } from "../registry/index.js";
 import { readReleaseInfo, type ReleaseInfo } from "../release-image/read-release-info.js";
 import { DemoError } from "./demo-error.js";
+import { startDevDemoPlane, startRealDemoPlane, type DemoControlPlane } from "./demo-planes.js";
 import { followPayloadBuild } from "./follow-payload-build.js";
 import { copyToOciLayout } from "./copy-to-oci-layout.js";
 import { startOperatorProcess, type OperatorProcess } from "./operator-process.js";
@@ -35,6 +35,8 @@ export interface DemoOptions {
   readonly insecureRegistries: readonly string[];
   /** Give up after this long. */
   readonly timeoutMs: number;
+  /** Where to run: the embedded dev cluster (default) or the real control plane built from upstream. */
+  readonly controlPlane?: DemoControlPlane;
 }
 
 /** Where the demo runs. */
@@ -110,19 +112,26 @@ export async function runDemo(options: DemoOptions, deps: DemoDeps): Promise<Dem
     const registry: RunningRegistryServer = await startRegistryServer({ dir: join(work, "registry") });
     stops.push(() => registry.stop());
     const insecure = [registry.host, ...options.insecureRegistries];
-    const builds = buildSystemAddon({ registry, profile: join(deps.root, PROFILE), speed: options.speed });
-    const cluster: DevCluster = await startDevCluster({
-      crdDirs: [join(deps.root, "crds")],
-      addons: [builds],
-    });
+    const planeOptions = {
+      root: deps.root,
+      work,
+      registry,
+      profile: join(deps.root, PROFILE),
+      speed: options.speed,
+      say,
+    };
+    const cluster =
+      options.controlPlane === "real"
+        ? await startRealDemoPlane(planeOptions)
+        : await startDevDemoPlane(planeOptions);
     stops.push(() => cluster.stop());
-    say(`dev cluster:          ${cluster.url} (kubeconfig ${cluster.kubeconfigPath})`);
+    for (const [label, value] of cluster.description) say(`${`${label}:`.padEnd(22)}${value}`);
     say(`integrated registry:  ${registry.host}`);
 
     const logFile = join(work, "operator.log");
     operator = await startOperatorProcess({
       payloadctl: deps.payloadctl,
-      kubeconfig: cluster.kubeconfigPath,
+      kubeconfig: cluster.operatorKubeconfig,
       logFile,
       cwd: deps.root,
       args: [

@@ -1,6 +1,7 @@
 /**
  * `payloadctl demo` (what `npm run demo` runs) as a user runs it: a child process that must exit 0
- * and leave behind an OCI layout that skopeo and `payloadctl release-info` read after it exited;
+ * and leave behind an OCI layout that skopeo and `payloadctl release-info` read after it exited,
+ * on the dev cluster and on the real control plane (`--control-plane real`);
  * and a failure that exits 1 with a message saying what is wrong.
  */
 import { execFile } from "node:child_process";
@@ -47,6 +48,19 @@ describe("payloadctl demo", () => {
     expect(info.stdout).toContain(`Name:      ${RELEASE}`);
     expect(info.stdout).toMatch(/cluster-version-operator\s+127\.0\.0\.1:\d+\/okd-build\/release@sha256:/);
   }, 120_000);
+
+  it("runs the same demo on the real control plane, with the operator as its own ServiceAccount", async () => {
+    const oci = join(dir, "release-oci-real");
+    const { stdout } = await payloadctl("demo", "--control-plane", "real", "--speed", "10", "--oci-dir", oci);
+    expect(stdout).toMatch(/control plane:\s+kube-apiserver v1\.37\.2 at https:\/\/127\.0\.0\.1:\d+/);
+    expect(stdout).toContain(
+      "operator identity:    ServiceAccount okd-payload-operator-system/okd-payload-operator-controller-manager",
+    );
+    expect(stdout).toMatch(/Succeeded: 25\/25 landed/);
+    expect(stdout).toContain(`oci:${oci}:${RELEASE}`);
+    const info = await payloadctl("release-info", `oci:${oci}:${RELEASE}`);
+    expect(info.stdout).toContain(`Name:      ${RELEASE}`);
+  }, 180_000);
 
   it("exits 1 naming the problem when the destination is not a registry", async () => {
     const failed = await payloadctl(

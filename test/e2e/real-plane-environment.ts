@@ -15,18 +15,17 @@ import { join } from "node:path";
 import { promisify } from "node:util";
 import { BehaviourControl } from "../../src/devcluster/builds/build-behaviour.js";
 import { startBuildSystem } from "../../src/devcluster/builds/index.js";
+import {
+  OPERATOR_NAMESPACE,
+  OPERATOR_SERVICE_ACCOUNT,
+  OPERATOR_USER,
+} from "../../src/control-plane/operator-identity.js";
 import { startOperatorProcess } from "../../src/demo/operator-process.js";
 import { startControlPlane, type ControlPlane } from "../../src/control-plane/control-plane.js";
 import { startDockerRegistry } from "../support/docker-registry.js";
 import type { E2eEnvironment, E2eOptions } from "./e2e-harness.js";
 
 const run = promisify(execFile);
-
-/** Namespace and ServiceAccount of the operator in `deploy/install.yaml`. */
-export const OPERATOR_NAMESPACE = "okd-payload-operator-system";
-export const OPERATOR_SERVICE_ACCOUNT = "okd-payload-operator-controller-manager";
-/** The user name the operator's requests carry. */
-export const OPERATOR_USER = `system:serviceaccount:${OPERATOR_NAMESPACE}:${OPERATOR_SERVICE_ACCOUNT}`;
 
 /** Repository root. */
 const ROOT = new URL("../../", import.meta.url).pathname;
