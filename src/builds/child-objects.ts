@@ -14,8 +14,14 @@ export const PAYLOAD_BUILD_LABEL = "payload.okd.io/payload-build";
 export const COMPONENT_LABEL = "payload.okd.io/component";
 /** Label: the attempt number (`"1"`, `"2"`, ...). */
 export const ATTEMPT_LABEL = "payload.okd.io/attempt";
-/** Annotation (and image label): the component's input identity, `sha256:<hex>`. */
+/** Annotation: the component's input identity, `sha256:<hex>`. */
 export const INPUT_HASH_ANNOTATION = "payload.okd.io/input-hash";
+/**
+ * Image label of the built image carrying the same input identity. Reverse-DNS without `/`:
+ * openshift-apiserver validates Build `spec.output.imageLabels[].name` as a config map key
+ * (`[-._a-zA-Z0-9]+`) and rejects the annotation's name.
+ */
+export const INPUT_HASH_IMAGE_LABEL = "io.okd.payload.input-hash";
 
 /** Longest name we give: valid as a DNS-1123 subdomain (253), a DNS label and a label value (63). */
 export const MAX_CHILD_NAME_LENGTH = 63;

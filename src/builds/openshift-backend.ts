@@ -16,6 +16,7 @@ import type {
 import { resolveBuildImages, sortedNameValues, type BuildImages } from "./build-images.js";
 import {
   INPUT_HASH_ANNOTATION,
+  INPUT_HASH_IMAGE_LABEL,
   attemptObjectName,
   childLabels,
   componentObjectName,
@@ -68,7 +69,7 @@ export function openShiftBuildSpec(
     output: {
       to: { kind: "ImageStreamTag", name: `${payloadBuild.spec.imageStream}:${component.name}` },
       ...(settings.pushSecret === undefined ? {} : { pushSecret: { name: settings.pushSecret } }),
-      imageLabels: [{ name: INPUT_HASH_ANNOTATION, value: inputHash }],
+      imageLabels: [{ name: INPUT_HASH_IMAGE_LABEL, value: inputHash }],
     },
     ...(component.resources === undefined ? {} : { resources: component.resources }),
   };

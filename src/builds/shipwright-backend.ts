@@ -19,6 +19,7 @@ import { BUILD_RUNS } from "./build-resources.js";
 import { buildRunSchema } from "./build-schemas.js";
 import {
   INPUT_HASH_ANNOTATION,
+  INPUT_HASH_IMAGE_LABEL,
   attemptObjectName,
   childLabels,
   payloadIdentity,
@@ -135,7 +136,7 @@ function buildRunFor(request: BuildRequest, settings: BuildBackendSettings): Kub
           output: {
             image: `${repository}:${component.name}`,
             ...(settings.pushSecret === undefined ? {} : { pushSecret: settings.pushSecret }),
-            labels: { [INPUT_HASH_ANNOTATION]: inputHash },
+            labels: { [INPUT_HASH_IMAGE_LABEL]: inputHash },
           },
           ...(settings.shipwrightTimeout === undefined ? {} : { timeout: settings.shipwrightTimeout }),
         },

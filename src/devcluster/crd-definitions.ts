@@ -1,5 +1,6 @@
 /** Turns a `CustomResourceDefinition` object into served resource definitions, and checks it. */
 import type { StatusCause } from "./errors.js";
+import { AGGREGATED_API_SUBRESOURCES } from "./openshift-crds.js";
 import type { PrinterColumn, ResourceDefinition } from "./resource-definition.js";
 import { isJsonObject, type JsonObject, type KubeObject } from "./types.js";
 
@@ -48,7 +49,10 @@ export function validateCrd(crd: KubeObject): StatusCause[] {
   return causes;
 }
 
-/** The resource definitions (one per served version) of a valid CRD. */
+/**
+ * The resource definitions (one per served version) of a valid CRD, with the aggregated-API
+ * subresources the dev cluster serves for some OpenShift CRDs (`AGGREGATED_API_SUBRESOURCES`).
+ */
 export function definitionsFromCrd(crd: KubeObject): ResourceDefinition[] {
   const spec = isJsonObject(crd["spec"]) ? crd["spec"] : {};
   const names = isJsonObject(spec["names"]) ? spec["names"] : {};
@@ -77,7 +81,7 @@ export function definitionsFromCrd(crd: KubeObject): ResourceDefinition[] {
         shortNames: strings(names["shortNames"]),
         categories: strings(names["categories"]),
         statusSubresource: isJsonObject(subresources["status"]),
-        extraSubresources: [],
+        extraSubresources: [...(AGGREGATED_API_SUBRESOURCES[crd.metadata.name ?? ""] ?? [])],
         schema,
         printerColumns: columns.map((c) => {
           const col: PrinterColumn = {

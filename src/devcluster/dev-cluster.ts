@@ -22,7 +22,7 @@ import { kindStrategies } from "./kind-strategy.js";
 import { kubeconfigYaml } from "./kubeconfig.js";
 import { startLifecycleControllers } from "./lifecycle-controllers.js";
 import { ObjectStore } from "./object-store.js";
-import { openShiftResources } from "./openshift-resources.js";
+import { readOpenShiftCrds } from "./openshift-crds.js";
 import { loadSnapshot, SnapshotWriter } from "./persistence.js";
 import { storageKeyOf, type ResourceDefinition } from "./resource-definition.js";
 import { ResourceRegistry } from "./resource-registry.js";
@@ -37,7 +37,10 @@ export { AuditLog } from "./audit-log.js";
 export interface DevClusterOptions {
   /** Port on 127.0.0.1; default random. */
   port?: number;
-  /** CRD YAML directories/files loaded at start; default the repository's `crds/`. */
+  /**
+   * CRD YAML directories/files loaded at start; default the repository's `crds/`. The OpenShift and
+   * Shipwright CRDs of `test/control-plane/crds/` are always loaded (see openshift-crds.ts).
+   */
   crdDirs?: string[];
   /** Persist objects in this directory; absent = in memory only. */
   dataDir?: string;
@@ -103,7 +106,7 @@ function listen(server: Server, port: number): Promise<AddressInfo> {
 export async function startDevCluster(options: DevClusterOptions = {}): Promise<DevCluster> {
   const now = (): Date => new Date();
   const registry = new ResourceRegistry();
-  registry.register([...builtInResources(), ...openShiftResources()]);
+  registry.register(builtInResources());
   const store = new ObjectStore(options.historyLimit ?? 50_000, options.historyBytesLimit);
   const namespaces = (): ResourceDefinition => {
     const d = registry.lookup("", "v1", "namespaces");
@@ -132,7 +135,11 @@ export async function startDevCluster(options: DevClusterOptions = {}): Promise<
   for (const name of ["default", "kube-system", "kube-public"])
     if (core.find(namespaces(), undefined, name) === undefined)
       core.create(namespaces(), undefined, { metadata: { name } }, { fieldManager: "dev-cluster" });
-  for (const crd of await readCrdFiles(options.crdDirs ?? [DEFAULT_CRD_DIR])) {
+  const crdFiles = [
+    ...(await readOpenShiftCrds()),
+    ...(await readCrdFiles(options.crdDirs ?? [DEFAULT_CRD_DIR])),
+  ];
+  for (const crd of crdFiles) {
     const meta = crd["metadata"] as KubeObject["metadata"] | undefined;
     const name = meta?.name ?? "";
     const existing = core.find(crdDef, undefined, name);

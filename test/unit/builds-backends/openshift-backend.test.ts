@@ -125,7 +125,7 @@ describe("openshift backend: desired objects", () => {
       output: {
         to: { kind: "ImageStreamTag", name: "release:cluster-dns-operator" },
         pushSecret: { name: "push-creds" },
-        imageLabels: [{ name: "payload.okd.io/input-hash", value: digest("9") }],
+        imageLabels: [{ name: "io.okd.payload.input-hash", value: digest("9") }],
       },
       resources: { requests: { cpu: "2", memory: "4Gi" } },
     });
@@ -145,7 +145,7 @@ describe("openshift backend: desired objects", () => {
     expect(spec["strategy"]).toEqual({ type: "Docker", dockerStrategy: {} });
     expect(spec["output"]).toEqual({
       to: { kind: "ImageStreamTag", name: "release:builder" },
-      imageLabels: [{ name: "payload.okd.io/input-hash", value: digest("f") }],
+      imageLabels: [{ name: "io.okd.payload.input-hash", value: digest("f") }],
     });
   });
 

@@ -103,7 +103,7 @@ describe("shipwright backend: desired objects", () => {
             output: {
               image: `${REPOSITORY}:console`,
               pushSecret: "push-creds",
-              labels: { "payload.okd.io/input-hash": digest("7") },
+              labels: { "io.okd.payload.input-hash": digest("7") },
             },
             timeout: "1h",
           },
