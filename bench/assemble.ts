@@ -1,31 +1,42 @@
 /**
  * Release assembly benchmark: a synthetic 200-component payload (60 operators, 5 manifests each, a CVO
  * with a large incompressible layer) in a local docker-registry. Measures our `assembleRelease` (wall
- * time, bytes uploaded) against a baseline in the same run made of skopeo + umoci CLI steps: copy the
- * CVO image to an OCI layout, unpack, add release-manifests, repack, set labels, push.
+ * time, bytes uploaded) against two baselines on the same input in the same run: the real
+ * `oc adm release new` (built by `npm run release-tools:build`; left out with a note when missing) and
+ * skopeo + umoci CLI steps (copy the CVO image to an OCI layout, unpack, add release-manifests, repack,
+ * set labels, push). Every tool writes to a new repository each run; runs alternate between the tools
+ * so that load from other work hits them alike. Registry caches are warmed once before timing.
  *
- * Run: `npx tsx bench/assemble.ts [--components 200] [--operators 60] [--manifests 5] [--cvo-mib 64]`
- * Prints a Markdown table. Never asserts on time.
+ * Run: `npx tsx bench/assemble.ts [--components 200] [--operators 60] [--manifests 5] [--cvo-mib 64] [--runs 3]`
+ * Prints a Markdown table (min and median of the runs). Never asserts on time.
  */
 import { execFile } from "node:child_process";
+import { existsSync } from "node:fs";
 import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { join, resolve } from "node:path";
 import { parseArgs, promisify } from "node:util";
-import { openImageStore } from "../src/registry/image-store.js";
-import { assembleRelease } from "../src/release-image/assemble-release.js";
+import { ImageStores } from "../src/registry/image-store.js";
+import { assembleRelease, type AssembledRelease } from "../src/release-image/assemble-release.js";
+import { inspectComponents } from "../src/release-image/inspect-components.js";
 import { readReleaseInfo } from "../src/release-image/read-release-info.js";
 import { readTopLayerDirectory, resolveImage } from "../src/release-image/resolve-image.js";
 import { writeSyntheticPayload } from "../src/release-image/synthetic-payload.js";
 import { startDockerRegistry } from "../test/support/docker-registry.js";
 
 const exec = promisify(execFile);
+const OC = resolve(import.meta.dirname, "../.tools/bin/oc");
 
 async function timed<T>(fn: () => Promise<T>): Promise<{ value: T; seconds: number }> {
   const start = process.hrtime.bigint();
   const value = await fn();
   return { value, seconds: Number(process.hrtime.bigint() - start) / 1e9 };
 }
+
+const sorted = (values: readonly number[]) => [...values].sort((a, b) => a - b);
+const min = (values: readonly number[]) => sorted(values)[0] ?? Number.NaN;
+const median = (values: readonly number[]) =>
+  sorted(values)[Math.floor((values.length - 1) / 2)] ?? Number.NaN;
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
@@ -34,17 +45,20 @@ async function main(): Promise<void> {
       operators: { type: "string", default: "60" },
       manifests: { type: "string", default: "5" },
       "cvo-mib": { type: "string", default: "64" },
+      runs: { type: "string", default: "3" },
     },
   });
   const components = Number(values.components);
   const operators = Number(values.operators);
   const manifests = Number(values.manifests);
+  const runs = Number(values.runs);
   const cvoBytes = Number(values["cvo-mib"]) * 1024 * 1024;
   const registry = await startDockerRegistry();
   const work = await mkdtemp(join(tmpdir(), "bench-assemble-"));
   try {
-    const openStore = (reference: string) =>
-      openImageStore(reference, { insecureRegistries: [registry.host] });
+    // One factory, as payloadctl uses: one connection pool per registry.
+    const stores = new ImageStores({ insecureRegistries: [registry.host] });
+    const openStore = (reference: string) => stores.open(reference);
     const content = `${registry.host}/okd/content`;
     const setup = await timed(() =>
       writeSyntheticPayload({
@@ -57,102 +71,108 @@ async function main(): Promise<void> {
       }),
     );
     const name = "4.15.0-0.okd-2024-01-02-030405";
+    const streamFile = join(work, "stream.json");
+    await writeFile(streamFile, JSON.stringify(setup.value.imageStream));
+    // Warm the registry's caches (and the page cache) for everybody.
+    await inspectComponents(setup.value.components, openStore);
+    const hasOc = existsSync(OC);
 
-    // Ours: cold (new repository), then again (everything present).
-    const ours = await timed(() =>
+    const ours = async (repository: string): Promise<AssembledRelease> =>
       assembleRelease(
         {
           source: { kind: "images" },
           images: setup.value.components,
           name,
-          to: `docker://${registry.host}/okd/release`,
+          to: `docker://${registry.host}/${repository}`,
         },
         { openStore },
-      ),
-    );
-    const again = await timed(() =>
-      assembleRelease(
-        {
-          source: { kind: "images" },
-          images: setup.value.components,
-          name,
-          to: `docker://${registry.host}/okd/release`,
-        },
-        { openStore },
-      ),
-    );
-    const info = await readReleaseInfo(`docker://${registry.host}/okd/release:${name}`, { openStore });
-
-    // Baseline: skopeo + umoci, given the release-manifests files our plan produced (it does not compute them).
-    const cvo = setup.value.components.find((c) => c.tag === "cluster-version-operator")?.pullspec ?? "";
-    const layout = join(work, "oci");
-    const bundle = join(work, "bundle");
-    const steps: Record<string, number> = {};
-    const step = async (label: string, command: string, args: string[]): Promise<void> => {
-      const result = await timed(() => exec(command, args, { maxBuffer: 64 * 1024 * 1024 }));
-      steps[label] = result.seconds;
+      );
+    const times: Record<"ours" | "again" | "oc" | "baseline", number[]> = {
+      ours: [],
+      again: [],
+      oc: [],
+      baseline: [],
     };
-    const baseline = await timed(async () => {
-      await step("skopeo copy CVO -> oci:", "skopeo", [
-        "copy",
-        "--quiet",
-        "--src-tls-verify=false",
-        `docker://${cvo}`,
-        `oci:${layout}:cvo`,
-      ]);
-      await step("umoci unpack", "umoci", ["unpack", "--image", `${layout}:cvo`, bundle]);
-      const addStart = process.hrtime.bigint();
-      const dir = join(bundle, "rootfs", "release-manifests");
-      await mkdir(dir, { recursive: true });
-      const layerFiles = await readReleaseLayerFiles(openStore, `${registry.host}/okd/release`, name);
-      for (const [file, data] of layerFiles) await writeFile(join(dir, file), data);
-      steps["write release-manifests"] = Number(process.hrtime.bigint() - addStart) / 1e9;
-      await step("umoci repack", "umoci", ["repack", "--image", `${layout}:cvo`, bundle]);
-      await step("umoci config (labels)", "umoci", [
-        "config",
-        "--image",
-        `${layout}:cvo`,
-        "--clear=config.labels",
-        "--config.label",
-        `io.openshift.release=${name}`,
-        "--config.label",
-        `io.openshift.release.base-image-digest=${cvo.split("@")[1] ?? ""}`,
-      ]);
-      await step("skopeo copy oci: -> registry", "skopeo", [
-        "copy",
-        "--quiet",
-        "--dest-tls-verify=false",
-        `oci:${layout}:cvo`,
-        `docker://${registry.host}/okd/release-baseline:${name}`,
-      ]);
-    });
-    const baselineImage = JSON.parse(
-      (
-        await exec("skopeo", [
-          "inspect",
-          "--raw",
-          "--tls-verify=false",
-          `docker://${registry.host}/okd/release-baseline:${name}`,
-        ])
-      ).stdout,
-    ) as { config: { size: number }; layers: { size: number }[] };
-    const baselineBytes =
-      baselineImage.config.size + baselineImage.layers.reduce((sum, l) => sum + l.size, 0);
+    const steps: Record<string, number[]> = {};
+    let first: AssembledRelease | undefined;
+    let again: AssembledRelease | undefined;
+    let ocBytes = 0;
+    let baselineBytes = 0;
+    for (let run = 0; run < runs; run++) {
+      const mine = await timed(() => ours(`okd/release-${run}`));
+      times.ours.push(mine.seconds);
+      first ??= mine.value;
+      const repeat = await timed(() => ours(`okd/release-${run}`));
+      times.again.push(repeat.seconds);
+      again ??= repeat.value;
+      if (hasOc) {
+        const repository = `${registry.host}/okd/oc-release-${run}`;
+        const oc = await timed(() =>
+          exec(OC, [
+            "adm",
+            "release",
+            "new",
+            "--insecure=true",
+            "--from-image-stream-file",
+            streamFile,
+            "--reference-mode=source",
+            "--name",
+            name,
+            "--to-image",
+            `${repository}:${name}`,
+          ]),
+        );
+        times.oc.push(oc.seconds);
+        ocBytes = await newBytes(openStore, repository, name);
+      }
+      const baseline = await timed(() =>
+        skopeoUmociBaseline(openStore, registry.host, work, run, name, setup.value.components, steps),
+      );
+      times.baseline.push(baseline.seconds);
+      baselineBytes = baseline.value;
+    }
+    const info = await readReleaseInfo(`docker://${registry.host}/okd/release-0:${name}`, { openStore });
 
     const mib = (bytes: number): string =>
       bytes >= 1024 * 1024 ? `${(bytes / 1024 / 1024).toFixed(2)} MiB` : `${(bytes / 1024).toFixed(1)} KiB`;
+    const row = (label: string, seconds: readonly number[], bytes: string) =>
+      `| ${label} | ${min(seconds).toFixed(2)} s | ${median(seconds).toFixed(2)} s | ${bytes} |`;
+    const oursMin = min(times.ours);
     const lines = [
-      `Payload: ${components} components, ${operators} operators x ${manifests} manifests, CVO base layer ${values["cvo-mib"]} MiB (incompressible); setup ${setup.seconds.toFixed(1)} s`,
-      `Release: ${info.images.length} images, ${info.manifests.length} manifests, release layer ${mib(ours.value.layer.size)}, digest ${ours.value.digest}`,
+      `Payload: ${components} components, ${operators} operators x ${manifests} manifests, CVO base layer ${values["cvo-mib"]} MiB (incompressible); setup ${setup.seconds.toFixed(1)} s; ${runs} runs`,
+      `Release: ${info.images.length} images, ${info.manifests.length} manifests, release layer ${mib(first?.layer.size ?? 0)}, digest ${first?.digest}`,
       "",
-      "| run | wall time | bytes uploaded |",
-      "| --- | ---: | ---: |",
-      `| payloadctl assembleRelease, new repository (reads ${components} configs + ${operators} top layers, mounts CVO layers) | ${ours.seconds.toFixed(2)} s | ${mib(ours.value.transfers.uploadedBytes)} |`,
-      `| payloadctl assembleRelease, same release again (all blobs present) | ${again.seconds.toFixed(2)} s | ${mib(again.value.transfers.uploadedBytes)} |`,
-      `| baseline skopeo + umoci (release-manifests given, not computed) | ${baseline.seconds.toFixed(2)} s | ${mib(baselineBytes)} |`,
+      "| run | min | median | bytes uploaded |",
+      "| --- | ---: | ---: | ---: |",
+      row(
+        `payloadctl assembleRelease, new repository (reads ${components} configs + ${operators} top layers, mounts CVO layers)`,
+        times.ours,
+        mib(first?.transfers.uploadedBytes ?? 0),
+      ),
+      row(
+        "payloadctl assembleRelease, same release again (all blobs present)",
+        times.again,
+        mib(again?.transfers.uploadedBytes ?? 0),
+      ),
+      ...(hasOc
+        ? [
+            row(
+              "oc adm release new, new repository (same ImageStream input)",
+              times.oc,
+              `${mib(ocBytes)} (layer + config + manifest)`,
+            ),
+          ]
+        : [`| oc adm release new | not run: ${OC} missing (npm run release-tools:build) | | |`]),
+      row(
+        "baseline skopeo + umoci (release-manifests given, not computed)",
+        times.baseline,
+        mib(baselineBytes),
+      ),
       "",
-      "Baseline steps:",
-      ...Object.entries(steps).map(([label, seconds]) => `- ${label}: ${seconds.toFixed(2)} s`),
+      `Ratios (min / min): oc / ours ${hasOc ? (min(times.oc) / oursMin).toFixed(2) : "n/a"}, skopeo+umoci / ours ${(min(times.baseline) / oursMin).toFixed(2)}`,
+      "",
+      "Baseline steps (median):",
+      ...Object.entries(steps).map(([label, seconds]) => `- ${label}: ${median(seconds).toFixed(2)} s`),
     ];
     console.log(lines.join("\n"));
   } finally {
@@ -161,9 +181,82 @@ async function main(): Promise<void> {
   }
 }
 
+/** Bytes of a release's new blobs: its top layer, config and manifest (the rest is mounted). */
+async function newBytes(
+  openStore: (reference: string) => ReturnType<ImageStores["open"]>,
+  repository: string,
+  tag: string,
+): Promise<number> {
+  const manifest = await openStore(`docker://${repository}`).getManifest(tag);
+  const parsed = JSON.parse(Buffer.from(manifest.bytes).toString("utf8")) as {
+    config: { size: number };
+    layers: { size: number }[];
+  };
+  return manifest.bytes.length + parsed.config.size + (parsed.layers.at(-1)?.size ?? 0);
+}
+
+/** skopeo + umoci given the release-manifests files our plan produced; returns the bytes it pushed. */
+async function skopeoUmociBaseline(
+  openStore: (reference: string) => ReturnType<ImageStores["open"]>,
+  host: string,
+  work: string,
+  run: number,
+  name: string,
+  components: readonly { tag: string; pullspec: string }[],
+  steps: Record<string, number[]>,
+): Promise<number> {
+  const cvo = components.find((c) => c.tag === "cluster-version-operator")?.pullspec ?? "";
+  const layout = join(work, `oci-${run}`);
+  const bundle = join(work, `bundle-${run}`);
+  const step = async (label: string, command: string, args: string[]): Promise<void> => {
+    const result = await timed(() => exec(command, args, { maxBuffer: 64 * 1024 * 1024 }));
+    (steps[label] ??= []).push(result.seconds);
+  };
+  await step("skopeo copy CVO -> oci:", "skopeo", [
+    "copy",
+    "--quiet",
+    "--src-tls-verify=false",
+    `docker://${cvo}`,
+    `oci:${layout}:cvo`,
+  ]);
+  await step("umoci unpack", "umoci", ["unpack", "--image", `${layout}:cvo`, bundle]);
+  const addStart = process.hrtime.bigint();
+  const dir = join(bundle, "rootfs", "release-manifests");
+  await mkdir(dir, { recursive: true });
+  const layerFiles = await readReleaseLayerFiles(openStore, `${host}/okd/release-0`, name);
+  for (const [file, data] of layerFiles) await writeFile(join(dir, file), data);
+  (steps["write release-manifests"] ??= []).push(Number(process.hrtime.bigint() - addStart) / 1e9);
+  await step("umoci repack", "umoci", ["repack", "--image", `${layout}:cvo`, bundle]);
+  await step("umoci config (labels)", "umoci", [
+    "config",
+    "--image",
+    `${layout}:cvo`,
+    "--clear=config.labels",
+    "--config.label",
+    `io.openshift.release=${name}`,
+    "--config.label",
+    `io.openshift.release.base-image-digest=${cvo.split("@")[1] ?? ""}`,
+  ]);
+  const target = `docker://${host}/okd/release-baseline-${run}:${name}`;
+  await step("skopeo copy oci: -> registry", "skopeo", [
+    "copy",
+    "--quiet",
+    "--dest-tls-verify=false",
+    `oci:${layout}:cvo`,
+    target,
+  ]);
+  const raw = JSON.parse(
+    (await exec("skopeo", ["inspect", "--raw", "--tls-verify=false", target])).stdout,
+  ) as {
+    config: { size: number };
+    layers: { size: number }[];
+  };
+  return raw.config.size + raw.layers.reduce((sum, l) => sum + l.size, 0);
+}
+
 /** The files of the release layer, read back through release-info's reader. */
 async function readReleaseLayerFiles(
-  openStore: (reference: string) => ReturnType<typeof openImageStore>,
+  openStore: (reference: string) => ReturnType<ImageStores["open"]>,
   repository: string,
   name: string,
 ): Promise<Map<string, Buffer>> {

@@ -4,7 +4,7 @@
  */
 import { Command } from "commander";
 import { readFile } from "node:fs/promises";
-import { isRegistryError, openImageStore, type ImageStore } from "../registry/image-store.js";
+import { ImageStores, isRegistryError, type ImageStore } from "../registry/image-store.js";
 import {
   assembleRelease,
   type AssembledRelease,
@@ -141,7 +141,7 @@ export function collectList(value: string, previous: readonly string[] = []): st
   ];
 }
 
-/** An `openStore` for release assembly built from the flags; reads the authfile once. */
+/** An `openStore` for release assembly built from the flags; reads the authfile once; shares connections per registry. */
 export async function storeOpenerFromFlags(
   options: RegistryCliOptions,
 ): Promise<(reference: string) => ImageStore> {
@@ -168,7 +168,9 @@ export async function storeOpenerFromFlags(
     ...(caBundle === undefined ? {} : { caBundle }),
     insecureRegistries: options.insecureRegistry ?? [],
   };
-  return (reference) => openImageStore(reference, registryOptions);
+  // One factory: every repository of a registry shares one connection pool, scheme probe and token cache.
+  const stores = new ImageStores(registryOptions);
+  return (reference) => stores.open(reference);
 }
 
 /** Operators, images, manifests, renames, transfers and warnings of one assembly, one fact per line. */

@@ -37,6 +37,12 @@ export interface AppendLayerInput {
   readonly format?: ImageFormat;
   /** Base layers transferred at once (default 4). */
   readonly concurrency?: number;
+  /** The base image manifest (at `baseDigest`) and config when the caller has read them already. */
+  readonly baseImage?: {
+    readonly manifest: ImageManifest;
+    readonly mediaType: string;
+    readonly config: ImageConfig;
+  };
 }
 
 /** Counts of what crossed the wire while writing an image. */
@@ -119,21 +125,19 @@ export async function transferBlobs(
  */
 export async function appendLayer(input: AppendLayerInput): Promise<AppendedImage> {
   const layer = "files" in input.layer ? await buildLayerBlob(input.layer.files) : input.layer;
-  const base = await readImage(input.source, input.baseDigest);
+  const base = input.baseImage ?? (await readImage(input.source, input.baseDigest));
   const format = input.format ?? formatOfMediaType(base.mediaType);
   const types = mediaTypesFor(format);
-  const transfers = await transferBlobs(
-    input.source,
-    input.destination,
-    base.manifest.layers as Descriptor[],
-    input.concurrency,
-  );
   const config = editImageConfig(base.config, { ...input.configEdit, appendDiffIds: [layer.diffId] });
   const configBytes = serializeJson(config);
   const configDigest = sha256Digest(configBytes);
-  let uploadedBytes = transfers.uploadedBytes;
-  uploadedBytes += await putBlobIfMissing(input.destination, layer.digest, layer.bytes);
-  uploadedBytes += await putBlobIfMissing(input.destination, configDigest, configBytes);
+  // Base layers, new layer and config are independent: written at once, the manifest after all of them.
+  const [transfers, layerBytes, configUploaded] = await Promise.all([
+    transferBlobs(input.source, input.destination, base.manifest.layers as Descriptor[], input.concurrency),
+    putBlobIfMissing(input.destination, layer.digest, layer.bytes),
+    putBlobIfMissing(input.destination, configDigest, configBytes),
+  ]);
+  let uploadedBytes = transfers.uploadedBytes + layerBytes + configUploaded;
   const manifest = createImageManifest(
     format,
     descriptorOf(types.config, { digest: configDigest, size: configBytes.length }),

@@ -62,7 +62,7 @@ export interface AssembleReleaseInput {
    * `--from-release`, else the newest operator manifest's mtime, so that same inputs give the same digest.
    */
   readonly created?: Date;
-  /** Images read at once (default 8). */
+  /** Images read at once (default 32, `DEFAULT_INSPECT_CONCURRENCY`). */
   readonly concurrency?: number;
 }
 
@@ -176,7 +176,7 @@ export async function assembleRelease(
   }
 
   // Observe: every component pinned and read; then the base.
-  const { components, inspected, storeFor } = await inspectComponents(
+  const { components, inspected, images, storeFor } = await inspectComponents(
     resolved.components,
     deps.openStore,
     input.concurrency,
@@ -191,11 +191,13 @@ export async function assembleRelease(
     );
   }
   const baseStore = storeFor(base.pullspec);
-  const baseImage = await resolveImage(
-    baseStore,
-    parseDockerReference(base.pullspec).digest ?? "",
-    `base image "${baseTag}"`,
-  );
+  const baseImage =
+    images.get(baseTag) ??
+    (await resolveImage(
+      baseStore,
+      parseDockerReference(base.pullspec).digest ?? "",
+      `base image "${baseTag}"`,
+    ));
   const metadata = input.metadata ?? resolved.metadata;
   const metadataWithArch =
     baseImage.index !== undefined && metadata?.["release.openshift.io/architecture"] === undefined

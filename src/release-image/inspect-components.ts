@@ -8,14 +8,19 @@ import { formatPullspec, parseDockerReference } from "../registry/image-referenc
 import type { ImageStore } from "../registry/image-store.js";
 import type { ReleaseComponentInput } from "./component-sources.js";
 import { OPERATOR_LABEL, type InspectedComponent } from "./plan-release-payload.js";
-import { readTopLayerDirectory, resolveImage } from "./resolve-image.js";
+import { readTopLayerDirectory, resolveImage, type ResolvedImage } from "./resolve-image.js";
 
 /** Components pinned by digest, what was read from each (by tag), and the store of a pullspec's repository. */
 export interface InspectedComponents {
   readonly components: ReleaseComponentInput[];
   readonly inspected: Map<string, InspectedComponent>;
+  /** Each component's image as read (manifest, config), by tag: the base is not read twice. */
+  readonly images: Map<string, ResolvedImage>;
   readonly storeFor: (pullspec: string) => ImageStore;
 }
+
+/** Images read at once by default: enough to hide registry round trips, few enough for one connection pool. */
+export const DEFAULT_INSPECT_CONCURRENCY = 32;
 
 /** A store opener that opens each repository once. */
 export function repositoryStores(
@@ -41,11 +46,12 @@ export function repositoryStores(
 export async function inspectComponents(
   components: readonly ReleaseComponentInput[],
   openStore: (reference: string) => ImageStore,
-  concurrency = 8,
+  concurrency = DEFAULT_INSPECT_CONCURRENCY,
 ): Promise<InspectedComponents> {
   const storeFor = repositoryStores(openStore);
   const limit = pLimit(concurrency);
   const inspected = new Map<string, InspectedComponent>();
+  const images = new Map<string, ResolvedImage>();
   const pinned = await Promise.all(
     components.map((component) =>
       limit(async (): Promise<ReleaseComponentInput> => {
@@ -61,6 +67,7 @@ export async function inspectComponents(
           content: f.content,
           mtime: f.mtime,
         }));
+        images.set(component.tag, image);
         inspected.set(component.tag, {
           labels: image.labels,
           ...(manifests === undefined ? {} : { manifests }),
@@ -78,5 +85,5 @@ export async function inspectComponents(
       }),
     ),
   );
-  return { components: pinned, inspected, storeFor };
+  return { components: pinned, inspected, images, storeFor };
 }

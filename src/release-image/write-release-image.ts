@@ -72,6 +72,16 @@ export async function writeReleaseImage(input: WriteReleaseImageInput): Promise<
       destination: input.destination,
       layer: input.layer,
       ...(input.format === undefined ? {} : { format: input.format }),
+      // The base as read already (single-platform, or the index's linux/amd64 image): not read again.
+      ...(child.digest === input.base.imageDigest
+        ? {
+            baseImage: {
+              manifest: input.base.manifest,
+              mediaType: input.base.imageMediaType,
+              config: input.base.config,
+            },
+          }
+        : {}),
       configEdit: {
         labels: {
           mode: "replace",
