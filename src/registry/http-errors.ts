@@ -71,6 +71,12 @@ export function isTlsError(error: unknown): boolean {
   );
 }
 
+/** True for a failure to reach the host at all: connection refused, unknown host, no route. */
+export function isUnreachable(error: unknown): boolean {
+  const code = errorCode(error);
+  return code === "ECONNREFUSED" || code === "ENOTFOUND" || code === "EHOSTUNREACH";
+}
+
 /** Wraps a transport failure (connection refused, reset, TLS) as a {@link RegistryError}. */
 export function transportError(error: unknown, registry: string, what: string): RegistryError {
   if (error instanceof RegistryError) return error;

@@ -11,7 +11,7 @@ import { z } from "zod";
 import { parseAuthChallenges } from "./auth-challenge.js";
 import { lookupCredentials } from "./docker-config.js";
 import type { CredentialStore, Credentials } from "./docker-config.js";
-import { isTlsError, responseError, transportError } from "./http-errors.js";
+import { isTlsError, isUnreachable, responseError, transportError } from "./http-errors.js";
 import { RegistryError } from "./registry-error.js";
 import type { RegistryOptions, RetryPolicy } from "./registry-options.js";
 
@@ -82,6 +82,8 @@ export class RegistryClient {
   private base: Promise<string> | undefined;
   /** Set once the registry asked for Basic auth: credentials are then sent up front. */
   private usesBasic = false;
+  /** Set once the registry answered any request: from then on, connection failures are retried. */
+  private answered = false;
   private readonly tokens = new Map<
     string,
     { scopes: ReadonlySet<string>; authorization: string; expiresAt: number }
@@ -186,8 +188,12 @@ export class RegistryClient {
       let response: Response;
       try {
         response = await fetch(url, this.init(request.method, request.body, headers));
+        this.answered = true;
       } catch (error) {
-        if (last || isTlsError(error)) throw transportError(error, this.registry, request.what);
+        // A registry that has never answered and refuses connections (or whose name does not resolve)
+        // is down or misnamed, not flaky: say so at once instead of after every retry.
+        if (last || isTlsError(error) || (!this.answered && isUnreachable(error)))
+          throw transportError(error, this.registry, request.what);
         await this.sleep(retryDelayMs(attempt, this.retry, null, this.now()));
         continue;
       }

@@ -8,9 +8,9 @@ import { buildLayerBlob } from "../oci-image/layer-blob.js";
 import {
   formatImageReference,
   formatPullspec,
-  parseDockerReference,
   parseImageReference,
   repositoryOf,
+  tagOrDigestOf,
 } from "../registry/image-reference.js";
 import type { ImageStore } from "../registry/image-store.js";
 import {
@@ -20,7 +20,8 @@ import {
   type ReleaseComponentInput,
 } from "./component-sources.js";
 import type { ImageStream } from "./image-stream.js";
-import { inspectComponents } from "./inspect-components.js";
+import { componentReference, inspectComponents } from "./inspect-components.js";
+import { createdFromReleaseName } from "./release-created.js";
 import { planReleasePayload, type ReleaseReport } from "./plan-release-payload.js";
 import { readReleaseInfo } from "./read-release-info.js";
 import { ReleaseAssemblyError } from "./release-assembly-error.js";
@@ -58,8 +59,9 @@ export interface AssembleReleaseInput {
   /** Tags kept even when no operator references them. */
   readonly include?: readonly string[];
   /**
-   * Creation time (image config, history, image-references). Default: the input release's for
-   * `--from-release`, else the newest operator manifest's mtime, so that same inputs give the same digest.
+   * Creation time (image config, history, image-references). Default (same inputs, same digest): the
+   * input release's for `--from-release`, else the time in the release name (`...-2026-11-21-083740`),
+   * else the newest operator manifest's mtime. See {@link createdFromReleaseName}.
    */
   readonly created?: Date;
   /** Images read at once (default 32, `DEFAULT_INSPECT_CONCURRENCY`). */
@@ -180,6 +182,7 @@ export async function assembleRelease(
     resolved.components,
     deps.openStore,
     input.concurrency,
+    baseTag,
   );
   log(
     `read ${components.length} component images, ${[...inspected.values()].filter((i) => i.manifests).length} operators`,
@@ -195,7 +198,7 @@ export async function assembleRelease(
     images.get(baseTag) ??
     (await resolveImage(
       baseStore,
-      parseDockerReference(base.pullspec).digest ?? "",
+      tagOrDigestOf(componentReference(base.pullspec)) ?? "latest",
       `base image "${baseTag}"`,
     ));
   const metadata = input.metadata ?? resolved.metadata;
@@ -212,7 +215,14 @@ export async function assembleRelease(
     ),
   );
   const created = new Date(
-    Math.floor((input.created ?? resolved.created ?? new Date(newestManifest)).getTime() / 1000) * 1000,
+    Math.floor(
+      (
+        input.created ??
+        resolved.created ??
+        createdFromReleaseName(input.name) ??
+        new Date(newestManifest)
+      ).getTime() / 1000,
+    ) * 1000,
   );
   const previous = input.previous ?? resolved.previous;
   const next = input.next ?? resolved.next;

@@ -2,7 +2,7 @@
  * Where a release's component images come from: an ImageStream (file or live object), an existing
  * release's image-references (`--from-release`), or explicit `NAME=PULLSPEC` pairs.
  */
-import { parseDockerReference, formatPullspec } from "../registry/image-reference.js";
+import { formatPullspec, parseDockerReference, parseImageReference } from "../registry/image-reference.js";
 import type { ImageStream } from "./image-stream.js";
 import { ReleaseAssemblyError } from "./release-assembly-error.js";
 
@@ -116,8 +116,11 @@ export function componentsFromImageReferences(stream: ImageStream): ReleaseCompo
 }
 
 /**
- * Parses `NAME=PULLSPEC` pairs (`--from-images`). Throws naming the pair when it is malformed, the
- * pullspec does not parse, or a name repeats.
+ * Parses `NAME=PULLSPEC` pairs (`--from-images`). PULLSPEC is a registry pullspec (`docker://`
+ * optional) or an `oci:DIR[:tag]` layout reference, the transports every payloadctl command takes;
+ * a layout reference is kept as given (a layout cannot be pinned by digest in a reference, and a
+ * cluster cannot pull from it: such a release is for local use). Throws naming the pair when it is
+ * malformed, the pullspec does not parse, or a name repeats.
  */
 export function parseComponentMappings(pairs: readonly string[], override = false): ReleaseComponentInput[] {
   const seen = new Set<string>();
@@ -134,7 +137,8 @@ export function parseComponentMappings(pairs: readonly string[], override = fals
     if (seen.has(tag)) throw new ReleaseAssemblyError(`"${pair}": the name "${tag}" is given more than once`);
     seen.add(tag);
     try {
-      parseDockerReference(pullspec);
+      if (pullspec.startsWith("oci:")) parseImageReference(pullspec);
+      else parseDockerReference(pullspec);
     } catch (error) {
       throw new ReleaseAssemblyError(`"${pair}": ${(error as Error).message}`);
     }
