@@ -26,16 +26,18 @@ const imageOrComponent = (description: string) =>
       `${description} A component name makes this component depend on it; anything else must be an image pullspec such as quay.io/centos/centos:stream9.`,
     );
 
-/** Files copied out of an input image into the build context. */
+/** Files copied out of an input image into the source directory. */
 export const InputPathSchema = z
   .strictObject({
     sourcePath: z.string().min(1).describe("Absolute path of a file or directory inside the input image."),
     destinationDir: z
       .string()
       .min(1)
-      .describe("Directory, relative to the build context, where it is copied before the build starts."),
+      .describe(
+        "Directory where it is copied before the build starts, relative to the repository root (the source directory, before source.contextDir applies), as OpenShift's source.images[].paths[].destinationDir: with contextDir images/cli, a Dockerfile for the build goes to images/cli. Must not start with .. or /.",
+      ),
   })
-  .describe("A file or directory copied from the input image into the build context.");
+  .describe("A file or directory copied from the input image into the source directory.");
 /** Files copied out of an input image into the build context. */
 export type InputPath = z.output<typeof InputPathSchema>;
 

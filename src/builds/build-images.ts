@@ -44,11 +44,19 @@ export function resolveBuildImages(request: BuildRequest): BuildImages {
   const from = component.spec.from;
   return {
     from: from === undefined ? undefined : resolve(from, `spec.components[${component.specIndex}].from`),
-    inputs: component.inputs.map((input) => ({
-      image: resolve(input.from, `${input.path}.from`),
-      as: input.as ?? [],
-      paths: input.paths ?? [],
-    })),
+    inputs: component.inputs.map((input) => {
+      if ((input.as ?? []).length === 0 && (input.paths ?? []).length === 0) {
+        // OpenShift refuses such an image source ("must specify 'paths' or 'as'"); validation catches it first.
+        throw new BuildBackendError(
+          `component ${component.name}: ${input.path} (${input.from}) has neither as nor paths, which no build accepts`,
+        );
+      }
+      return {
+        image: resolve(input.from, `${input.path}.from`),
+        as: input.as ?? [],
+        paths: input.paths ?? [],
+      };
+    }),
   };
 }
 

@@ -1,10 +1,17 @@
 /**
- * The `openshift` backend: a BuildConfig per component (the template users see, `runPolicy:
- * Parallel`) and, per attempt, a `build.openshift.io/v1` Build with the Docker strategy created
- * directly under a deterministic name. The Build pushes to `<imageStream>:<component>`.
+ * The `openshift` backend: per attempt, a `build.openshift.io/v1` Build with the Docker strategy
+ * created directly under a deterministic name, pushing to `<imageStream>:<component>`.
+ *
+ * No BuildConfig is created. A BuildConfig the operator does not instantiate only gets in the way
+ * on a real cluster: openshift-controller-manager prunes the failed and successful Builds labelled
+ * with its name beyond `failedBuildsHistoryLimit`/`successfulBuildsHistoryLimit` (5 by default),
+ * `oc start-build` names its build `<config>-<lastVersion+1>` (colliding with attempt 1, since
+ * `lastVersion` stays 0) and pushes to the component's tag behind the operator's back, and its
+ * spec goes stale as soon as an input changes. The Build's own spec is the record of what an
+ * attempt built; a component is rebuilt by changing its inputs (or deleting its landed tag).
  */
 import type { KubeObject } from "../kube/kube-object.js";
-import { BUILD_CONFIGS, BUILDS } from "./build-resources.js";
+import { BUILDS } from "./build-resources.js";
 import { buildSchema } from "./build-schemas.js";
 import type {
   AttemptObservationInput,
@@ -19,17 +26,13 @@ import {
   INPUT_HASH_IMAGE_LABEL,
   attemptObjectName,
   childLabels,
-  componentObjectName,
   payloadIdentity,
   payloadOwnerReference,
 } from "./child-objects.js";
 import { builtImageLanded, findAttemptObject, inputHashOf, parseObserved } from "./attempt-observation.js";
 import { repositoryOf } from "./image-stream-tags.js";
 
-/** Label and annotation OpenShift uses to tie a Build to its BuildConfig. */
-export const BUILD_CONFIG_NAME_LABEL = "openshift.io/build-config.name";
-
-/** The `spec` shared by the BuildConfig and its Builds (source, Docker strategy, output, resources). */
+/** The `spec` of an attempt's Build (source, Docker strategy, output, resources). */
 export function openShiftBuildSpec(
   request: BuildRequest,
   images: BuildImages,
@@ -79,7 +82,7 @@ export function openShiftBuildSpec(
 export function createOpenShiftBackend(settings: BuildBackendSettings = {}): BuildBackend {
   return {
     name: "openshift",
-    childResources: [BUILD_CONFIGS, BUILDS],
+    childResources: [BUILDS],
     identity: { backend: "openshift" },
     desiredObjects: (request) => openShiftObjects(request, settings),
     observeAttempt: observeBuild,
@@ -87,25 +90,11 @@ export function createOpenShiftBackend(settings: BuildBackendSettings = {}): Bui
   };
 }
 
-/** The BuildConfig of the component and the Build of the attempt (in that order). */
+/** The Build of the attempt. */
 function openShiftObjects(request: BuildRequest, settings: BuildBackendSettings): KubeObject[] {
   const { name: payloadName, namespace } = payloadIdentity(request.payloadBuild);
   const { component, attempt, inputHash } = request;
   const spec = openShiftBuildSpec(request, resolveBuildImages(request), settings);
-  const buildConfigName = componentObjectName(payloadName, component.name);
-  const owner = payloadOwnerReference(request.payloadBuild);
-  const buildConfig: KubeObject = {
-    apiVersion: "build.openshift.io/v1",
-    kind: BUILD_CONFIGS.kind,
-    metadata: {
-      name: buildConfigName,
-      namespace,
-      labels: childLabels(payloadName, component.name),
-      annotations: { [INPUT_HASH_ANNOTATION]: inputHash },
-      ownerReferences: [owner],
-    },
-    spec: { ...spec, runPolicy: "Parallel", triggers: [] },
-  };
   const build: KubeObject = {
     apiVersion: "build.openshift.io/v1",
     kind: BUILDS.kind,
@@ -114,15 +103,11 @@ function openShiftObjects(request: BuildRequest, settings: BuildBackendSettings)
       namespace,
       labels: {
         ...childLabels(payloadName, component.name, attempt),
-        [BUILD_CONFIG_NAME_LABEL]: buildConfigName,
+        // Runs at once (ParallelPolicy); without a BuildConfig no other build can queue it.
         "openshift.io/build.start-policy": "Parallel",
       },
-      annotations: {
-        [INPUT_HASH_ANNOTATION]: inputHash,
-        [BUILD_CONFIG_NAME_LABEL]: buildConfigName,
-        "openshift.io/build.number": String(attempt),
-      },
-      ownerReferences: [owner],
+      annotations: { [INPUT_HASH_ANNOTATION]: inputHash },
+      ownerReferences: [payloadOwnerReference(request.payloadBuild)],
     },
     spec: {
       ...spec,
@@ -131,7 +116,7 @@ function openShiftObjects(request: BuildRequest, settings: BuildBackendSettings)
       ],
     },
   };
-  return [buildConfig, build];
+  return [build];
 }
 
 /** Reads an attempt from its Build's `status.phase` and confirms the image in the ImageStream. */

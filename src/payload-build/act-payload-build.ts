@@ -202,8 +202,9 @@ async function createAndDelete(
   deps: ActDeps,
   events: EventInput[],
   failures: WriteFailures,
-): Promise<void> {
+): Promise<{ readonly created: number; readonly notCreated: ReadonlySet<string> }> {
   const limit = pLimit(Math.max(1, deps.writeConcurrency ?? DEFAULT_WRITE_CONCURRENCY));
+  const exists = new Set<string>();
   await Promise.all(
     decision.delete.map((obj) =>
       limit(async () => {
@@ -240,6 +241,7 @@ async function createAndDelete(
         for (const obj of attempt.objects) {
           try {
             const created = await deps.client.create(resourceOf(obj, deps.childResources), obj);
+            exists.add(attempt.component);
             deps.expectations?.expectCreated(obs.key, created, deps.clock.now());
             if (obj.metadata.labels?.[ATTEMPT_LABEL] !== undefined) {
               startedNow = true;
@@ -250,7 +252,11 @@ async function createAndDelete(
               );
             }
           } catch (err: unknown) {
-            if (isAlreadyExists(err)) continue;
+            if (isAlreadyExists(err)) {
+              exists.add(attempt.component);
+              continue;
+            }
+            exists.delete(attempt.component);
             recordFailure(failures, err, {
               verb: "create",
               object: obj,
@@ -268,6 +274,10 @@ async function createAndDelete(
   decision.start.forEach((attempt, i) => {
     if (started[i] === true) events.push(attempt.event);
   });
+  return {
+    created: started.filter((s) => s).length,
+    notCreated: new Set(decision.start.map((a) => a.component).filter((c) => !exists.has(c))),
+  };
 }
 
 /** Runs the release assembly, returning the release's progress and an error to retry with, if it failed. */
@@ -355,6 +365,21 @@ async function writeStatus(
   return null;
 }
 
+/** The decision's status input with the entries of components whose attempt was not created put back. */
+function withoutUnstarted(
+  decision: PayloadBuildDecision,
+  notCreated: ReadonlySet<string>,
+): PayloadBuildDecision["statusInput"] {
+  const input = decision.statusInput;
+  if (input === undefined || notCreated.size === 0) return input;
+  return {
+    ...input,
+    components: input.components.map((c) =>
+      notCreated.has(c.name) ? (decision.unstartedEntries?.get(c.name) ?? c) : c,
+    ),
+  };
+}
+
 /**
  * Carries out `decision` (see the module documentation) and returns the reconcile's outcome.
  * Throws a `TerminalError` for an invalid spec (after recording it in the status), and the
@@ -376,7 +401,7 @@ export async function actOnPayloadBuild(
   const failures: WriteFailures = { refused: [], errors: [] };
   await writeImageStream(decision, obs, deps, failures);
   const events = [...decision.events];
-  await createAndDelete(decision, obs, deps, events, failures);
+  const creates = await createAndDelete(decision, obs, deps, events, failures);
   const release = await assemble(decision, obs, deps, events);
   const refused = failures.refused;
   if (refused.length > 0) {
@@ -388,20 +413,24 @@ export async function actOnPayloadBuild(
       note: refusedWritesMessage(refused),
     });
   }
+  const statusInput =
+    decision.statusInput === undefined ? undefined : withoutUnstarted(decision, creates.notCreated);
   const status =
-    (release === undefined && refused.length === 0) || decision.statusInput === undefined
+    (release === undefined && refused.length === 0 && creates.notCreated.size === 0) ||
+    statusInput === undefined
       ? decision.status
       : computePayloadBuildStatus({
-          ...decision.statusInput,
+          ...statusInput,
           ...(release === undefined ? {} : { release: release.progress }),
           refusedWrites: refused,
           now: new Date(deps.clock.now()),
         });
+  // A started attempt is recorded at once (never deferred): attempts are counted from the status.
   const deferred = await writeStatus(
     status,
     obs,
     deps,
-    release !== undefined || decision.invalid !== undefined || refused.length > 0,
+    release !== undefined || decision.invalid !== undefined || refused.length > 0 || creates.created > 0,
   );
   const regarding = {
     apiVersion: API_GROUP_VERSION,

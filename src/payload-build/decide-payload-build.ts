@@ -5,7 +5,12 @@
  * No I/O, no clock reads, no randomness: the same observation always gives the same decision,
  * which is what makes the reconciler restart-safe (deterministic names, AlreadyExists = done).
  */
-import { findCondition, type PayloadBuild, type PayloadBuildStatus } from "../api/index.js";
+import {
+  findCondition,
+  type ComponentStatus,
+  type PayloadBuild,
+  type PayloadBuildStatus,
+} from "../api/index.js";
 import type { BuildBackend, BuildBackendName } from "../builds/build-backend.js";
 import { backendForComponent, type BuildBackends } from "../builds/build-backends.js";
 import { COMPONENT_LABEL } from "../builds/child-objects.js";
@@ -55,6 +60,11 @@ export interface PayloadBuildDecision {
   readonly status?: PayloadBuildStatus;
   /** What `status` was computed from, to recompute it with the assembly's result. */
   readonly statusInput?: PayloadBuildStatusInput;
+  /**
+   * The status entry of each component in `start` as it reads when its attempt was not created
+   * (the create was refused or failed): an attempt counts only once its build exists.
+   */
+  readonly unstartedEntries?: ReadonlyMap<string, ComponentStatus>;
   readonly events: readonly EventInput[];
   /** Build attempts seen failing for the first time (for the failure counter). */
   readonly newlyFailedBuilds: number;
@@ -137,8 +147,14 @@ export function decidePayloadBuild(
     inputHash: memo === undefined ? ctx.inputHash : memo.inputHasher(payloadBuild, ctx.inputHash),
     nowMs: ctx.now.getTime(),
     retryDelayMs: ctx.retryDelayMs ?? defaultRetryDelayMs,
-    previousAttempts: new Map(
-      (observation.status?.components ?? []).map((c) => [c.name, attemptOfName(c.build)] as const),
+    recordedAttempts: new Map(
+      (observation.status?.components ?? []).map(
+        (c) =>
+          [
+            c.name,
+            { inputHash: c.inputHash, attempts: c.attempts ?? 0, latestAttempt: attemptOfName(c.build) },
+          ] as const,
+      ),
     ),
   });
   const byName = new Map(evaluations.map((e) => [e.component.name, e]));
@@ -160,6 +176,12 @@ export function decidePayloadBuild(
   );
   const events: EventInput[] = [];
   const final = evaluations.map((e) => startedNow.get(e.component.name) ?? e);
+  const unstartedEntries = new Map(
+    start.flatMap((attempt) => {
+      const before = byName.get(attempt.component);
+      return before === undefined ? [] : [[attempt.component, componentStatusOf(before)] as const];
+    }),
+  );
   const statusComponents = final.map((e) => {
     const entry = componentStatusOf(
       stopStarting && e.verdict === "ready"
@@ -242,6 +264,7 @@ export function decidePayloadBuild(
     ...(release.assemble === undefined ? {} : { assemble: release.assemble }),
     status: computePayloadBuildStatus(statusInput),
     statusInput,
+    unstartedEntries,
     events,
     newlyFailedBuilds,
     requeueAfterMs,

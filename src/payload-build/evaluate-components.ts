@@ -68,14 +68,44 @@ export interface EvaluationInput {
   readonly inputHash: InputHasher;
   readonly nowMs: number;
   /**
-   * The latest attempt number each component had in the stored status (from its `build` name), so
-   * attempt numbers keep growing after outdated builds were deleted.
+   * What the stored status recorded of each component's attempts (see {@link RecordedAttempts}):
+   * attempt numbers keep growing after builds were deleted, and attempts are counted from the
+   * status, so builds pruned by OpenShift, deleted by a person or by `oc adm prune builds` never
+   * give a component more tries than `spec.retry.maxAttempts`.
    */
-  readonly previousAttempts?: ReadonlyMap<string, number>;
+  readonly recordedAttempts?: ReadonlyMap<string, RecordedAttempts>;
   /** Delay before retry n (n >= 1) of a failed attempt. */
   readonly retryDelayMs: (failures: number) => number;
   /** How long a completed build's image may take to land in its tag before the attempt counts as failed. Default 10 min. */
   readonly landTimeoutMs?: number;
+}
+
+/** A component's attempts as the stored status recorded them. */
+export interface RecordedAttempts {
+  /** The input identity the attempts were counted for (`status.components[].inputHash`). */
+  readonly inputHash?: string | undefined;
+  /** Attempts with that identity (`status.components[].attempts`). */
+  readonly attempts: number;
+  /** Number of the latest attempt (from `status.components[].build`), 0 when none. */
+  readonly latestAttempt: number;
+}
+
+/**
+ * Attempts used with identity `inputHash`: those the status recorded for it, plus those observed
+ * above its latest recorded attempt (created by a reconcile whose status write has not been seen
+ * yet). Observed attempts are never pruned before the status has recorded them: OpenShift deletes
+ * only completed builds older than the newest `failedBuildsHistoryLimit`, each of which was started
+ * by a reconcile that wrote the count first. Pure.
+ */
+export function attemptsUsed(
+  recorded: RecordedAttempts | undefined,
+  inputHash: string,
+  observed: readonly number[],
+): number {
+  if (recorded === undefined || recorded.inputHash !== inputHash) return observed.length;
+  const upToRecorded = observed.filter((n) => n <= recorded.latestAttempt).length;
+  const newer = observed.filter((n) => n > recorded.latestAttempt).length;
+  return Math.max(recorded.attempts, upToRecorded) + newer;
 }
 
 function isLive(state: AttemptState): boolean {
@@ -136,7 +166,8 @@ export function evaluateComponents(input: EvaluationInput): ComponentEvaluation[
     const numbers = [...attempts.keys()].sort((a, b) => a - b);
     const states = new Map(numbers.map((n) => [n, observe(n)] as const));
     const live = [...states.values()].filter(isLive).length;
-    const nextAttempt = Math.max(numbers.at(-1) ?? 0, input.previousAttempts?.get(name) ?? 0) + 1;
+    const recorded = input.recordedAttempts?.get(name);
+    const nextAttempt = Math.max(numbers.at(-1) ?? 0, recorded?.latestAttempt ?? 0) + 1;
     const base = { component, live, nextAttempt, staleLive: [] as KubeObject[], desiredTags: [] };
 
     const failedDep = deps.find((d) => d?.verdict === "failed" || d?.verdict === "blocked");
@@ -182,8 +213,18 @@ export function evaluateComponents(input: EvaluationInput): ComponentEvaluation[
       .flatMap((n) => attempts.get(n) ?? []);
     const latestNumber = current.at(-1);
     const latest = latestNumber === undefined ? undefined : states.get(latestNumber);
-    const common = { ...withHash, staleLive, attempts: current.length };
+    const used = attemptsUsed(recorded, inputHash, current);
+    const common = { ...withHash, staleLive, attempts: used };
     if (latestNumber === undefined || latest === undefined || latest.phase === "Missing") {
+      if (used >= spec.retry.maxAttempts && staleLive.length === 0) {
+        // Every attempt was used and their builds are gone (deleted or pruned): no new try.
+        results.set(name, {
+          ...common,
+          verdict: "failed",
+          message: `all ${spec.retry.maxAttempts} attempts were used (${used} recorded in status); their builds are gone, so the last failure cannot be shown`,
+        });
+        continue;
+      }
       results.set(name, {
         ...common,
         verdict: staleLive.length > 0 ? "draining" : "ready",
@@ -240,26 +281,24 @@ export function evaluateComponents(input: EvaluationInput): ComponentEvaluation[
     const completedAt =
       latest.phase === "Failed" || latest.phase === "Succeeded" ? latest.completedAt : undefined;
     const failedAttempt = build;
-    if (current.length >= spec.retry.maxAttempts) {
+    if (used >= spec.retry.maxAttempts) {
       results.set(name, {
         ...observed,
         verdict: "failed",
         failedAttempt,
-        message: `${failure} (${current.length} of ${spec.retry.maxAttempts} attempts used)`,
+        message: `${failure} (${used} of ${spec.retry.maxAttempts} attempts used)`,
         ...optional("completedAt", completedAt),
       });
       continue;
     }
     const failedAtMs = completedAt === undefined ? Number.NaN : Date.parse(completedAt);
-    const retryAtMs = Number.isNaN(failedAtMs)
-      ? input.nowMs
-      : failedAtMs + input.retryDelayMs(current.length);
+    const retryAtMs = Number.isNaN(failedAtMs) ? input.nowMs : failedAtMs + input.retryDelayMs(used);
     results.set(name, {
       ...observed,
       verdict: retryAtMs > input.nowMs ? "backoff" : "ready",
       failedAttempt,
       retryAtMs,
-      message: `retrying (attempt ${current.length + 1} of ${spec.retry.maxAttempts}) after ${failure}`,
+      message: `retrying (attempt ${used + 1} of ${spec.retry.maxAttempts}) after ${failure}`,
     });
   }
   return components.flatMap((c) => {

@@ -73,7 +73,7 @@ function buildStrategyPermissions(children: readonly ResourceDescriptor[]): Oper
       subresource: "docker",
       verbs: ["create"],
       scope: "cluster",
-      reason: "Docker-strategy Builds and BuildConfigs (OpenShift's BuildByStrategy admission)",
+      reason: "Docker-strategy Builds (OpenShift's BuildByStrategy admission)",
     },
   ];
 }

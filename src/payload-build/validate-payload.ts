@@ -12,6 +12,7 @@ import {
   type PayloadBuildSpec,
   type Problem,
 } from "../api/index.js";
+import { checkBuiltComponent, checkDefaultEnv, checkImageStreamName, checkInput } from "./build-api-rules.js";
 import { graphFromAdjacency, type ComponentGraph } from "./component-graph.js";
 import { cycleThrough, cyclicComponents, formatCycle } from "./cycles.js";
 import { looksLikeComponentName, pullspecProblem } from "./image-reference.js";
@@ -88,8 +89,10 @@ export function validatePayloadSpec(spec: PayloadBuildSpec): PayloadValidation {
   const defaultFroms = new Set(defaultInputs.map((input) => input.from));
   defaultInputs.forEach((input, j) => {
     checkReference(input.from, `spec.defaults.inputs[${j}].from`, undefined);
-    checkPaths(input.paths, `spec.defaults.inputs[${j}]`, report);
+    checkInput(input, `spec.defaults.inputs[${j}]`, "spec.defaults", report);
   });
+  checkDefaultEnv(spec, report);
+  checkImageStreamName(spec, report);
 
   const dependencies: number[][] = nodes.map(() => []);
   spec.components.forEach((component, i) => {
@@ -119,8 +122,9 @@ export function validatePayloadSpec(spec: PayloadBuildSpec): PayloadValidation {
     if (component.from !== undefined) add(checkReference(component.from, `${base}.from`, component));
     (component.inputs ?? []).forEach((input, j) => {
       add(checkReference(input.from, `${base}.inputs[${j}].from`, component));
-      checkPaths(input.paths, `${base}.inputs[${j}]`, report);
+      checkInput(input, `${base}.inputs[${j}]`, `component ${component.name}`, report);
     });
+    if (spec.backend !== "prebuilt") checkBuiltComponent(spec, i, report);
     (component.dependsOn ?? []).forEach((dependency, j) => {
       const path = `${base}.dependsOn[${j}]`;
       if (dependency === component.name) {
@@ -226,27 +230,6 @@ function dependsOnlyThroughDefaults(component: ComponentSpec | undefined, depend
     !(component.inputs ?? []).some((input) => input.from === dependency) &&
     !(component.dependsOn ?? []).includes(dependency)
   );
-}
-
-function checkPaths(
-  paths: readonly { sourcePath: string; destinationDir: string }[] | undefined,
-  base: string,
-  report: Report,
-): void {
-  (paths ?? []).forEach((path, k) => {
-    if (!path.sourcePath.startsWith("/")) {
-      report(
-        `${base}.paths[${k}].sourcePath`,
-        `"${path.sourcePath}" must be an absolute path inside the input image`,
-      );
-    }
-    if (path.destinationDir.startsWith("/") || path.destinationDir.split("/").includes("..")) {
-      report(
-        `${base}.paths[${k}].destinationDir`,
-        `"${path.destinationDir}" must be relative to the build context and stay inside it`,
-      );
-    }
-  });
 }
 
 /** A PayloadBuild that passed every check, with its graph. */

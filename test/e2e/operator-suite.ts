@@ -6,6 +6,7 @@
  * against the generated RBAC.
  */
 import { execFile } from "node:child_process";
+import { join } from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { BUILD_RUNS, BUILDS } from "../../src/builds/build-resources.js";
@@ -17,6 +18,7 @@ import { openImageStore } from "../../src/registry/index.js";
 import { parseReleaseMetadata } from "../../src/release-image/release-documents.js";
 import { parseImageStream } from "../../src/release-image/image-stream.js";
 import { verifyReleasePayload } from "../../src/release-image/verify-release-payload.js";
+import { cvoLoadRelease, ocReleaseInfo } from "../integration/release-image/release-tools.js";
 import { skopeoInspect, umociUnpackRelease } from "../integration/release-image/third-party-tools.js";
 import {
   CENTOS,
@@ -52,7 +54,8 @@ export function operatorSuite(plane: ControlPlaneKind): void {
         },
       },
     });
-    operator = await env.startOperator(["--leader-elect"]);
+    // Retries 0.1 s, 0.2 s, 0.4 s ...: eight attempts of a failing component fit in a test.
+    operator = await env.startOperator(["--leader-elect", "--build-retry-delay", "0.1"]);
   }, 60_000);
 
   afterAll(async () => {
@@ -157,6 +160,20 @@ export function operatorSuite(plane: ControlPlaneKind): void {
           expect(byTag.get(c.name)?.endsWith(`@${landedDigest ?? "?"}`), c.name).toBe(true);
       }
       expect(byTag.has("dns-operator") && byTag.has("coredns")).toBe(true);
+
+      // The real consumers: `oc adm release info` and the CVO's own payload loader.
+      const pullspec = `${env.dockerRegistry.host}/${ns}/release@${digest}`;
+      const info = await ocReleaseInfo(pullspec);
+      expect(info.digest).toBe(digest);
+      expect(info.metadata.version).toBe(RELEASE);
+      expect(info.references.spec.tags.map((t) => t.name).sort()).toEqual([...byTag.keys()].sort());
+      const loaded = await cvoLoadRelease(pullspec, join(env.work, "cvo-load"));
+      expect(loaded.errors).toEqual([]);
+      expect(loaded.release?.version).toBe(RELEASE);
+      expect(loaded.manifests.filter((m) => m.file.startsWith("release-manifests/") && !m.loaded)).toEqual(
+        [],
+      );
+      expect(loaded.manifestsLoaded).toBeGreaterThan(0);
       expect(await buildNames(ns)).toEqual([
         "okd-base-1",
         "okd-cluster-version-operator-1",
@@ -282,6 +299,51 @@ export function operatorSuite(plane: ControlPlaneKind): void {
       ]);
       expect(await creations(ns)).toBe(4);
     });
+
+    it("retry.maxAttempts 8: a component that always fails ends Failed after exactly 8 attempts while its old Builds are pruned", async () => {
+      const ns = await createNamespace(env.client, "pruned");
+      env.builds.setBehaviour("always-broken", { failAlways: true });
+      await env.client.create(
+        PAYLOAD_BUILDS,
+        payloadBuild(ns, {
+          retry: { maxAttempts: 8 },
+          components: [component("always-broken", CENTOS), component("cluster-version-operator", CENTOS)],
+        }),
+      );
+      // Prune as `oc adm prune builds` or a person would: only the newest failed Build stays.
+      let pruned = 0;
+      let pruning = true;
+      const pruner = (async () => {
+        while (pruning) {
+          const failed = (await env.client.list(BUILDS, { namespace: ns })).items
+            .filter((b) => (b["status"] as { phase?: string } | undefined)?.phase === "Failed")
+            .sort((a, b) => a.metadata.name.localeCompare(b.metadata.name, "en", { numeric: true }));
+          for (const old of failed.slice(0, -1)) {
+            await env.client
+              .delete(BUILDS, { namespace: ns, name: old.metadata.name })
+              .catch(() => undefined);
+            pruned++;
+          }
+          await new Promise((r) => setTimeout(r, 100));
+        }
+      })();
+      const status = await waitForStatus(
+        env,
+        operator,
+        where(ns),
+        "phase Failed",
+        (s) => s.phase === "Failed",
+      ).finally(async () => {
+        pruning = false;
+        await pruner;
+      });
+      const broken = status.components?.find((c) => c.name === "always-broken");
+      expect(broken).toMatchObject({ state: "Failed", attempts: 8, build: "okd-always-broken-8" });
+      expect(broken?.message).toContain("8 of 8 attempts used");
+      expect(pruned).toBeGreaterThan(0);
+      expect(await creations(ns)).toBe(9); // 8 attempts and the CVO's one build
+      expect(await buildNames(ns)).not.toContain("okd-always-broken-9");
+    }, 120_000);
 
     it("reports an invalid spec as Ready=False InvalidSpec naming the field, and builds nothing", async () => {
       const ns = await createNamespace(env.client, "invalid");

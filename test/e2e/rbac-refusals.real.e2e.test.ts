@@ -79,12 +79,8 @@ async function setRules(rules: readonly Rule[]): Promise<void> {
 
 describe.each([
   ["create build.openshift.io/builds", "create builds.build.openshift.io", "cannot create resource"],
-  [ADMISSION_CHECKED[0] ?? "", "create buildconfigs.build.openshift.io", "blockOwnerDeletion"],
-  [
-    ADMISSION_CHECKED[1] ?? "",
-    "create buildconfigs.build.openshift.io",
-    "build strategy Docker is not allowed",
-  ],
+  [ADMISSION_CHECKED[0] ?? "", "create builds.build.openshift.io", "blockOwnerDeletion"],
+  [ADMISSION_CHECKED[1] ?? "", "create builds.build.openshift.io", "build strategy Docker is not allowed"],
 ])("without %s", (permission, refusedWrite, serverSays) => {
   it("reports the refused write in Degraded, keeps running, and finishes once the grant is back", async () => {
     const original = (await env.client.get(CLUSTER_ROLES, { name: MANAGER_ROLE }))["rules"] as Rule[];

@@ -38,7 +38,7 @@ const RELEASE = "4.17.0-0.okd-rbac-2026-11-21-140000";
 export const ADMISSION_CHECKED = [
   // OwnerReferencesPermissionEnforcement: children with blockOwnerDeletion owner references.
   "update payload.okd.io/payloadbuilds/finalizers",
-  // OpenShift's BuildByStrategy: Docker-strategy Builds and BuildConfigs.
+  // OpenShift's BuildByStrategy: Docker-strategy Builds.
   "create build.openshift.io/builds/docker",
 ];
 

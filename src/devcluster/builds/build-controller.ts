@@ -10,6 +10,8 @@
  *   input tag without an image keeps it New with `InvalidImageReference`. Going Pending records
  *   `outputDockerImageReference` (`<dockerImageRepository>:<tag>`, or the DockerImage name) and
  *   clears reason and message.
+ * - A completed Build prunes its BuildConfig's history (`build-pruning.ts`): failed and successful
+ *   Builds beyond the BuildConfig's history limits (5 each by default) are deleted.
  * - Running sets `startTimestamp`; a terminal phase sets `completionTimestamp` and `duration`
  *   (nanoseconds, Go's `time.Duration`); Complete adds `output.to.imageDigest`, Failed the builder's
  *   reason, message and `logSnippet`; `status.cancelled` gives Cancelled / `CancelledBuild`.
@@ -20,6 +22,7 @@
  */
 import type { ObjectKey } from "../../kube/resource.js";
 import type { Outcome } from "../../runtime/outcome.js";
+import { pruneBuildHistory } from "./build-pruning.js";
 import { buildRequestOfBuild, outputImageStreamOf, type BuildTarget } from "./build-request.js";
 import { timeMs, type SimulatedPhase } from "./build-step.js";
 import { resolveLatestTaggedImage } from "./image-stream-status.js";
@@ -132,6 +135,10 @@ const BUILD_KIND: SimulatedBuildKind<BuildObject> = {
           logSnippet: result.logSnippet,
           ...finished(build, now),
         },
+  completed: async (build, ctx) => {
+    const pruned = await pruneBuildHistory(ctx.client, build);
+    if (pruned.length > 0) ctx.logger.info({ build: build.metadata.name, pruned }, "pruned build history");
+  },
 };
 
 /** True when a Build still waits in New (its output or inputs may resolve once an ImageStream changes). */

@@ -10,6 +10,6 @@ export {
   simulationProfileSchema,
 } from "./simulation-profile.js";
 export type { SimulationProfile, ComponentProfile, ExternalImageProfile } from "./simulation-profile.js";
-export { BUILDS, BUILD_RUNS, IMAGE_STREAMS } from "./upstream-objects.js";
+export { BUILDS, BUILD_CONFIGS, BUILD_RUNS, IMAGE_STREAMS } from "./upstream-objects.js";
 export type { BuildObject, BuildRunObject, ImageStreamObject } from "./upstream-objects.js";
 export type { BuildahOptions } from "./buildah-build.js";

@@ -53,6 +53,8 @@ export interface SimulatedBuildKind<T extends SimulatedBuildObject> {
   started(obj: T, key: ObjectKey, nowMs: number): StatusFields;
   /** Status fields of the build `key` names (read afresh as `obj`) that ended with `result` at `nowMs`. */
   finished(obj: T, key: ObjectKey, result: BuildResult, nowMs: number): StatusFields;
+  /** What the controller does once `obj` reached a terminal phase (e.g. history pruning). */
+  completed?(obj: T, ctx: BuildSystemContext): Promise<void>;
 }
 
 async function find<T extends SimulatedBuildObject>(
@@ -107,6 +109,7 @@ export function simulatedBuildReconciler<T extends SimulatedBuildObject>(
         return requeueAfter(step.ms);
       case "cancel":
         await writeStatus(obj, kind.cancelled(obj, now));
+        await kind.completed?.(obj, ctx);
         return awaitChange();
       case "pending": {
         // Not admitted: the status says why, once; a change of what it waits for wakes it.
@@ -135,6 +138,7 @@ export function simulatedBuildReconciler<T extends SimulatedBuildObject>(
     const fresh = await find(ctx.client, kind.resource, key);
     if (fresh === undefined) return awaitChange();
     await writeStatus(fresh, kind.finished(fresh, key, result, ctx.clock.now()));
+    await kind.completed?.(fresh, ctx);
     return awaitChange();
   };
 }

@@ -298,3 +298,34 @@ export const IMAGE_STREAMS: KubeResource<ImageStreamObject> = kubeResource(
   },
   imageStreamSchema,
 );
+
+// ---- build.openshift.io/v1 BuildConfig (only what history pruning reads) ---------------------
+
+/**
+ * `BuildConfig`: the simulator reads only the build history limits. openshift-apiserver sets both
+ * to 5 when a BuildConfig is created through the `build.openshift.io` group and they are unset
+ * (`DefaultSuccessfulBuildsHistoryLimit`, `DefaultFailedBuildsHistoryLimit`).
+ */
+export const buildConfigSchema = z.looseObject({
+  ...objectShape,
+  spec: z
+    .looseObject({
+      successfulBuildsHistoryLimit: z.number().int().nullish(),
+      failedBuildsHistoryLimit: z.number().int().nullish(),
+    })
+    .nullish(),
+});
+/** A parsed BuildConfig. */
+export type BuildConfigObject = z.infer<typeof buildConfigSchema>;
+
+/** OpenShift BuildConfigs (`/apis/build.openshift.io/v1/namespaces/NS/buildconfigs`). */
+export const BUILD_CONFIGS: KubeResource<BuildConfigObject> = kubeResource(
+  {
+    group: "build.openshift.io",
+    version: "v1",
+    kind: "BuildConfig",
+    plural: "buildconfigs",
+    namespaced: true,
+  },
+  buildConfigSchema,
+);

@@ -4,6 +4,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
+  BUILD_CONFIGS,
   BUILD_RUNS,
   BUILDS,
   IMAGE_STREAMS,
@@ -183,6 +184,33 @@ describe("simulated OpenShift builds", () => {
       dockerBuild("flaky-2", "flaky", { kind: "ImageStreamTag", name: "release:base" }),
     );
     expect((await waitForPhase("flaky-2", ["Complete", "Failed"])).status?.phase).toBe("Complete");
+  });
+
+  it("prunes a BuildConfig's failed Builds beyond failedBuildsHistoryLimit (5 when unset), newest kept", async () => {
+    h.builds.setBehaviour("pruned", { failAlways: true });
+    await h.client.create(BUILD_CONFIGS, {
+      apiVersion: "build.openshift.io/v1",
+      kind: "BuildConfig",
+      metadata: { name: "pruned", namespace: ns },
+      spec: { ...dockerBuild("x", "pruned").spec, runPolicy: "Parallel" },
+    });
+    const loose = dockerBuild("pruned-loose", "pruned"); // no BuildConfig label: never pruned
+    await h.client.create(BUILDS, loose);
+    await waitForPhase("pruned-loose", ["Failed"]);
+    for (let n = 1; n <= 7; n++) {
+      const build = dockerBuild(`pruned-${n}`, "pruned");
+      await h.client.create(BUILDS, {
+        ...build,
+        metadata: { ...build.metadata, labels: { "openshift.io/build-config.name": "pruned" } },
+      });
+      await waitForPhase(`pruned-${n}`, ["Failed"]);
+    }
+    const names = await waitFor(async () => {
+      const list = await h.client.listAll(BUILDS, { namespace: ns });
+      const left = list.items.map((b) => b.metadata.name).filter((n) => n.startsWith("pruned-"));
+      return left.length === 6 ? left.sort() : undefined;
+    }, "the history to be pruned to 5 failed builds of the BuildConfig");
+    expect(names).toEqual(["pruned-3", "pruned-4", "pruned-5", "pruned-6", "pruned-7", "pruned-loose"]);
   });
 
   it("keeps a Build in New while an input ImageStreamTag has no image, naming the input, and runs it once it lands", async () => {

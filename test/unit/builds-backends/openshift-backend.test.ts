@@ -57,15 +57,13 @@ const dnsRequest = request(payload, "cluster-dns-operator", {
 
 describe("openshift backend: desired objects", () => {
   const backend = createOpenShiftBackend({ pushSecret: "push-creds", serviceAccount: "builder" });
-  const [buildConfig, build] = backend.desiredObjects(dnsRequest);
+  const objects = backend.desiredObjects(dnsRequest);
+  const [build] = objects;
 
-  it("creates a BuildConfig (Parallel, no triggers) and a Build for the attempt", () => {
-    expect(buildConfig).toMatchObject({
-      apiVersion: "build.openshift.io/v1",
-      kind: "BuildConfig",
-      metadata: { name: "okd-4-17-cluster-dns-operator", namespace: "okd" },
-      spec: { runPolicy: "Parallel", triggers: [] },
-    });
+  it("creates only a Build for the attempt: no BuildConfig whose history pruning or oc start-build would interfere", () => {
+    expect(objects).toHaveLength(1);
+    expect(build?.metadata.labels).not.toHaveProperty(["openshift.io/build-config.name"]);
+    expect(build?.metadata.annotations).not.toHaveProperty(["openshift.io/build-config.name"]);
     expect(build).toMatchObject({
       apiVersion: "build.openshift.io/v1",
       kind: "Build",
@@ -76,9 +74,9 @@ describe("openshift backend: desired objects", () => {
           "payload.okd.io/payload-build": "okd-4-17",
           "payload.okd.io/component": "cluster-dns-operator",
           "payload.okd.io/attempt": "2",
-          "openshift.io/build-config.name": "okd-4-17-cluster-dns-operator",
+          "openshift.io/build.start-policy": "Parallel",
         },
-        annotations: { "payload.okd.io/input-hash": digest("9"), "openshift.io/build.number": "2" },
+        annotations: { "payload.okd.io/input-hash": digest("9") },
         ownerReferences: [
           {
             apiVersion: "payload.okd.io/v1alpha1",
@@ -136,7 +134,7 @@ describe("openshift backend: desired objects", () => {
   });
 
   it("omits what the component does not set", () => {
-    const [, plain] = createOpenShiftBackend().desiredObjects(
+    const [plain] = createOpenShiftBackend().desiredObjects(
       request(payload, "builder", { dependencyImages: {} }),
     );
     const spec = plain?.["spec"] as Record<string, unknown>;
@@ -177,7 +175,7 @@ describe("openshift backend: desired objects", () => {
     expect(new Set(names.filter((n) => /-(1|2|10)$/.test(n))).size).toBeGreaterThanOrEqual(3);
     const build = createOpenShiftBackend().desiredObjects(
       request(longPayload, longComponent, { attempt: 10 }),
-    )[1];
+    )[0];
     for (const value of Object.values(build?.metadata.labels ?? {})) {
       expect(value.length).toBeLessThanOrEqual(63);
       expect(value).toMatch(/^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/);
@@ -312,5 +310,21 @@ describe("openshift backend: observing an attempt", () => {
 
   it("writes no ImageStream tags", () => {
     expect(backend.desiredTags(dns, observe([]))).toEqual([]);
+  });
+});
+
+describe("openshift backend: an image source OpenShift would refuse", () => {
+  it("never emits an input with neither as nor paths", () => {
+    const bare = payloadBuild([
+      { name: "base", source: { git: { uri: "https://x/base" } } },
+      { name: "cli", source: { git: { uri: "https://x/cli" } }, inputs: [{ from: "base" }] },
+    ]);
+    expect(() =>
+      createOpenShiftBackend().desiredObjects(
+        request(bare, "cli", {
+          dependencyImages: { base: "registry.example/ns/release@sha256:" + "a".repeat(64) },
+        }),
+      ),
+    ).toThrow(/spec\.components\[1\]\.inputs\[0\] \(base\) has neither as nor paths/);
   });
 });

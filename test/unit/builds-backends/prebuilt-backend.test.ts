@@ -94,7 +94,6 @@ describe("backend selection", () => {
 
   it("lists every child kind once", () => {
     expect(buildChildResources(backends).map((r) => `${r.group}/${r.version} ${r.plural}`)).toEqual([
-      "build.openshift.io/v1 buildconfigs",
       "build.openshift.io/v1 builds",
       "shipwright.io/v1beta1 buildruns",
     ]);

@@ -118,7 +118,6 @@ describe("a write the API server refuses", () => {
     } as never);
     const { result, created, statuses, events } = await reconcileWith(etcdOnly(forbidden));
     expect(created).toContain("Build/okd-base-1");
-    expect(created).toContain("BuildConfig/okd-etcd");
     expect(created).not.toContain("Build/okd-etcd-1");
     expect(statuses).toHaveLength(1);
     const degraded = statuses[0]?.conditions?.find((c) => c.type === "Degraded");
@@ -126,7 +125,14 @@ describe("a write the API server refuses", () => {
     expect(degraded?.message).toContain(
       `component etcd: create builds.build.openshift.io "okd-etcd-1" refused by the API server (403): ${FORBIDDEN}`,
     );
-    expect(statuses[0]?.components?.find((c) => c.name === "base")?.state).toBe("Building");
+    expect(statuses[0]?.components?.find((c) => c.name === "base")).toMatchObject({
+      state: "Building",
+      attempts: 1,
+    });
+    // The refused attempt is not recorded: attempts are counted from the status.
+    const etcd = statuses[0]?.components?.find((c) => c.name === "etcd");
+    expect(etcd?.state).toBe("Waiting");
+    expect(etcd?.attempts).toBeUndefined();
     expect(events.map((e) => e.reason)).toContain("WriteRefused");
     expect(events.some((e) => e.reason !== "WriteRefused" && (e.note ?? "").includes("base"))).toBe(true);
     expect(result.error).toBeInstanceOf(WritesRefusedError);

@@ -203,7 +203,7 @@ describe("PayloadBuild reconcile with create expectations", () => {
     const expectations = new CreateExpectations();
     expect(await world.reconcile(expectations)).toEqual(["base", "etcd"]);
     const creates = world.creates;
-    expect(creates).toBe(4); // a BuildConfig and a Build each
+    expect(creates).toBe(2); // one Build each
     // The informer is behind: it holds none of them. The next reconcile starts nothing again.
     expect(await world.reconcile(expectations)).toEqual([]);
     expect(world.creates).toBe(creates);
@@ -221,10 +221,10 @@ describe("PayloadBuild reconcile with create expectations", () => {
     // again; the server answers AlreadyExists, which is success.
     const restarted = new CreateExpectations();
     expect(await world.reconcile(restarted)).toEqual(["base", "etcd"]);
-    expect(world.answered409).toBe(4);
-    expect(world.server.size).toBe(4);
+    expect(world.answered409).toBe(2);
+    expect(world.server.size).toBe(2);
     world.catchUp();
     expect(await world.reconcile(restarted)).toEqual([]);
-    expect(world.server.size).toBe(4);
+    expect(world.server.size).toBe(2);
   });
 });

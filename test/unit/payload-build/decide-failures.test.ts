@@ -142,4 +142,55 @@ describe("decidePayloadBuild: failures", () => {
     expect(started(retry)).toEqual(["base#2"]);
     expect(retry.start[0]?.event.note).toContain("did not land");
   });
+
+  it("counts attempts from its status: old failed builds pruned (OpenShift keeps 5) never give more tries", () => {
+    const s = new Scenario({
+      retry: { maxAttempts: 8 },
+      components: [built("base", { from: CENTOS }), built("cluster-version-operator", { from: "base" })],
+    });
+    let attempts = 0;
+    while (s.component("base")?.state !== "Failed") {
+      const started_ = started(s.reconcile()).filter((a) => a.startsWith("base#"));
+      attempts += started_.length;
+      expect(attempts, "retried past retry.maxAttempts").toBeLessThanOrEqual(8);
+      if (started_.length > 0) s.fail("base");
+      // openshift-controller-manager's history pruning: only the 5 newest failed builds stay.
+      const failed = [...s.children.values()].filter(
+        (c) => (c["status"] as { phase?: string } | undefined)?.phase === "Failed",
+      );
+      for (const old of failed.slice(0, -5)) s.children.delete(old.metadata.name);
+      s.advance(600_000);
+    }
+    expect(attempts).toBe(8);
+    expect(s.component("base")).toMatchObject({ state: "Failed", attempts: 8, build: "okd-base-8" });
+    expect(s.component("base")?.message).toContain("8 of 8 attempts used");
+  });
+
+  it("stays Failed when every build of a failed component is deleted", () => {
+    const s = payload({ retry: { maxAttempts: 2 } });
+    s.reconcile();
+    s.fail("base");
+    s.advance(60_000).reconcile();
+    s.fail("base");
+    s.reconcile();
+    expect(s.component("base")).toMatchObject({ state: "Failed", attempts: 2 });
+    for (const name of [...s.children.keys()]) if (name.startsWith("okd-base-")) s.children.delete(name);
+    s.advance(600_000);
+    expect(started(s.reconcile())).not.toContain("base#3");
+    expect(s.component("base")).toMatchObject({ state: "Failed", attempts: 2 });
+    expect(s.component("base")?.message).toContain("all 2 attempts were used");
+  });
+
+  it("keeps counting an attempt whose status write was lost (its build is observed above the recorded one)", () => {
+    const s = payload({ retry: { maxAttempts: 3 } });
+    s.reconcile();
+    s.fail("base");
+    s.advance(60_000);
+    const stale = s.status;
+    s.reconcile(); // starts attempt 2, but its status write is lost
+    s.status = stale;
+    s.fail("base");
+    s.advance(600_000).reconcile();
+    expect(s.component("base")).toMatchObject({ state: "Building", attempts: 3, build: "okd-base-3" });
+  });
 });

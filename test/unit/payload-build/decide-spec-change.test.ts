@@ -110,6 +110,6 @@ describe("decidePayloadBuild: spec changes (a new generation)", () => {
       components: (spec["components"] as Components).filter((c) => c.name !== "installer"),
     }));
     const decision = s.reconcile();
-    expect(decision.delete.map((o) => o.metadata.name).sort()).toEqual(["okd-installer", "okd-installer-1"]);
+    expect(decision.delete.map((o) => o.metadata.name).sort()).toEqual(["okd-installer-1"]);
   });
 });

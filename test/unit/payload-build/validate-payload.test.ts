@@ -161,3 +161,100 @@ describe("validatePayloadSpec", () => {
       expect(result.problems.map((p) => p.path)).toEqual(["spec.imageStream", "spec.components"]);
   });
 });
+
+describe("validatePayloadSpec: what openshift-apiserver would refuse, caught before anything is created", () => {
+  const CENTOS = "quay.io/centos/centos:stream9";
+  const BUILDER = "registry.ci.openshift.org/ocp/builder:rhel-9-golang-1.22-openshift-4.17";
+
+  it("an input with neither paths nor as (own or default), naming the component", () => {
+    const problems = messages(
+      spec({
+        defaults: { inputs: [{ from: "builder" }] },
+        components: [
+          built("builder", { from: CENTOS }),
+          built("cli", {
+            from: CENTOS,
+            inputs: [{ from: "builder", paths: [] }],
+            skipDefaultInputs: ["builder"],
+          }),
+        ],
+      }),
+    );
+    expect(problems).toEqual([
+      expect.stringMatching(
+        /^spec\.defaults\.inputs\[0\]: spec\.defaults: input builder neither replaces .*must specify 'paths' or 'as'/,
+      ),
+      expect.stringMatching(
+        /^spec\.components\[1\]\.inputs\[0\]: component cli: input builder neither replaces/,
+      ),
+    ]);
+  });
+
+  it("env names that are not variable names, absolute or ../ Dockerfiles, context dirs and destination dirs starting with ..", () => {
+    const problems = messages(
+      spec({
+        defaults: { env: { "1BAD": "x" } },
+        components: [
+          built("a", { from: CENTOS, env: { "GO FLAGS": "-mod=vendor", OK_NAME: "1" } }),
+          built("b", { from: CENTOS, dockerfile: "/Dockerfile" }),
+          built("c", { from: CENTOS, dockerfile: "images/../../Dockerfile" }),
+          built("d", { from: CENTOS, source: { git: { uri: "https://x/d" }, contextDir: "../up" } }),
+          built("e", {
+            from: CENTOS,
+            inputs: [{ from: CENTOS, paths: [{ sourcePath: "/bin/oc", destinationDir: "..foo" }] }],
+          }),
+          built("f", {
+            from: CENTOS,
+            inputs: [{ from: CENTOS, paths: [{ sourcePath: "/bin/oc", destinationDir: "/abs" }] }],
+          }),
+        ],
+      }),
+    );
+    expect(problems).toEqual([
+      expect.stringMatching(/^spec\.defaults\.env\.1BAD: "1BAD" is not a valid environment variable name/),
+      expect.stringMatching(/^spec\.components\[0\]\.env\.GO FLAGS: component a: "GO FLAGS" is not a valid/),
+      expect.stringMatching(
+        /^spec\.components\[1\]\.dockerfile: component b: "\/Dockerfile" must be a relative path/,
+      ),
+      expect.stringMatching(/^spec\.components\[2\]\.dockerfile: component c: .* must be a relative path/),
+      expect.stringMatching(
+        /^spec\.components\[3\]\.source\.contextDir: component d: "\.\.\/up" must be a directory inside/,
+      ),
+      expect.stringMatching(
+        /^spec\.components\[4\]\.inputs\[0\]\.paths\[0\]\.destinationDir: component e: "\.\.foo" must stay inside the repository root/,
+      ),
+      expect.stringMatching(
+        /^spec\.components\[5\]\.inputs\[0\]\.paths\[0\]\.destinationDir: component f: "\/abs" must be relative to the repository root/,
+      ),
+    ]);
+  });
+
+  it("an ImageStream name openshift-apiserver refuses", () => {
+    expect(messages(spec({ imageStream: "a--b", components: [built("a", { from: CENTOS })] }))).toEqual([
+      expect.stringMatching(/^spec\.imageStream: "a--b" is not a valid ImageStream name/),
+    ]);
+  });
+
+  it("the same Dockerfile image replaced by a component's input and a default input", () => {
+    const problems = messages(
+      spec({
+        defaults: { inputs: [{ from: "builder", as: [BUILDER] }] },
+        components: [
+          built("builder", { from: CENTOS }),
+          built("other-builder", { from: CENTOS }),
+          built("cli", { from: CENTOS, inputs: [{ from: "other-builder", as: [BUILDER] }] }),
+          built("ok", {
+            from: CENTOS,
+            inputs: [{ from: "other-builder", as: [BUILDER] }],
+            skipDefaultInputs: ["builder"],
+          }),
+        ],
+      }),
+    );
+    expect(problems).toEqual([
+      expect.stringMatching(
+        /^spec\.components\[2\]\.inputs: component cli: Dockerfile image .* is replaced by both spec\.components\[2\]\.inputs\[0\] and spec\.defaults\.inputs\[0\].*skipDefaultInputs: \[builder\]/,
+      ),
+    ]);
+  });
+});
