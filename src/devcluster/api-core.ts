@@ -11,9 +11,9 @@ import {
   badRequest,
   conflict,
   forbidden,
-  internalError,
   invalid,
   notFound,
+  storageError,
   unsupportedMediaType,
 } from "./errors.js";
 import { managedFieldsAfterUpdate, stripManaged, type FieldManagerIdentity } from "./managed-fields.js";
@@ -173,7 +173,7 @@ export class ApiCore {
       candidate.metadata.resourceVersion !== undefined &&
       candidate.metadata.resourceVersion !== ""
     )
-      throw internalError("resourceVersion should not be set on objects to be created");
+      throw storageError("resourceVersion should not be set on objects to be created");
     if (ns !== undefined) this.requireNamespace(def, ns, name);
     const { object, warnings } = normalizeObject(def, candidate, opts.fieldValidation);
     const now = nowTimestamp(this.deps.now());
@@ -287,7 +287,13 @@ export class ApiCore {
     opts: WriteOptions & { force?: boolean | undefined },
   ): WriteResult {
     if (opts.fieldManager === undefined || opts.fieldManager === "")
-      throw badRequest("PATCH, application/apply-patch+yaml requires fieldManager to be set");
+      throw invalid({ group: "meta.k8s.io", kind: "PatchOptions", name: "" }, [
+        {
+          reason: "FieldValueRequired",
+          message: "Required value: is required for apply patch",
+          field: "fieldManager",
+        },
+      ]);
     let doc: unknown;
     try {
       doc = parseYaml(raw);
@@ -465,6 +471,10 @@ export class ApiCore {
     )
       return { object: old, removed: false };
     if (opts.dryRun === true) return { object: next, removed: false };
+    // Starting a graceful deletion is a change of desired state: kube-apiserver bumps generation.
+    const generation = next.metadata.generation;
+    if (old.metadata.deletionTimestamp === undefined && generation !== undefined && generation > 0)
+      next.metadata.generation = generation + 1;
     next.metadata.deletionTimestamp ??= nowTimestamp(this.deps.now());
     next.metadata.deletionGracePeriodSeconds ??= 0;
     next.metadata.resourceVersion = String(this.deps.store.nextRv());

@@ -1,4 +1,5 @@
 /** The built-in kinds the dev cluster serves, with minimal schemas of their own. */
+import { installResources } from "./install-resources.js";
 import type { ResourceDefinition } from "./resource-definition.js";
 import {
   anyObject,
@@ -86,7 +87,7 @@ function eventView(
   });
 }
 
-/** Core, events, coordination, batch and apiextensions resources. */
+/** Core, events, coordination, batch, apiextensions and the kinds of `deploy/install.yaml` (install-resources.ts). */
 export function builtInResources(): ResourceDefinition[] {
   return [
     builtIn({
@@ -218,6 +219,7 @@ export function builtInResources(): ResourceDefinition[] {
         ),
       }),
     }),
+    ...installResources(),
     builtIn({
       group: "apiextensions.k8s.io",
       version: "v1",

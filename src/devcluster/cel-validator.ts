@@ -159,15 +159,15 @@ export class CelValidator {
     causes.push({
       reason,
       field: fieldPath,
-      message: `Invalid value: ${describe(value)}: ${message}${detail}`,
+      message: `Invalid value: ${describe(value)}${message}${detail}`,
     });
   }
 }
 
+/** The value in a rule's message: kube-apiserver shows scalars only (`Invalid value: "x": msg`, `Invalid value: msg`). */
 function describe(value: JsonValue): string {
-  if (Array.isArray(value)) return '"array"';
-  if (isJsonObject(value)) return '"object"';
-  return JSON.stringify(value);
+  if (Array.isArray(value) || isJsonObject(value)) return "";
+  return `${JSON.stringify(value)}: `;
 }
 
 /** Converts a JSON value to CEL input, using the schema to type integers as CEL `int`. */

@@ -25,7 +25,8 @@ export interface StatusBody {
   metadata: { continue?: string };
   status: "Failure" | "Success";
   message: string;
-  reason: string;
+  /** Absent on errors that are not API errors (see {@link storageError}). */
+  reason?: string;
   details?: {
     name?: string;
     group?: string;
@@ -66,7 +67,7 @@ function failure(
 ): StatusBody {
   const details: NonNullable<StatusBody["details"]> = {};
   if (target !== undefined) {
-    if (target.name !== undefined) details.name = target.name;
+    if (target.name !== undefined && target.name !== "") details.name = target.name;
     details.group = target.group;
     details.kind = target.kind;
   }
@@ -185,6 +186,15 @@ export function tooManyRequests(retryAfterSeconds: number): ApiError {
 /** 500 `InternalError`. */
 export function internalError(message: string): ApiError {
   return new ApiError(failure(500, "InternalError", `Internal error occurred: ${message}`));
+}
+
+/**
+ * 500 without a reason: kube-apiserver's answer to an error of its storage layer that is no API
+ * error (e.g. `resourceVersion should not be set on objects to be created`), the message as is.
+ */
+export function storageError(message: string): ApiError {
+  const { reason: _reason, ...body } = failure(500, "", message);
+  return new ApiError(body);
 }
 
 /** A `Status` with `status: Success`, as returned by some deletes. */

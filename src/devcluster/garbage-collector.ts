@@ -7,7 +7,7 @@ import type { ApiCore } from "./api-core.js";
 import { ApiError } from "./errors.js";
 import type { ObjectStore } from "./object-store.js";
 import type { ResourceRegistry } from "./resource-registry.js";
-import type { KubeObject } from "./types.js";
+import type { KubeObject, OwnerReference } from "./types.js";
 
 /** Runs GC work off the request path (on the next macrotask), as a separate controller would. */
 export class GarbageCollector {
@@ -71,6 +71,23 @@ export class GarbageCollector {
     return this.registry.lookupStorageKey(key);
   }
 
+  /**
+   * Whether the owner `ref` names exists: an object with its uid, and its kind, API group and name
+   * (kube-controller-manager looks the owner up by apiVersion/kind/name and compares the uid, so a
+   * reference with the right uid and another served kind is dangling).
+   */
+  private ownerExists(ref: OwnerReference): boolean {
+    const slash = ref.apiVersion.indexOf("/");
+    const group = slash < 0 ? "" : ref.apiVersion.slice(0, slash);
+    // A kind the server does not serve cannot be looked up: kube-controller-manager keeps the
+    // dependent (and retries) rather than collect it.
+    if (!this.registry.all().some((d) => d.group === group && d.kind === ref.kind)) return true;
+    const loc = this.store.locate(ref.uid);
+    const def = loc === undefined ? undefined : this.defOf(loc.key);
+    if (loc === undefined || def === undefined) return false;
+    return def.kind === ref.kind && def.group === group && loc.name === ref.name;
+  }
+
   /** An object whose owners do not exist (never did, or are gone) is collected like an orphaned dependent. */
   private checkDangling(uid: string): void {
     const loc = this.store.locate(uid);
@@ -79,7 +96,7 @@ export class GarbageCollector {
     const def = this.defOf(loc.key);
     if (object === undefined || def === undefined || object.metadata.deletionTimestamp !== undefined) return;
     const refs = object.metadata.ownerReferences ?? [];
-    const live = refs.filter((r) => this.store.locate(r.uid) !== undefined);
+    const live = refs.filter((r) => this.ownerExists(r));
     if (live.length === refs.length) return;
     if (live.length === 0)
       this.core.delete(def, loc.namespace || undefined, loc.name, { propagationPolicy: "Background" });
@@ -91,7 +108,7 @@ export class GarbageCollector {
       const def = this.defOf(location.key);
       if (def === undefined) continue;
       const refs = object.metadata.ownerReferences ?? [];
-      const live = refs.filter((r) => r.uid !== ownerUid && this.store.locate(r.uid) !== undefined);
+      const live = refs.filter((r) => r.uid !== ownerUid && this.ownerExists(r));
       if (live.length === 0) {
         if (object.metadata.deletionTimestamp === undefined)
           this.core.delete(def, location.namespace || undefined, location.name, {

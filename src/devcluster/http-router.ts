@@ -9,9 +9,11 @@ import type { AuditLog } from "./audit-log.js";
 import { instantiateBuild } from "./build-instantiate.js";
 import {
   ApiError,
+  badRequest,
   conflict,
   internalError,
   methodNotAllowed,
+  storageError,
   successStatus,
   tooManyRequests,
   unsupportedMediaType,
@@ -162,10 +164,13 @@ export function createRouter(deps: RouterDeps): {
       (sub === "finalize" && def.plural === "namespaces" && verb === "update") ||
       (def.extraSubresources.includes(sub) && verb === "create");
     if (!subOk) return send(res, 404, notFoundPath());
-    // Namespaced kinds are reachable without a namespace only to list and watch across namespaces;
+    // Namespaced kinds are reachable without a namespace only to list and watch across namespaces
+    // (kube-apiserver answers other methods on that collection with 405, on its items with 404);
     // cluster-scoped kinds never under a namespace.
     if (def.namespaced && t.namespace === undefined && verb !== "list" && verb !== "watch")
-      return send(res, 404, notFoundPath());
+      return t.name === undefined && sub === undefined
+        ? send(res, 405, { ...methodNotAllowed().status, details: {} })
+        : send(res, 404, notFoundPath());
     if (!def.namespaced && t.namespace !== undefined) return send(res, 404, notFoundPath());
     const ns = def.namespaced ? t.namespace : undefined;
     const name = t.name ?? "";
@@ -197,6 +202,8 @@ export function createRouter(deps: RouterDeps): {
       case "get":
         return respondObject(req, res, def, 200, deps.core.get(def, ns, name), q);
       case "list": {
+        const invalidRv = invalidResourceVersion(q);
+        if (invalidRv !== undefined) throw badRequest(`invalid resource version: ${invalidRv}`);
         const page = listObjects(deps.store, def, ns, {
           labelSelector: optional(q, "labelSelector"),
           fieldSelector: optional(q, "fieldSelector"),
@@ -222,6 +229,9 @@ export function createRouter(deps: RouterDeps): {
         return send(res, 200, { kind: def.listKind, apiVersion: groupVersionOf(def), metadata: meta, items });
       }
       case "watch": {
+        // kube-apiserver fails the request before the stream starts (a 500 from its storage layer).
+        const invalidRv = invalidResourceVersion(q);
+        if (invalidRv !== undefined) throw storageError(invalidRv);
         const table = wantsTable(req);
         const include = (optional(q, "includeObject") ?? "Metadata") as IncludeObject;
         const timeout = intParam(q, "timeoutSeconds");
@@ -362,4 +372,14 @@ export function createRouter(deps: RouterDeps): {
       for (const w of [...watches]) w.close();
     },
   };
+}
+
+/**
+ * kube-apiserver's message for a `resourceVersion` query parameter that is no unsigned integer
+ * (etcd revisions are), or undefined when it is one or absent.
+ */
+function invalidResourceVersion(q: URLSearchParams): string | undefined {
+  const rv = q.get("resourceVersion");
+  if (rv === null || rv === "" || /^\d+$/.test(rv)) return undefined;
+  return `resourceVersion: Invalid value: ${JSON.stringify(rv)}: strconv.ParseUint: parsing ${JSON.stringify(rv)}: invalid syntax`;
 }

@@ -4,6 +4,7 @@
  * main resource.
  */
 import { imageStreamStrategy } from "./image-stream-strategy.js";
+import { podTemplateStrategy } from "./pod-template-defaults.js";
 import type { KubeObject } from "./types.js";
 
 /** Hooks {@link ApiCore} calls on writes to the main resource of one kind (never on subresources). */
@@ -21,5 +22,9 @@ export interface KindStrategy {
 
 /** The strategies of the kinds that have one, by storage key (`group/plural`). */
 export function kindStrategies(): ReadonlyMap<string, KindStrategy> {
-  return new Map([["image.openshift.io/imagestreams", imageStreamStrategy]]);
+  return new Map([
+    ["image.openshift.io/imagestreams", imageStreamStrategy],
+    ["batch/jobs", podTemplateStrategy],
+    ["apps/deployments", podTemplateStrategy],
+  ]);
 }

@@ -3,6 +3,7 @@
  * pruning/defaulting (with fieldValidation), validation (metadata, schema, CEL, CRDs), create-time
  * specialisations (namespaces, secrets, CRDs), generation tracking and finalization.
  */
+import { checkMicroTimes } from "./micro-time.js";
 import type { CelValidator } from "./cel-validator.js";
 import { validateCrd } from "./crd-definitions.js";
 import { badRequest, invalid, type StatusCause } from "./errors.js";
@@ -33,7 +34,9 @@ export function decodeObject(def: ResourceDefinition, body: unknown): KubeObject
   }
   const metadata = body["metadata"] ?? {};
   if (!isJsonObject(metadata)) throw badRequest("metadata: expected an object");
-  return { ...body, apiVersion: gv, kind: def.kind, metadata: { ...metadata } } as KubeObject;
+  const object = { ...body, apiVersion: gv, kind: def.kind, metadata: { ...metadata } } as KubeObject;
+  checkMicroTimes(def, object);
+  return object;
 }
 
 /** Create-time defaults the real strategies apply: namespace finalizer and phase, secret stringData, CRD status. */
@@ -71,7 +74,9 @@ export function normalizeObject(
   const warnings: string[] = [];
   if (pruned.length > 0) {
     if (fieldValidation === "Strict") {
-      throw badRequest(`strict decoding error: ${pruned.map((p) => `unknown field "${p}"`).join(", ")}`);
+      throw badRequest(
+        `${def.kind} in version "${def.version}" cannot be handled as a ${def.kind}: strict decoding error: ${pruned.map((p) => `unknown field "${p}"`).join(", ")}`,
+      );
     }
     if (fieldValidation !== "Ignore") for (const p of pruned) warnings.push(`unknown field "${p}"`);
   }

@@ -106,7 +106,18 @@ function mergeList(
     if (index >= 0) out[index] = merged;
     else out.push(merged);
   }
-  return sortByOrder(out, order, mergeKey);
+  if (Array.isArray(order)) return sortByOrder(out, order, mergeKey);
+  // Without $setElementOrder, kube-apiserver puts the patch's items first (in its order), then the
+  // items only the server had (normalizeElementOrder).
+  const patchKeys = patch.map((p) => (isJsonObject(p) ? JSON.stringify(p[mergeKey] ?? null) : ""));
+  const rank = (v: JsonValue): number => {
+    const i = isJsonObject(v) ? patchKeys.indexOf(JSON.stringify(v[mergeKey] ?? null)) : -1;
+    return i < 0 ? Number.MAX_SAFE_INTEGER : i;
+  };
+  return out
+    .map((item, i) => ({ item, i, r: rank(item) }))
+    .sort((a, b) => a.r - b.r || a.i - b.i)
+    .map((x) => x.item);
 }
 
 function sortByOrder(

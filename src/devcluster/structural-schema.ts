@@ -120,13 +120,14 @@ export function toAjvSchema(schema: JsonValue): JsonValue {
   return out;
 }
 
-function goMap(item: JsonObject, keys: readonly string[]): string {
-  return `map[string]interface {}{${keys.map((k) => `${JSON.stringify(k)}:${JSON.stringify(item[k] ?? null)}`).join(", ")}}`;
+/** The list-map keys of `item` as kube-apiserver prints them: a JSON object, keys sorted. */
+function mapKeysJson(item: JsonObject, keys: readonly string[]): string {
+  return JSON.stringify(Object.fromEntries([...keys].sort().map((k) => [k, item[k] ?? null])));
 }
 
 /**
  * Duplicate entries of `x-kubernetes-list-type: map` (by their keys) and `set` lists, reported
- * like the API server: `spec.items[2]: Duplicate value: map[string]interface {}{"name":"x"}`.
+ * like the API server: `spec.items[2]: Duplicate value: {"name":"x"}`.
  */
 export function listUniquenessCauses(value: JsonValue, schema: JsonObject, path = ""): StatusCause[] {
   const causes: StatusCause[] = [];
@@ -155,7 +156,7 @@ export function listUniquenessCauses(value: JsonValue, schema: JsonObject, path 
           causes.push({
             reason: "FieldValueDuplicate",
             field: `${path}[${i}]`,
-            message: `Duplicate value: ${type === "map" && isJsonObject(item) ? goMap(item, keys) : JSON.stringify(item)}`,
+            message: `Duplicate value: ${type === "map" && isJsonObject(item) ? mapKeysJson(item, keys) : JSON.stringify(item)}`,
           });
         seen.add(id);
       }

@@ -1,14 +1,20 @@
-/** OpenShift's ImageStream strategy: spec tag generations stamped by the server on every write path. */
+/**
+ * OpenShift's ImageStream strategy: spec tag generations stamped by the server on every write path.
+ * Dev cluster only: the strategy is openshift-apiserver's, which a kube-apiserver serving
+ * ImageStreams as a CRD does not have.
+ */
 import { CustomObjectsApi, PatchStrategy, setHeaderOptions } from "@kubernetes/client-node";
-import { describe, expect, it } from "vitest";
-import { useDevCluster } from "../../support/dev-cluster-fixture.js";
-import { startFixture, type ClusterFixture } from "./cluster-fixture.js";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startDevFixture, type DevClusterFixture } from "./cluster-fixture.js";
 
-let f: ClusterFixture;
+let f: DevClusterFixture;
 let custom: CustomObjectsApi;
-useDevCluster(startFixture, (started) => {
-  f = started;
-  custom = f.cluster.kubeConfig.makeApiClient(CustomObjectsApi);
+beforeAll(async () => {
+  f = await startDevFixture();
+  custom = f.kubeConfig.makeApiClient(CustomObjectsApi);
+});
+afterAll(async () => {
+  await f?.stop();
 });
 
 interface Tag {

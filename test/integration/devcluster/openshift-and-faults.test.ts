@@ -1,17 +1,24 @@
-/** OpenShift kinds (BuildConfig instantiate), fault injection, persistence and the audit log. */
+/**
+ * OpenShift kinds (BuildConfig instantiate), fault injection, persistence and the audit log.
+ * Dev cluster only: `instantiate` is openshift-apiserver's (a real kube-apiserver serves these
+ * kinds as CRDs, without it), and faults, addons, the data directory and the audit ring buffer
+ * are the dev cluster's own features.
+ */
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { CustomObjectsApi } from "@kubernetes/client-node";
-import { describe, expect, it } from "vitest";
-import { useDevCluster } from "../../support/dev-cluster-fixture.js";
-import { apiError, startFixture, type ClusterFixture } from "./cluster-fixture.js";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { apiError, startDevFixture, type DevClusterFixture } from "./cluster-fixture.js";
 
-let f: ClusterFixture;
+let f: DevClusterFixture;
 let custom: CustomObjectsApi;
-useDevCluster(startFixture, (started) => {
-  f = started;
-  custom = f.cluster.kubeConfig.makeApiClient(CustomObjectsApi);
+beforeAll(async () => {
+  f = await startDevFixture();
+  custom = f.kubeConfig.makeApiClient(CustomObjectsApi);
+});
+afterAll(async () => {
+  await f?.stop();
 });
 
 interface BuildView {
@@ -125,14 +132,14 @@ describe("OpenShift builds", () => {
 describe("fault injection", () => {
   it("fails writes with 429 and Retry-After, delays responses, and turns off again", async () => {
     const ns = await f.namespace();
-    f.cluster.setFaults({ writeFailureRate: 1, writeFailureCodes: [429], retryAfterSeconds: 2 });
+    f.dev.setFaults({ writeFailureRate: 1, writeFailureCodes: [429], retryAfterSeconds: 2 });
     const err = await apiError(() =>
       f.core.createNamespacedConfigMap({ namespace: ns, body: { metadata: { name: "a" } } }),
     );
     expect(err.code).toBe(429);
     expect(err.body["reason"]).toBe("TooManyRequests");
     expect(err.headers["retry-after"]).toBe("2");
-    f.cluster.setFaults({ writeFailureRate: 1, writeFailureCodes: [500] });
+    f.dev.setFaults({ writeFailureRate: 1, writeFailureCodes: [500] });
     expect(
       (
         await apiError(() =>
@@ -140,11 +147,11 @@ describe("fault injection", () => {
         )
       ).code,
     ).toBe(500);
-    f.cluster.setFaults({ delayMs: 150 });
+    f.dev.setFaults({ delayMs: 150 });
     const started = Date.now();
     await f.core.listNamespacedConfigMap({ namespace: ns });
     expect(Date.now() - started).toBeGreaterThanOrEqual(140);
-    f.cluster.setFaults({});
+    f.dev.setFaults({});
     await f.core.createNamespacedConfigMap({ namespace: ns, body: { metadata: { name: "a" } } });
   });
 });
@@ -154,7 +161,7 @@ describe("audit log", () => {
     const ns = await f.namespace();
     await f.core.createNamespacedConfigMap({ namespace: ns, body: { metadata: { name: "a" } } });
     await f.core.readNamespacedConfigMap({ namespace: ns, name: "a" });
-    const entries = f.cluster.audit.filter({ namespace: ns, resource: "configmaps" });
+    const entries = f.dev.audit.filter({ namespace: ns, resource: "configmaps" });
     expect(entries.map((e) => `${e.verb} ${e.name} ${e.code}`)).toEqual(["create  201", "get a 200"]);
     expect(entries[0]?.userAgent).toMatch(/^kubernetes-client-javascript/);
   });
@@ -175,8 +182,8 @@ describe("addons", () => {
           },
         };
       };
-    const withAddons = await startFixture({ crdDirs: [], addons: [addon("registry"), addon("builds")] });
-    await withAddons.cluster.stop();
+    const withAddons = await startDevFixture({ crdDirs: [], addons: [addon("registry"), addon("builds")] });
+    await withAddons.stop();
     expect(log).toEqual([
       "start registry 200 true",
       "start builds 200 true",
@@ -190,14 +197,14 @@ describe("persistence", () => {
   it("keeps objects and resourceVersions across a restart with the same data directory", async () => {
     const dir = await mkdtemp(join(tmpdir(), "devcluster-data-"));
     try {
-      const first = await startFixture({ dataDir: dir });
+      const first = await startDevFixture({ dataDir: dir });
       const ns = await first.namespace();
       const cm = await first.core.createNamespacedConfigMap({
         namespace: ns,
         body: { metadata: { name: "kept" }, data: { a: "1" } },
       });
-      await first.cluster.stop();
-      const second = await startFixture({ dataDir: dir });
+      await first.stop();
+      const second = await startDevFixture({ dataDir: dir });
       const read = await second.core.readNamespacedConfigMap({ namespace: ns, name: "kept" });
       expect(read.data).toEqual({ a: "1" });
       expect(read.metadata?.uid).toBe(cm.metadata?.uid);
@@ -206,7 +213,7 @@ describe("persistence", () => {
         body: { metadata: { name: "new" } },
       });
       expect(Number(next.metadata?.resourceVersion)).toBeGreaterThan(Number(cm.metadata?.resourceVersion));
-      await second.cluster.stop();
+      await second.stop();
     } finally {
       await rm(dir, { recursive: true, force: true });
     }

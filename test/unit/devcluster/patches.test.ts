@@ -65,9 +65,11 @@ describe("strategic merge patch", () => {
           {
             name: "a",
             image: "one",
+            // No $setElementOrder: the patch's items first, then those only the target had (as
+            // kube-apiserver orders them).
             env: [
-              { name: "X", value: "1" },
               { name: "Y", value: "2" },
+              { name: "X", value: "1" },
             ],
           },
           { name: "c", image: "three" },

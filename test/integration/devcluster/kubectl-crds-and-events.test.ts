@@ -1,0 +1,4 @@
+/** `kubectl-crds-and-events-suite.ts` on the dev cluster. */
+import { kubectlCrdsAndEventsSuite } from "./kubectl-crds-and-events-suite.js";
+
+kubectlCrdsAndEventsSuite("dev");

@@ -1,0 +1,4 @@
+/** `kubectl-suite.ts` on the dev cluster. */
+import { kubectlSuite } from "./kubectl-suite.js";
+
+kubectlSuite("dev");

@@ -1,0 +1,4 @@
+/** `lifecycle-suite.ts` on the dev cluster. */
+import { lifecycleSuite } from "./lifecycle-suite.js";
+
+lifecycleSuite("dev");
