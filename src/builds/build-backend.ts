@@ -26,16 +26,39 @@ export interface PayloadBuildRef {
 export interface BuildBackendSettings {
   /** Secret the builds push with: Build `spec.output.pushSecret`, BuildRun `spec.output.pushSecret`. */
   readonly pushSecret?: string;
-  /** Service account the builds run as (Build `spec.serviceAccount`, BuildRun `spec.serviceAccount`). */
+  /** Service account OpenShift Builds run as (Build `spec.serviceAccount`; OpenShift's `builder` when unset). */
   readonly serviceAccount?: string;
-  /** Shipwright build strategy; `{kind: "ClusterBuildStrategy", name: "buildah"}` when unset. */
-  readonly shipwrightStrategy?: {
-    readonly kind: "ClusterBuildStrategy" | "BuildStrategy";
-    readonly name: string;
-  };
+  /**
+   * Service account Shipwright BuildRuns run as (BuildRun `spec.serviceAccount`); Shipwright's
+   * `pipeline`, else `default`, when unset. Its own setting: the account that may push to the
+   * integrated registry and run the strategy is rarely OpenShift's `builder`.
+   */
+  readonly shipwrightServiceAccount?: string;
+  /**
+   * Shipwright build strategy; {@link OKD_PAYLOAD_STRATEGY} (`deploy/shipwright/okd-payload-buildah.yaml`)
+   * when unset. It must declare every parameter the backend sends (see `SHIPWRIGHT_PARAMS`).
+   */
+  readonly shipwrightStrategy?: ShipwrightStrategyRef;
+  /** The strategy step whose resources a component's `resources` override (`stepResources`); default `build-and-push`. */
+  readonly shipwrightBuildStep?: string;
   /** Shipwright BuildRun `spec.build.spec.timeout`, e.g. `"1h"`. */
   readonly shipwrightTimeout?: string;
 }
+
+/** A Shipwright build strategy, by kind and name. */
+export interface ShipwrightStrategyRef {
+  readonly kind: "ClusterBuildStrategy" | "BuildStrategy";
+  readonly name: string;
+}
+
+/** The strategy the operator ships (`deploy/shipwright/okd-payload-buildah.yaml`), the default. */
+export const OKD_PAYLOAD_STRATEGY: ShipwrightStrategyRef = {
+  kind: "ClusterBuildStrategy",
+  name: "okd-payload-buildah",
+};
+
+/** Where {@link OKD_PAYLOAD_STRATEGY} is defined in this repository (named in failure messages). */
+export const OKD_PAYLOAD_STRATEGY_FILE = "deploy/shipwright/okd-payload-buildah.yaml";
 
 /** Everything a backend needs to shape the objects of one attempt of one component. */
 export interface BuildRequest {

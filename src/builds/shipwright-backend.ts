@@ -8,6 +8,8 @@ import type { KubeObject } from "../kube/kube-object.js";
 import { builtImageLanded, findAttemptObject, inputHashOf, parseObserved } from "./attempt-observation.js";
 import {
   BuildBackendError,
+  OKD_PAYLOAD_STRATEGY,
+  OKD_PAYLOAD_STRATEGY_FILE,
   type AttemptObservationInput,
   type AttemptState,
   type BuildBackend,
@@ -28,16 +30,22 @@ import {
 import { desiredImageStreamTags, repositoryOf } from "./image-stream-tags.js";
 
 /** The build strategy used when the settings name none. */
-export const DEFAULT_SHIPWRIGHT_STRATEGY = { kind: "ClusterBuildStrategy", name: "buildah" } as const;
+export const DEFAULT_SHIPWRIGHT_STRATEGY = OKD_PAYLOAD_STRATEGY;
+
+/** The strategy step a component's `resources` apply to, unless the settings name another. */
+export const DEFAULT_SHIPWRIGHT_BUILD_STEP = "build-and-push";
 
 /**
- * Strategy parameters the BuildRun sets, each only for components that use it. `dockerfile` and
- * `build-args` (`KEY=VALUE` values) are the stock buildah strategy's. The others must be declared
- * by the strategy: `from` (replaces the FROM of the Dockerfile's final stage, like OpenShift's
- * `dockerStrategy.from`), `inputs` (the input image pullspecs, like OpenShift's `source.images`),
- * `input-as` (`<Dockerfile image name>=<pullspec>` values: images replaced by an input) and
- * `input-paths` (one JSON value `{"image","sourcePath","destinationDir"}` per file copied out of an
- * input into the build context).
+ * Strategy parameters the BuildRun sets, each only for components that use it, with OpenShift's
+ * Docker-strategy meaning (our strategy, `deploy/shipwright/okd-payload-buildah.yaml`, declares and
+ * implements them all). `dockerfile` and `build-args` (`KEY=VALUE` values) are also the stock
+ * buildah strategies'. `from` replaces the image of the Dockerfile's last FROM
+ * (`dockerStrategy.from`); `inputs` lists the input images; `input-as` (`<Dockerfile image>=<pullspec>`
+ * values) replaces FROM and COPY --from images (`source.images[].as`); `input-paths`
+ * (`<pullspec>|<sourcePath>|<destinationDir>` values) copies files out of an input before the build,
+ * `destinationDir` relative to the repository root (`source.images[].paths`); `env` (`KEY=VALUE`
+ * values) becomes an ENV after every FROM (`dockerStrategy.env`), so RUN steps and the image see
+ * it on both backends.
  */
 export const SHIPWRIGHT_PARAMS = {
   dockerfile: "dockerfile",
@@ -46,7 +54,15 @@ export const SHIPWRIGHT_PARAMS = {
   inputs: "inputs",
   inputAs: "input-as",
   inputPaths: "input-paths",
+  env: "env",
 } as const;
+
+/** Shipwright's reasons for a BuildRun whose strategy does not fit what the operator sends. */
+const STRATEGY_MISMATCH_REASONS = new Set([
+  "UndefinedParameter",
+  "ClusterBuildStrategyNotFound",
+  "BuildStrategyNotFound",
+]);
 
 /** Creates the `shipwright` backend. */
 export function createShipwrightBackend(settings: BuildBackendSettings = {}): BuildBackend {
@@ -87,11 +103,11 @@ function paramValues(request: BuildRequest): Record<string, unknown>[] {
   const replacements = images.inputs.flatMap((i) => i.as.map((name) => `${name}=${i.image}`));
   if (replacements.length > 0) params.push({ name: SHIPWRIGHT_PARAMS.inputAs, values: values(replacements) });
   const paths = images.inputs.flatMap((i) =>
-    i.paths.map((p) =>
-      JSON.stringify({ image: i.image, sourcePath: p.sourcePath, destinationDir: p.destinationDir }),
-    ),
+    i.paths.map((p) => `${i.image}|${p.sourcePath}|${p.destinationDir}`),
   );
   if (paths.length > 0) params.push({ name: SHIPWRIGHT_PARAMS.inputPaths, values: values(paths) });
+  const env = sortedNameValues(component.env).map(({ name, value }) => `${name}=${value}`);
+  if (env.length > 0) params.push({ name: SHIPWRIGHT_PARAMS.env, values: values(env) });
   return params;
 }
 
@@ -107,7 +123,15 @@ function buildRunFor(request: BuildRequest, settings: BuildBackendSettings): Kub
   const strategy = settings.shipwrightStrategy ?? DEFAULT_SHIPWRIGHT_STRATEGY;
   const git = component.spec.source?.git;
   const contextDir = component.spec.source?.contextDir;
-  const env = sortedNameValues(component.env);
+  const stepResources =
+    component.resources === undefined
+      ? undefined
+      : [
+          {
+            name: settings.shipwrightBuildStep ?? DEFAULT_SHIPWRIGHT_BUILD_STEP,
+            resources: component.resources,
+          },
+        ];
   const source =
     git === undefined
       ? undefined
@@ -130,9 +154,12 @@ function buildRunFor(request: BuildRequest, settings: BuildBackendSettings): Kub
       build: {
         spec: {
           ...(source === undefined ? {} : { source }),
-          strategy: { kind: strategy.kind, name: strategy.name },
+          strategy: {
+            kind: strategy.kind,
+            name: strategy.name,
+            ...(stepResources === undefined ? {} : { stepResources }),
+          },
           paramValues: paramValues(request),
-          ...(env.length > 0 ? { env } : {}),
           output: {
             image: `${repository}:${component.name}`,
             ...(settings.pushSecret === undefined ? {} : { pushSecret: settings.pushSecret }),
@@ -141,7 +168,9 @@ function buildRunFor(request: BuildRequest, settings: BuildBackendSettings): Kub
           ...(settings.shipwrightTimeout === undefined ? {} : { timeout: settings.shipwrightTimeout }),
         },
       },
-      ...(settings.serviceAccount === undefined ? {} : { serviceAccount: settings.serviceAccount }),
+      ...(settings.shipwrightServiceAccount === undefined
+        ? {}
+        : { serviceAccount: settings.shipwrightServiceAccount }),
     },
   };
 }
@@ -207,11 +236,26 @@ function observeBuildRun(observed: AttemptObservationInput): AttemptState {
     details?.location?.pod === undefined
       ? ""
       : ` (see the logs of pod ${details.location.pod}${details.location.container === undefined ? "" : `, container ${details.location.container}`})`;
+  const reason = details?.reason ?? succeeded.reason ?? "BuildRunFailed";
+  const strategy = strategyOf(object);
+  const hint =
+    STRATEGY_MISMATCH_REASONS.has(reason) || STRATEGY_MISMATCH_REASONS.has(succeeded.reason ?? "")
+      ? `; the shipwright backend needs a strategy declaring the parameters ${Object.values(SHIPWRIGHT_PARAMS).join(", ")} with OpenShift's Docker-strategy meaning${strategy === undefined ? "" : ` (this run used ${strategy})`}: install ${OKD_PAYLOAD_STRATEGY_FILE} (${OKD_PAYLOAD_STRATEGY.kind} ${OKD_PAYLOAD_STRATEGY.name}) and run the operator with --shipwright-strategy ${OKD_PAYLOAD_STRATEGY.kind}/${OKD_PAYLOAD_STRATEGY.name} (the default)`
+      : "";
   return {
     ...timing,
     phase: "Failed",
-    reason: details?.reason ?? succeeded.reason ?? "BuildRunFailed",
-    message: `${details?.message ?? succeeded.message ?? `BuildRun ${name} of component ${component} failed`}${location}`,
+    reason,
+    message: `${details?.message ?? succeeded.message ?? `BuildRun ${name} of component ${component} failed`}${location}${hint}`,
     completedAt: status.completionTime,
   };
+}
+
+/** `<kind>/<name>` of the strategy a BuildRun's embedded build spec names. */
+function strategyOf(object: KubeObject): string | undefined {
+  const spec = (object as { spec?: { build?: { spec?: { strategy?: { kind?: unknown; name?: unknown } } } } })
+    .spec?.build?.spec?.strategy;
+  return typeof spec?.name === "string"
+    ? `${typeof spec.kind === "string" ? spec.kind : "ClusterBuildStrategy"}/${spec.name}`
+    : undefined;
 }

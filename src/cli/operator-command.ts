@@ -4,6 +4,7 @@
  * losing the leader Lease exits 1.
  */
 import { Command, InvalidArgumentError } from "commander";
+import { OKD_PAYLOAD_STRATEGY, type ShipwrightStrategyRef } from "../builds/build-backend.js";
 import { startOperator, type OperatorConfig } from "../main.js";
 import { collectList } from "./assemble-command.js";
 
@@ -19,8 +20,27 @@ interface OperatorFlags {
   logLevel: string;
   statusInterval?: number;
   buildRetryDelay?: number;
+  verifyRetryDelay?: number;
   buildPushSecret?: string;
   buildServiceAccount?: string;
+  shipwrightStrategy?: ShipwrightStrategyRef;
+  shipwrightServiceAccount?: string;
+}
+
+/** Parses `--shipwright-strategy`: `ClusterBuildStrategy/NAME`, `BuildStrategy/NAME`, or `NAME` (cluster). */
+export function parseShipwrightStrategy(value: string): ShipwrightStrategyRef {
+  const slash = value.indexOf("/");
+  const kind = slash < 0 ? "ClusterBuildStrategy" : value.slice(0, slash);
+  const name = slash < 0 ? value : value.slice(slash + 1);
+  if (
+    (kind !== "ClusterBuildStrategy" && kind !== "BuildStrategy") ||
+    !/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/.test(name)
+  ) {
+    throw new InvalidArgumentError(
+      `"${value}" must be ClusterBuildStrategy/NAME or BuildStrategy/NAME (e.g. ${OKD_PAYLOAD_STRATEGY.kind}/${OKD_PAYLOAD_STRATEGY.name})`,
+    );
+  }
+  return { kind, name };
 }
 
 /** Parses `HOST:PORT` (`:8080` means all interfaces; `0` as port picks a free one; `off` disables). */
@@ -46,6 +66,10 @@ export function operatorConfigFromFlags(flags: OperatorFlags): OperatorConfig {
   const buildSettings = {
     ...(flags.buildPushSecret === undefined ? {} : { pushSecret: flags.buildPushSecret }),
     ...(flags.buildServiceAccount === undefined ? {} : { serviceAccount: flags.buildServiceAccount }),
+    ...(flags.shipwrightStrategy === undefined ? {} : { shipwrightStrategy: flags.shipwrightStrategy }),
+    ...(flags.shipwrightServiceAccount === undefined
+      ? {}
+      : { shipwrightServiceAccount: flags.shipwrightServiceAccount }),
   };
   return {
     ...(flags.kubeconfig === undefined ? {} : { kubeconfig: flags.kubeconfig }),
@@ -62,6 +86,9 @@ export function operatorConfigFromFlags(flags: OperatorFlags): OperatorConfig {
     ...(flags.buildRetryDelay === undefined
       ? {}
       : { buildRetryDelayMs: Math.round(flags.buildRetryDelay * 1000) }),
+    ...(flags.verifyRetryDelay === undefined
+      ? {}
+      : { verifyRetryDelayMs: Math.round(flags.verifyRetryDelay * 1000) }),
     buildSettings,
   };
 }
@@ -111,8 +138,25 @@ export function operatorCommand(): Command {
       "first delay before retrying a failed build, doubling up to 5 minutes (default 10; decimals allowed)",
       parsePositiveSeconds,
     )
+    .option(
+      "--verify-retry-delay <seconds>",
+      "first delay before retrying a failed verification Job, doubling up to 15 minutes (default 60)",
+      parsePositiveSeconds,
+    )
     .option("--build-push-secret <name>", "Secret the Builds/BuildRuns push with")
-    .option("--build-service-account <name>", "service account the Builds/BuildRuns run as")
+    .option(
+      "--build-service-account <name>",
+      "service account OpenShift Builds run as (default: OpenShift's builder)",
+    )
+    .option(
+      "--shipwright-strategy <kind/name>",
+      `Shipwright build strategy of BuildRuns (default ${OKD_PAYLOAD_STRATEGY.kind}/${OKD_PAYLOAD_STRATEGY.name}, deploy/shipwright/okd-payload-buildah.yaml)`,
+      parseShipwrightStrategy,
+    )
+    .option(
+      "--shipwright-service-account <name>",
+      "service account Shipwright BuildRuns run as; it must push to the ImageStreams (default: Shipwright's pipeline, else default)",
+    )
     .action(async (flags: OperatorFlags) => {
       const operator = await startOperator(operatorConfigFromFlags(flags));
       operator.manager.stopOnSignals();

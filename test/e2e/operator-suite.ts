@@ -9,6 +9,7 @@ import { execFile } from "node:child_process";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { installOkdPayloadStrategy } from "../support/shipwright-strategies.js";
 import { BUILD_RUNS, BUILDS } from "../../src/builds/build-resources.js";
 import type { OperatorProcess } from "../../src/demo/operator-process.js";
 import { isNotFound } from "../../src/kube/kube-errors.js";
@@ -54,6 +55,7 @@ export function operatorSuite(plane: ControlPlaneKind): void {
         },
       },
     });
+    await installOkdPayloadStrategy(env.client); // as a cluster admin would, for the shipwright test
     // Retries 0.1 s, 0.2 s, 0.4 s ...: eight attempts of a failing component fit in a test.
     operator = await env.startOperator(["--leader-elect", "--build-retry-delay", "0.1"]);
   }, 60_000);

@@ -5,11 +5,14 @@
  * with `status.output.digest` and `size`) or False (Failed with `failureDetails` and the
  * "buildrun step ... failed in pod ..." message of `resources/conditions.go`, or BuildRunCanceled
  * when `spec.state` is `BuildRunCanceled`). Starting records `startTime`, `taskRunName` and
- * `status.buildSpec` (the embedded spec the run uses); finishing records `completionTime`.
+ * `status.buildSpec` (the embedded spec the run uses); finishing records `completionTime`. Before
+ * it starts, the run is checked against its strategy as Shipwright does (`build-strategy-check.ts`):
+ * a missing strategy or an undeclared parameter fails it at once.
  */
 import type { ObjectKey } from "../../kube/resource.js";
 import type { Outcome } from "../../runtime/outcome.js";
 import { buildRequestOfBuildRun } from "./build-request.js";
+import { checkBuildRunStrategy } from "./build-strategy-check.js";
 import { timeMs, type SimulatedPhase } from "./build-step.js";
 import { rfc3339 } from "./image-stream-writer.js";
 import type { BuildSystemContext } from "./run-build.js";
@@ -54,22 +57,23 @@ const BUILD_RUN_KIND: SimulatedBuildKind<BuildRunObject> = {
     ],
     completionTime: rfc3339(now),
   }),
-  admit: (_run, target, _ctx, now) =>
-    Promise.resolve(
-      target.ok
-        ? {
-            admitted: true,
-            fields: { conditions: [succeededCondition("Unknown", "Pending", "Pending", now)] },
-          }
-        : // A run that cannot start fails at once, as the reconciler's validations do.
-          {
-            admitted: true,
-            fields: {
-              conditions: [succeededCondition("False", target.reason, target.message, now)],
-              completionTime: rfc3339(now),
-            },
-          },
-    ),
+  admit: async (run, target, ctx, now) => {
+    // A run that cannot start fails at once, as the reconciler's validations do.
+    const failed = (reason: string, message: string) => ({
+      admitted: true,
+      fields: {
+        conditions: [succeededCondition("False", reason, message, now)],
+        completionTime: rfc3339(now),
+      },
+    });
+    if (!target.ok) return failed(target.reason, target.message);
+    const problem = await checkBuildRunStrategy(ctx.client, run);
+    if (problem !== undefined) return failed(problem.reason, problem.message);
+    return {
+      admitted: true,
+      fields: { conditions: [succeededCondition("Unknown", "Pending", "Pending", now)] },
+    };
+  },
   started: (run, key, now) => ({
     conditions: [
       succeededCondition("Unknown", "Running", "Not all Steps in the Task have finished executing", now),

@@ -117,8 +117,17 @@ export type BuildObject = z.infer<typeof buildSchema>;
 /** `SingleValue`: a literal value (config map and secret values are not read). */
 const singleValueSchema = z.looseObject({ value: text });
 
-/** `ParamValue`: a name and either one value (inline `SingleValue`) or `values`. */
-const paramValueSchema = z.looseObject({ name: z.string(), value: text, values: list(singleValueSchema) });
+/**
+ * `ParamValue`: a name and either one value (inline `SingleValue`: `value`, `configMapValue` or
+ * `secretValue`) or `values`.
+ */
+const paramValueSchema = z.looseObject({
+  name: z.string(),
+  value: text,
+  configMapValue: z.looseObject({}).nullish(),
+  secretValue: z.looseObject({}).nullish(),
+  values: list(singleValueSchema),
+});
 /** A parsed parameter value. */
 export type ParamValue = z.infer<typeof paramValueSchema>;
 
@@ -140,7 +149,13 @@ export const shipwrightBuildSpecSchema = z.looseObject({
       contextDir: text,
     })
     .nullish(),
-  strategy: z.looseObject({ name: text, kind: text }).nullish(),
+  strategy: z
+    .looseObject({
+      name: text,
+      kind: text,
+      stepResources: list(z.looseObject({ name: z.string(), resources: z.looseObject({}).nullish() })),
+    })
+    .nullish(),
   paramValues: list(paramValueSchema),
   output: shipwrightImageSchema.nullish(),
   env: list(nameValueSchema),
@@ -328,4 +343,53 @@ export const BUILD_CONFIGS: KubeResource<BuildConfigObject> = kubeResource(
     namespaced: true,
   },
   buildConfigSchema,
+);
+
+// ---- shipwright.io/v1beta1 BuildStrategy / ClusterBuildStrategy --------------------------------
+
+/** `Parameter`: a strategy parameter; `type` is `string` (default) or `array`. */
+const strategyParameterSchema = z.looseObject({
+  name: z.string(),
+  type: text,
+  default: text,
+  defaults: list(z.string()),
+});
+/** A parsed strategy parameter. */
+export type StrategyParameter = z.infer<typeof strategyParameterSchema>;
+
+/** `BuildStrategy` and `ClusterBuildStrategy` (same spec): the declared parameters and the steps. */
+export const buildStrategySchema = z.looseObject({
+  ...objectShape,
+  spec: z
+    .looseObject({
+      parameters: list(strategyParameterSchema),
+      steps: list(z.looseObject({ name: z.string() })),
+    })
+    .nullish(),
+});
+/** A parsed build strategy. */
+export type BuildStrategyObject = z.infer<typeof buildStrategySchema>;
+
+/** Shipwright ClusterBuildStrategies (`/apis/shipwright.io/v1beta1/clusterbuildstrategies`). */
+export const CLUSTER_BUILD_STRATEGIES: KubeResource<BuildStrategyObject> = kubeResource(
+  {
+    group: "shipwright.io",
+    version: "v1beta1",
+    kind: "ClusterBuildStrategy",
+    plural: "clusterbuildstrategies",
+    namespaced: false,
+  },
+  buildStrategySchema,
+);
+
+/** Shipwright BuildStrategies (`/apis/shipwright.io/v1beta1/namespaces/NS/buildstrategies`). */
+export const BUILD_STRATEGIES: KubeResource<BuildStrategyObject> = kubeResource(
+  {
+    group: "shipwright.io",
+    version: "v1beta1",
+    kind: "BuildStrategy",
+    plural: "buildstrategies",
+    namespaced: true,
+  },
+  buildStrategySchema,
 );

@@ -4,6 +4,11 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
+  STOCK_BUILDAH_STRATEGY,
+  installOkdPayloadStrategy,
+  installStockBuildahStrategy,
+} from "../../support/shipwright-strategies.js";
+import {
   BUILD_CONFIGS,
   BUILD_RUNS,
   BUILDS,
@@ -419,6 +424,7 @@ describe("simulated Shipwright BuildRuns", () => {
   it("runs a BuildRun with an embedded build spec to Succeeded with the output digest", async () => {
     const base =
       (await stream()).status?.tags?.find((t) => t.tag === "base")?.items?.[0]?.dockerImageReference ?? "";
+    await installOkdPayloadStrategy(h.client);
     await h.client.create(BUILD_RUNS, {
       apiVersion: "shipwright.io/v1beta1",
       kind: "BuildRun",
@@ -430,7 +436,7 @@ describe("simulated Shipwright BuildRuns", () => {
               type: "Git",
               git: { url: "https://github.com/openshift/coredns", revision: "release-4.17" },
             },
-            strategy: { kind: "ClusterBuildStrategy", name: "buildah" },
+            strategy: { kind: "ClusterBuildStrategy", name: "okd-payload-buildah" },
             paramValues: [{ name: "from", value: base }],
             output: { image: `${h.registryHost}/${ns}/release:coredns` },
           },
@@ -454,5 +460,76 @@ describe("simulated Shipwright BuildRuns", () => {
     const inspected = await skopeoInspect(`${h.registryHost}/${ns}/release:coredns`);
     expect(inspected.Digest).toBe(status.output?.digest);
     expect(inspected.Layers).toHaveLength(3);
+  });
+
+  async function finishedRun(name: string, strategy: Record<string, unknown>, params: unknown[] = []) {
+    await h.client.create(BUILD_RUNS, {
+      apiVersion: "shipwright.io/v1beta1",
+      kind: "BuildRun",
+      metadata: { name, namespace: ns },
+      spec: {
+        build: {
+          spec: {
+            source: { type: "Git", git: { url: "https://github.com/openshift/coredns" } },
+            strategy,
+            paramValues: params,
+            output: { image: `${h.registryHost}/${ns}/release:${name}` },
+          },
+        },
+      },
+    });
+    return waitFor(async () => {
+      const r = await h.client.get(BUILD_RUNS, { namespace: ns, name });
+      const c = r.status?.conditions?.find((x) => x.type === "Succeeded");
+      return c !== undefined && c.status !== "Unknown" ? { run: r, succeeded: c } : undefined;
+    }, `BuildRun ${name} to finish`);
+  }
+
+  it("fails a run whose strategy does not exist, as Shipwright does (no pod)", async () => {
+    const { run, succeeded } = await finishedRun("nostrategy-1", {
+      kind: "ClusterBuildStrategy",
+      name: "buildah",
+    });
+    expect(succeeded).toMatchObject({ status: "False", reason: "ClusterBuildStrategyNotFound" });
+    expect(succeeded.message).toContain('"buildah" not found');
+    expect(run.status?.startTime ?? undefined).toBeUndefined();
+  });
+
+  it("fails a run setting parameters the stock buildah strategy does not declare, naming them", async () => {
+    await installStockBuildahStrategy(h.client);
+    const { succeeded } = await finishedRun(
+      "stock-1",
+      { kind: "ClusterBuildStrategy", name: STOCK_BUILDAH_STRATEGY },
+      [
+        { name: "dockerfile", value: "Dockerfile" },
+        { name: "from", value: CENTOS },
+        { name: "inputs", values: [{ value: CENTOS }] },
+      ],
+    );
+    expect(succeeded).toMatchObject({
+      status: "False",
+      reason: "UndefinedParameter",
+      message: "The following parameters are not defined in the build strategy: from, inputs",
+    });
+  });
+
+  it("fails a run whose stepResources name a step the strategy lacks, or whose array parameter gets one value", async () => {
+    await installOkdPayloadStrategy(h.client);
+    const step = await finishedRun("steps-1", {
+      kind: "ClusterBuildStrategy",
+      name: "okd-payload-buildah",
+      stepResources: [{ name: "build", resources: { limits: { memory: "8Gi" } } }],
+    });
+    expect(step.succeeded).toMatchObject({ status: "False", reason: "UndefinedStepResource" });
+    const typed = await finishedRun(
+      "typed-1",
+      { kind: "ClusterBuildStrategy", name: "okd-payload-buildah" },
+      [{ name: "inputs", value: CENTOS }],
+    );
+    expect(typed.succeeded).toMatchObject({
+      status: "False",
+      reason: "WrongParameterValueType",
+      message: "The values for the following parameters are using the wrong type: inputs",
+    });
   });
 });

@@ -6,6 +6,7 @@
  * BuildRun succeeds with its output digest in that registry.
  */
 import { afterAll, beforeAll, expect, it } from "vitest";
+import { installOkdPayloadStrategy } from "../../support/shipwright-strategies.js";
 import {
   BUILD_RUNS,
   BUILDS,
@@ -83,6 +84,7 @@ it.runIf(available)("builds into docker-registry and lands the ImageStream tag w
 
 it.runIf(available)("runs a BuildRun to Succeeded with its output digest in docker-registry", async () => {
   const output = `${registry.host}/${ns}/tools:coredns`;
+  await installOkdPayloadStrategy(client);
   await client.create(BUILD_RUNS, {
     apiVersion: "shipwright.io/v1beta1",
     kind: "BuildRun",
@@ -94,7 +96,7 @@ it.runIf(available)("runs a BuildRun to Succeeded with its output digest in dock
             type: "Git",
             git: { url: "https://github.com/openshift/coredns", revision: "release-4.17" },
           },
-          strategy: { kind: "ClusterBuildStrategy", name: "buildah" },
+          strategy: { kind: "ClusterBuildStrategy", name: "okd-payload-buildah" },
           output: { image: output },
         },
       },

@@ -10,6 +10,7 @@ import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { installOkdPayloadStrategy } from "../../support/shipwright-strategies.js";
 import {
   BUILD_RUNS,
   BUILDS,
@@ -162,6 +163,7 @@ describe.runIf(available)("the simulated build system beside a real kube-apiserv
 
   it("runs a BuildRun to Succeeded", async () => {
     const output = `${registry.host}/${ns}/release:coredns`;
+    await installOkdPayloadStrategy(client);
     await client.create(BUILD_RUNS, {
       apiVersion: "shipwright.io/v1beta1",
       kind: "BuildRun",
@@ -173,7 +175,7 @@ describe.runIf(available)("the simulated build system beside a real kube-apiserv
               type: "Git",
               git: { url: "https://github.com/openshift/coredns", revision: "release-4.17" },
             },
-            strategy: { kind: "ClusterBuildStrategy", name: "buildah" },
+            strategy: { kind: "ClusterBuildStrategy", name: "okd-payload-buildah" },
             output: { image: output },
           },
         },

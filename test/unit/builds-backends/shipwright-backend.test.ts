@@ -23,6 +23,7 @@ const payload = payloadBuild([
     ],
     buildArgs: { B: "2", A: "1" },
     env: { GOFLAGS: "-mod=vendor" },
+    resources: { requests: { cpu: "4", memory: "8Gi" }, limits: { memory: "12Gi" } },
   },
 ]);
 const baseImage = `${REPOSITORY}@${digest("b")}`;
@@ -35,7 +36,8 @@ const consoleRequest = request(payload, "console", {
 describe("shipwright backend: desired objects", () => {
   const backend = createShipwrightBackend({
     pushSecret: "push-creds",
-    serviceAccount: "pipeline",
+    serviceAccount: "builder",
+    shipwrightServiceAccount: "okd-shipwright",
     shipwrightTimeout: "1h",
   });
 
@@ -73,7 +75,16 @@ describe("shipwright backend: desired objects", () => {
               git: { url: "https://github.com/openshift/console", revision: "release-4.17" },
               contextDir: "frontend",
             },
-            strategy: { kind: "ClusterBuildStrategy", name: "buildah" },
+            strategy: {
+              kind: "ClusterBuildStrategy",
+              name: "okd-payload-buildah",
+              stepResources: [
+                {
+                  name: "build-and-push",
+                  resources: { requests: { cpu: "4", memory: "8Gi" }, limits: { memory: "12Gi" } },
+                },
+              ],
+            },
             paramValues: [
               { name: "dockerfile", value: "Dockerfile.product" },
               { name: "build-args", values: [{ value: "A=1" }, { value: "B=2" }] },
@@ -88,18 +99,10 @@ describe("shipwright backend: desired objects", () => {
               },
               {
                 name: "input-paths",
-                values: [
-                  {
-                    value: JSON.stringify({
-                      image: "quay.io/openshift/origin-cli:4.17",
-                      sourcePath: "/usr/bin/oc",
-                      destinationDir: "bin",
-                    }),
-                  },
-                ],
+                values: [{ value: "quay.io/openshift/origin-cli:4.17|/usr/bin/oc|bin" }],
               },
+              { name: "env", values: [{ value: "GOFLAGS=-mod=vendor" }] },
             ],
-            env: [{ name: "GOFLAGS", value: "-mod=vendor" }],
             output: {
               image: `${REPOSITORY}:console`,
               pushSecret: "push-creds",
@@ -108,7 +111,7 @@ describe("shipwright backend: desired objects", () => {
             timeout: "1h",
           },
         },
-        serviceAccount: "pipeline",
+        serviceAccount: "okd-shipwright",
       },
     });
   });
@@ -228,5 +231,39 @@ describe("shipwright backend: observing an attempt", () => {
     expect(failed.phase === "Failed" ? failed.message : "").toContain("okd-4-17-console-1-pod");
     const timedOut = observe([buildRun({ conditions: succeeded("False", "BuildRunTimeout", "timed out") })]);
     expect(timedOut).toMatchObject({ phase: "Failed", reason: "BuildRunTimeout", message: "timed out" });
+  });
+
+  it("points at our strategy when the run's strategy does not declare a parameter or does not exist", () => {
+    const stock = {
+      ...buildRun({
+        conditions: succeeded(
+          "False",
+          "UndefinedParameter",
+          "The following parameters are not defined in the build strategy: from, inputs, input-as",
+        ),
+      }),
+    };
+    const withStrategy = {
+      ...stock,
+      spec: {
+        build: {
+          spec: {
+            strategy: { kind: "ClusterBuildStrategy", name: "buildah-shipwright-managed-push" },
+            output: { image: `${REPOSITORY}:console` },
+          },
+        },
+      },
+    };
+    const failed = observe([withStrategy]);
+    expect(failed).toMatchObject({ phase: "Failed", reason: "UndefinedParameter" });
+    const message = failed.phase === "Failed" ? failed.message : "";
+    expect(message).toContain("not defined in the build strategy: from, inputs, input-as");
+    expect(message).toContain("this run used ClusterBuildStrategy/buildah-shipwright-managed-push");
+    expect(message).toContain("install deploy/shipwright/okd-payload-buildah.yaml");
+    expect(message).toContain("--shipwright-strategy ClusterBuildStrategy/okd-payload-buildah");
+    const missing = observe([
+      buildRun({ conditions: succeeded("False", "ClusterBuildStrategyNotFound", "strategy not found") }),
+    ]);
+    expect(missing.phase === "Failed" ? missing.message : "").toContain("okd-payload-buildah.yaml");
   });
 });

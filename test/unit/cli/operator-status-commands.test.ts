@@ -1,5 +1,9 @@
 import { describe, expect, it } from "vitest";
-import { operatorConfigFromFlags, parseListenAddress } from "../../../src/cli/operator-command.js";
+import {
+  operatorConfigFromFlags,
+  parseListenAddress,
+  parseShipwrightStrategy,
+} from "../../../src/cli/operator-command.js";
 import { renderPayloadBuildStatus } from "../../../src/cli/status-command.js";
 
 describe("payloadctl operator flags", () => {
@@ -9,6 +13,27 @@ describe("payloadctl operator flags", () => {
     expect(parseListenAddress("[::1]:0")).toEqual({ host: "::1", port: 0 });
     expect(parseListenAddress("off")).toBeUndefined();
     expect(() => parseListenAddress("localhost:http")).toThrow(/HOST:PORT/);
+  });
+
+  it("parses --shipwright-strategy and keeps the Shipwright service account apart from OpenShift's", () => {
+    expect(parseShipwrightStrategy("okd-payload-buildah")).toEqual({
+      kind: "ClusterBuildStrategy",
+      name: "okd-payload-buildah",
+    });
+    expect(parseShipwrightStrategy("BuildStrategy/mine")).toEqual({ kind: "BuildStrategy", name: "mine" });
+    expect(() => parseShipwrightStrategy("Strategy/x")).toThrow(/ClusterBuildStrategy\/NAME/);
+    const config = operatorConfigFromFlags({
+      metricsAddr: "off",
+      logLevel: "info",
+      buildServiceAccount: "builder",
+      shipwrightServiceAccount: "pipeline",
+      shipwrightStrategy: { kind: "BuildStrategy", name: "mine" },
+    });
+    expect(config.buildSettings).toEqual({
+      serviceAccount: "builder",
+      shipwrightServiceAccount: "pipeline",
+      shipwrightStrategy: { kind: "BuildStrategy", name: "mine" },
+    });
   });
 
   it("turns flags into the operator configuration", () => {

@@ -1,0 +1,4 @@
+/** `shipwright-suite.ts` on the real control plane. */
+import { shipwrightSuite } from "./shipwright-suite.js";
+
+shipwrightSuite("real");
