@@ -175,7 +175,11 @@ function buildRunFor(request: BuildRequest, settings: BuildBackendSettings): Kub
   };
 }
 
-/** The output image a BuildRun pushed to: its embedded spec's `output.image`, else its status' build spec. */
+/**
+ * The output image a BuildRun pushed to: its own `spec.output.image` (which takes precedence over
+ * the build's, as Shipwright's reconciler applies it), else its embedded spec's `output.image`, else
+ * its status' build spec.
+ */
 function outputImageOf(object: KubeObject): string | undefined {
   const read = (root: unknown, path: readonly string[]): unknown =>
     path.reduce<unknown>(
@@ -184,6 +188,7 @@ function outputImageOf(object: KubeObject): string | undefined {
       root,
     );
   for (const path of [
+    ["spec", "output", "image"],
     ["spec", "build", "spec", "output", "image"],
     ["status", "buildSpec", "output", "image"],
   ]) {

@@ -266,4 +266,18 @@ describe("shipwright backend: observing an attempt", () => {
     ]);
     expect(missing.phase === "Failed" ? missing.message : "").toContain("okd-payload-buildah.yaml");
   });
+
+  it("takes the BuildRun's own spec.output over its build's, as Shipwright does", () => {
+    const overridden = {
+      ...buildRun({ conditions: succeeded("True", "Succeeded"), output: { digest: digest("f") } }),
+      spec: {
+        build: { spec: { output: { image: `${REPOSITORY}:console` } } },
+        output: { image: "registry.example:5000/elsewhere/release:console" },
+      },
+    };
+    expect(observe([overridden])).toMatchObject({
+      phase: "Succeeded",
+      outputPullspec: `registry.example:5000/elsewhere/release@${digest("f")}`,
+    });
+  });
 });
