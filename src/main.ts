@@ -18,6 +18,10 @@ import {
   PAYLOAD_BUILD_CONTROLLER,
   setupPayloadBuildController,
 } from "./payload-build/payload-build-controller.js";
+import {
+  RELEASE_STREAM_CONTROLLER,
+  setupReleaseStreamController,
+} from "./release-stream/release-stream-controller.js";
 import { Manager } from "./runtime/manager.js";
 
 /** Everything the operator process is configured with (all from flags; nothing read at import time). */
@@ -41,6 +45,8 @@ export interface OperatorConfig {
   readonly statusMinIntervalMs?: number;
   /** First retry delay of a failed build (doubling, at most 5 min). */
   readonly buildRetryDelayMs?: number;
+  /** First retry delay of a failed verification Job (doubling, at most 15 min). */
+  readonly verifyRetryDelayMs?: number;
   /** Operator-wide build settings (push secret, service account of the builds, Shipwright strategy). */
   readonly buildSettings?: BuildBackendSettings;
 }
@@ -117,10 +123,26 @@ export async function startOperator(config: OperatorConfig, logger?: Logger): Pr
       ? {}
       : { retryDelayMs: (n: number) => Math.min(retryDelayMs * 2 ** Math.max(0, n - 1), 300_000) }),
   });
+  const verifyRetryDelayMs = config.verifyRetryDelayMs;
+  setupReleaseStreamController({
+    manager,
+    client,
+    events: manager.eventRecorder(`${API_GROUP}/operator`, identity, { qps: 5, burst: 50 }),
+    ...(config.namespace === undefined ? {} : { namespace: config.namespace }),
+    registryOptions: {
+      insecureRegistries: config.insecureRegistries,
+      ...(caBundle === undefined ? {} : { caBundle }),
+    },
+    ...(verifyRetryDelayMs === undefined
+      ? {}
+      : {
+          verifyRetryDelayMs: (n: number) => Math.min(verifyRetryDelayMs * 2 ** Math.max(0, n - 1), 900_000),
+        }),
+  });
   await manager.start();
   log.info(
     {
-      controllers: [PAYLOAD_BUILD_CONTROLLER],
+      controllers: [PAYLOAD_BUILD_CONTROLLER, RELEASE_STREAM_CONTROLLER],
       namespace: config.namespace ?? "(all)",
       leaderElect: config.leaderElect,
       identity,

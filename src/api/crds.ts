@@ -161,6 +161,12 @@ export function releaseStreamCrd(): CustomResourceDefinition {
       { name: "Prefix", type: "string", jsonPath: ".spec.name", description: "Release name prefix" },
       { name: "Latest", type: "string", jsonPath: ".status.latest", description: "Newest release" },
       {
+        name: "Phase",
+        type: "string",
+        jsonPath: ".status.releases[0].phase",
+        description: "Phase of the newest release",
+      },
+      {
         name: "Accepted",
         type: "string",
         jsonPath: ".status.latestAccepted",

@@ -1,6 +1,6 @@
 /**
- * The ReleaseStream kind: "keep cutting releases of this stream". Schema only; the controller
- * comes later.
+ * The ReleaseStream kind: "keep cutting releases of this stream", like release-controller's release
+ * configs. The controller is `src/release-stream/`.
  */
 import { z } from "zod";
 import { ObjectMetaSchema, SecretReferenceSchema, listMapByName, objectName, timestamp } from "./common.js";
@@ -58,12 +58,17 @@ export const VerifySpecSchema = z
       .boolean()
       .default(false)
       .describe("A failed optional verification does not reject the release."),
-    maxRetries: z.int().min(0).max(20).default(0).describe("Times a failed verification Job is retried."),
+    maxRetries: z
+      .int()
+      .min(0)
+      .max(20)
+      .default(0)
+      .describe("Times a failed verification Job is retried (backoff 1 minute doubling up to 15 minutes)."),
     jobTemplate: z
       .looseObject({})
       .meta({ "x-kubernetes-preserve-unknown-fields": true })
       .describe(
-        "A batch/v1 Job template ({metadata, spec}); the environment variable RELEASE_IMAGE holds the release pullspec@digest.",
+        "A batch/v1 Job template ({metadata, spec}). Every container gets RELEASE_IMAGE_LATEST (this release's pullspec@digest) and, when the stream has an earlier accepted release, RELEASE_IMAGE_INITIAL (the newest one, for upgrade checks).",
       ),
   })
   .describe("A verification Job run against each new release; all non-optional ones passing accepts it.");
@@ -73,14 +78,28 @@ export type VerifySpec = z.output<typeof VerifySpecSchema>;
 /** How many releases to keep. */
 export const RetentionSpecSchema = z
   .strictObject({
-    keepAccepted: z.int().min(0).default(10).describe("Accepted releases kept."),
-    keepFailed: z.int().min(0).default(5).describe("Failed releases kept."),
-    keepRejected: z.int().min(0).default(5).describe("Rejected releases kept."),
+    keepAccepted: z
+      .int()
+      .min(1)
+      .default(10)
+      .describe("Newest accepted releases always kept; older accepted ones go after expireAfter."),
+    keepFailed: z
+      .int()
+      .min(0)
+      .default(5)
+      .describe("Failed releases kept among those newer than the oldest accepted one (older ones go)."),
+    keepRejected: z
+      .int()
+      .min(0)
+      .default(5)
+      .describe("Rejected releases kept among those newer than the oldest accepted one (older ones go)."),
     expireAfter: z
       .string()
       .regex(/^([0-9]+(\.[0-9]+)?(ns|us|ms|s|m|h))+$/, "must be a duration such as 168h or 30m")
       .optional()
-      .describe("Releases older than this (a duration such as 168h) are pruned, except the latest accepted."),
+      .describe(
+        "Accepted releases beyond keepAccepted are removed once older than this (a duration such as 168h); unset: at once.",
+      ),
   })
   .describe("Which old releases are pruned.");
 /** How many releases to keep. */
@@ -102,17 +121,42 @@ export const ReleaseStreamSpecSchema = z
       .string()
       .regex(/^\s*\S+(\s+\S+){4}\s*$/, "must be a 5-field cron expression such as 0 3 * * *")
       .optional()
-      .describe("Cron schedule (5 fields, UTC) for cutting releases, besides changes of the source."),
+      .describe(
+        "Cron schedule (5 fields, in timeZone) of a payloadBuild source: each run creates a PayloadBuild from the template.",
+      ),
+    timeZone: z
+      .string()
+      .min(1)
+      .max(64)
+      .regex(/^[A-Za-z0-9_+\-/]+$/, "must be an IANA time zone such as Europe/Berlin or UTC")
+      .optional()
+      .describe("IANA time zone of schedule (default UTC), as a CronJob's timeZone."),
+    baseTag: z
+      .string()
+      .min(1)
+      .max(63)
+      .default("cluster-version-operator")
+      .describe("Input tag whose image is the release's base (the Cluster Version Operator)."),
+    upgradeFromAccepted: z
+      .int()
+      .min(0)
+      .max(20)
+      .default(1)
+      .describe(
+        "How many of the newest accepted releases each new release lists as upgrade sources (release-metadata previous).",
+      ),
     minIntervalSeconds: z
       .int()
       .min(0)
       .default(0)
-      .describe("Least time between two releases; changes in between are batched into the next one."),
+      .describe(
+        "Least time between two releases (from the newest one's creation); changes in between are batched into the next one.",
+      ),
     maxUnready: z
       .int()
       .min(1)
       .default(1)
-      .describe("Most releases pending or being verified at once; new ones wait."),
+      .describe("No new release while this many are Pending or Ready (neither accepted nor terminal)."),
     to: z
       .string()
       .regex(RELEASE_DESTINATION_PATTERN, "must be docker://REGISTRY/REPOSITORY or oci:DIRECTORY")
@@ -146,8 +190,11 @@ export const VerificationStatusSchema = z
   .object({
     name: z.string().describe("Verification name (spec.verify[].name)."),
     state: z.enum(VERIFICATION_STATES).describe("Pending, Running, Succeeded or Failed."),
-    attempts: z.int().min(0).optional().describe("Jobs started."),
+    optional: z.boolean().optional().describe("True when a failure does not reject the release."),
+    attempts: z.int().min(0).optional().describe("Jobs started in this round."),
     job: z.string().optional().describe("Name of the current or last Job."),
+    retryAt: timestamp("When the next attempt starts, while waiting to retry.").optional(),
+    message: z.string().max(1024).optional().describe("Why the last Job failed."),
   })
   .describe("Result of one verification.");
 /** Result of one verification of one release. */
@@ -163,7 +210,23 @@ export const StreamReleaseSchema = z
         "Pending (being built), Ready (image pushed, verifying), Accepted, Rejected (a verification failed) or Failed (could not be built).",
       ),
     image: z.string().optional().describe("Release image pullspec@digest."),
+    digest: z.string().optional().describe("Digest of the release image."),
     createdAt: timestamp("When the release was cut.").optional(),
+    phaseChangedAt: timestamp("When the release entered its phase.").optional(),
+    previous: z
+      .array(z.string())
+      .optional()
+      .describe("Accepted releases this one may upgrade from (release-metadata previous)."),
+    round: z
+      .int()
+      .min(1)
+      .optional()
+      .describe("Verification round: 1, plus one per retry of a Rejected release."),
+    retryToken: z
+      .string()
+      .optional()
+      .describe("The payload.okd.io/retry annotation value that last moved this release back to Ready."),
+    assemblyAttempts: z.int().min(0).optional().describe("Failed attempts to assemble and push the release."),
     inputHash: z.string().optional().describe("Hash of the inputs the release was cut from."),
     reason: z.string().optional().describe("CamelCase reason of the phase."),
     message: z.string().max(1024).optional().describe("Details of the phase."),
@@ -190,6 +253,7 @@ export const ReleaseStreamStatusSchema = z
       .describe("Releases of the stream, newest first."),
     latest: z.string().optional().describe("Name of the newest release."),
     latestAccepted: z.string().optional().describe("Name of the newest accepted release."),
+    lastScheduleTime: timestamp("The schedule's last run (payloadBuild source).").optional(),
   })
   .describe("Observed state of the ReleaseStream.");
 /** ReleaseStream status. */

@@ -10,6 +10,7 @@ import { PAYLOAD_BUILD } from "../api/group.js";
 import { buildChildResources, createBuildBackends, type BuildBackends } from "../builds/build-backends.js";
 import { IMAGE_STREAMS } from "../builds/build-resources.js";
 import { EVENTS, LEASES, SECRETS, type ResourceDescriptor } from "../kube/resource.js";
+import { releaseStreamPermissions } from "../release-stream/release-stream-permissions.js";
 import { PAYLOAD_BUILDS } from "./payload-build-controller.js";
 
 /** A Kubernetes API verb as RBAC and audit logs name it. */
@@ -83,6 +84,30 @@ function buildStrategyPermissions(children: readonly ResourceDescriptor[]): Oper
  * creates). The order is stable, so rendered RBAC is deterministic.
  */
 export function operatorPermissions(backends: BuildBackends = createBuildBackends()): OperatorPermission[] {
+  return mergePermissions([...payloadBuildPermissions(backends), ...releaseStreamPermissions()]);
+}
+
+/** One permission per (scope, group, resource, subresource), verbs united, in first-seen order. */
+function mergePermissions(permissions: readonly OperatorPermission[]): OperatorPermission[] {
+  const merged = new Map<string, OperatorPermission>();
+  for (const p of permissions) {
+    const key = `${p.scope}|${p.group}|${permissionResourceName(p)}`;
+    const before = merged.get(key);
+    merged.set(
+      key,
+      before === undefined
+        ? p
+        : {
+            ...before,
+            verbs: [...new Set([...before.verbs, ...p.verbs])],
+            reason: `${before.reason}; ${p.reason}`,
+          },
+    );
+  }
+  return [...merged.values()];
+}
+
+function payloadBuildPermissions(backends: BuildBackends): OperatorPermission[] {
   return [
     {
       group: PAYLOAD_BUILDS.group,

@@ -17,6 +17,7 @@ import { PayloadBuildStatusSchema, type PayloadBuildStatus } from "../../src/api
 import { buildSystemAddon } from "../../src/devcluster/builds/index.js";
 import type { BuildBehaviour, SimulationProfile } from "../../src/devcluster/builds/index.js";
 import { startDevCluster, type AuditEntry } from "../../src/devcluster/dev-cluster.js";
+import { jobRunnerAddon, type JobBehaviour } from "../../src/devcluster/jobs/index.js";
 import { kubeconfigYaml } from "../../src/devcluster/kubeconfig.js";
 import { startRegistryServer } from "../../src/devcluster/registry/index.js";
 import { startOperatorProcess, type OperatorProcess } from "../../src/demo/operator-process.js";
@@ -52,6 +53,8 @@ export interface E2eEnvironment {
   readonly kubeconfigPath: string;
   /** The simulated build system: per-component durations and failures. */
   readonly builds: { setBehaviour(component: string, behaviour: BuildBehaviour): void };
+  /** The simulated job runner: how Jobs whose first container has a given name end. */
+  readonly jobs: { setBehaviour(container: string, behaviour: JobBehaviour): void };
   readonly dockerRegistry: RunningDockerRegistry;
   readonly work: string;
   /** Starts an operator process (stop it, or let `stop()` do it). */
@@ -93,7 +96,8 @@ async function startDevEnvironment(options: E2eOptions): Promise<E2eEnvironment>
       speed: options.speed,
       profile: options.profile ?? {},
     });
-    const cluster = await startDevCluster({ addons: [builds] });
+    const jobs = jobRunnerAddon({ speed: options.speed });
+    const cluster = await startDevCluster({ addons: [builds, jobs] });
     stops.push(() => cluster.stop());
     const proxy: UserAgentProxy = await startUserAgentProxy(cluster.url, OPERATOR_USER_AGENT);
     stops.push(() => proxy.stop());
@@ -105,6 +109,7 @@ async function startDevEnvironment(options: E2eOptions): Promise<E2eEnvironment>
       client: createKubeClient(cluster.kubeConfig, { requestTimeoutMs: 10_000 }),
       kubeconfigPath: cluster.kubeconfigPath,
       builds,
+      jobs,
       dockerRegistry,
       work,
       startOperator: async (extraArgs = []) => {

@@ -13,6 +13,8 @@ import { parse } from "yaml";
 import type { OperatorProcess } from "../../src/demo/operator-process.js";
 import { SECRETS } from "../../src/kube/resource.js";
 import { PAYLOAD_BUILDS } from "../../src/payload-build/payload-build-controller.js";
+import { IMAGE_STREAMS } from "../../src/builds/build-resources.js";
+import { RELEASE_STREAMS } from "../../src/release-stream/release-stream-objects.js";
 import {
   CENTOS,
   ROOT,
@@ -40,6 +42,8 @@ export const ADMISSION_CHECKED = [
   "update payload.okd.io/payloadbuilds/finalizers",
   // OpenShift's BuildByStrategy: Docker-strategy Builds.
   "create build.openshift.io/builds/docker",
+  // OwnerReferencesPermissionEnforcement: a ReleaseStream's ImageStreams and Jobs.
+  "update payload.okd.io/releasestreams/finalizers",
 ];
 
 /** Granted but not exercised here, each for a documented reason. */
@@ -85,6 +89,90 @@ export function rbacSuite(plane: ControlPlaneKind): void {
     };
   }
 
+  /**
+   * A ReleaseStream over an input importing the landed tags of `source`: two releases, each verified by
+   * a Job; retention (keepAccepted 1) deletes the first one's pinned ImageStream and Job.
+   */
+  async function releaseStreamScenario(ns: string, source: string): Promise<void> {
+    const landed = await env.client.get(IMAGE_STREAMS, { namespace: ns, name: source });
+    const tags = (landed.status?.tags ?? []).flatMap((t) => {
+      const ref = t.items?.[0]?.dockerImageReference;
+      return ref === undefined ? [] : [{ name: t.tag, from: { kind: "DockerImage", name: ref } }];
+    });
+    await env.client.create(IMAGE_STREAMS, {
+      apiVersion: "image.openshift.io/v1",
+      kind: "ImageStream",
+      metadata: { name: "stream-input", namespace: ns },
+      spec: { tags },
+    });
+    const verify = [
+      {
+        name: "smoke",
+        jobTemplate: {
+          spec: {
+            template: {
+              spec: {
+                restartPolicy: "Never",
+                containers: [{ name: "smoke", image: "quay.io/okd/cli:4.17" }],
+              },
+            },
+          },
+        },
+      },
+    ];
+    await env.client.create(RELEASE_STREAMS, {
+      apiVersion: "payload.okd.io/v1alpha1",
+      kind: "ReleaseStream",
+      metadata: { name: "stream", namespace: ns },
+      spec: {
+        name: "4.17.0-0.okd-rbac",
+        source: { imageStream: "stream-input" },
+        to: `docker://${env.dockerRegistry.host}/${ns}/stream`,
+        retention: { keepAccepted: 1 },
+        verify,
+      },
+    });
+    await waitFor(
+      async () => {
+        const status = (await env.client.get(RELEASE_STREAMS, { namespace: ns, name: "stream" }))[
+          "status"
+        ] as { latestAccepted?: string } | undefined;
+        return status?.latestAccepted;
+      },
+      "the stream's first release accepted",
+      60_000,
+    );
+    const first = (
+      (await env.client.get(RELEASE_STREAMS, { namespace: ns, name: "stream" }))["status"] as {
+        latestAccepted: string;
+      }
+    ).latestAccepted;
+    await new Promise((r) => setTimeout(r, 1100)); // release names have a one-second resolution
+    const one = tags[0];
+    await env.client.patch(
+      IMAGE_STREAMS,
+      { namespace: ns, name: "stream-input" },
+      {
+        type: "json",
+        operations: [{ op: "add", path: "/spec/tags/-", value: { name: "extra", from: one?.from } }],
+      },
+    );
+    await waitFor(
+      async () => {
+        const status = (await env.client.get(RELEASE_STREAMS, { namespace: ns, name: "stream" }))[
+          "status"
+        ] as { latestAccepted?: string; releases?: unknown[] } | undefined;
+        return status?.latestAccepted !== undefined &&
+          status.latestAccepted !== first &&
+          status.releases?.length === 1
+          ? true
+          : undefined;
+      },
+      "the stream's second release accepted and the first removed",
+      60_000,
+    );
+  }
+
   async function openShiftScenario(): Promise<void> {
     const ns = await createNamespace(env.client, "rbac-openshift");
     const where = { namespace: ns, name: NAME };
@@ -122,6 +210,7 @@ export function rbacSuite(plane: ControlPlaneKind): void {
       "Ready=True for generation 2",
       (s) => hasCondition(s, "Ready", "True") && s.observedGeneration === 2,
     );
+    await releaseStreamScenario(ns, "release");
   }
 
   async function shipwrightScenario(): Promise<void> {

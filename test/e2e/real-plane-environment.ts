@@ -15,6 +15,7 @@ import { join } from "node:path";
 import { promisify } from "node:util";
 import { BehaviourControl } from "../../src/devcluster/builds/build-behaviour.js";
 import { startBuildSystem } from "../../src/devcluster/builds/index.js";
+import { startJobRunner } from "../../src/devcluster/jobs/index.js";
 import {
   OPERATOR_NAMESPACE,
   OPERATOR_SERVICE_ACCOUNT,
@@ -67,6 +68,8 @@ export async function startRealPlaneEnvironment(options: E2eOptions): Promise<E2
       profile: options.profile ?? {},
     });
     stops.push(() => buildSystem.stop());
+    const jobRunner = await startJobRunner({ kubeConfig: plane.adminKubeConfig, speed: options.speed });
+    stops.push(() => jobRunner.stop());
     const kubeconfig = join(work, "operator-kubeconfig");
     await plane.serviceAccountKubeconfig(OPERATOR_NAMESPACE, OPERATOR_SERVICE_ACCOUNT, kubeconfig);
     let operators = 0;
@@ -75,6 +78,7 @@ export async function startRealPlaneEnvironment(options: E2eOptions): Promise<E2
       client: plane.client,
       kubeconfigPath: plane.adminKubeconfigPath,
       builds: { setBehaviour: (component, behaviour) => behaviours.set(component, behaviour) },
+      jobs: jobRunner,
       dockerRegistry,
       work,
       startOperator: async (extraArgs = []) => {
