@@ -30,21 +30,23 @@ function repositoryPart(pullspec: string): string {
  * spec tags first (a spec tag whose generation is newer than its newest status item is an error
  * "not imported yet"), then status tags not yet covered. Pullspecs are
  * `<status.publicDockerImageRepository>@<digest>` when the stream has a public repository, else the
- * recorded image's repository `@<digest>`. Spec tag annotations are carried over.
+ * recorded image's repository `@<digest>` (the integrated registry's `status.dockerImageRepository`
+ * for pushed images). Spec tag annotations are carried over.
  */
 export function componentsFromImageStream(
   stream: ImageStream,
   what = "input image stream",
 ): ReleaseComponentInput[] {
   const status = stream.status ?? {};
-  const internal = status.dockerImageRepository ?? "";
   const publicRepository = status.publicDockerImageRepository ?? "";
   const statusByTag = new Map((status.tags ?? []).map((tag) => [tag.tag, tag]));
   const external = (reference: string, digest: string): string | undefined => {
-    const source = internal !== "" && reference.startsWith(internal) ? "" : reference;
     if (publicRepository !== "") return `${publicRepository}@${digest}`;
-    if (source === "") return undefined;
-    return `${repositoryPart(source)}@${digest}`;
+    // No public repository (openshift-apiserver sets it only when the registry has an external
+    // hostname): an image pushed to the integrated registry is named there, not left out of the
+    // release (oc's source mode drops it silently); the operator reads it with its own token.
+    if (reference === "") return undefined;
+    return `${repositoryPart(reference)}@${digest}`;
   };
   const components: ReleaseComponentInput[] = [];
   const covered = new Set<string>();

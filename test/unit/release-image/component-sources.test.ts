@@ -47,6 +47,8 @@ describe("componentsFromImageStream", () => {
     expect(componentsFromImageStream(stream)).toEqual([
       { tag: "pinned", pullspec: `quay.io/okd/pinned@${D1}`, annotations: { keep: "me" } },
       { tag: "cli", pullspec: `quay.io/okd/cli@${D2}` },
+      // Built into the integrated registry, no public repository: named there, not left out.
+      { tag: "installer", pullspec: `image-registry.svc:5000/okd/4.15@${D1}` },
     ]);
   });
 
