@@ -11,6 +11,7 @@ import { planCommand } from "./plan-command.js";
 import { simulateCommand } from "./simulate-command.js";
 import { validateCommand } from "./validate-command.js";
 import { operatorCommand } from "./operator-command.js";
+import { releasesCommand } from "./releases-command.js";
 import { statusCommand } from "./status-command.js";
 import { demoCommand } from "./demo-command.js";
 
@@ -28,6 +29,7 @@ export function buildProgram(): Command {
   program.addCommand(releaseInfoCommand());
   program.addCommand(operatorCommand());
   program.addCommand(statusCommand());
+  program.addCommand(releasesCommand());
   program.addCommand(devCommand());
   program.addCommand(demoCommand());
   return program;

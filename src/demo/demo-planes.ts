@@ -12,6 +12,7 @@ import { startControlPlane } from "../control-plane/control-plane.js";
 import { createManifests } from "../control-plane/install-manifests.js";
 import { OPERATOR_NAMESPACE, OPERATOR_SERVICE_ACCOUNT } from "../control-plane/operator-identity.js";
 import { buildSystemAddon, startBuildSystem } from "../devcluster/builds/index.js";
+import { jobRunnerAddon, startJobRunner } from "../devcluster/jobs/index.js";
 import { startDevCluster } from "../devcluster/dev-cluster.js";
 import { DemoError } from "./demo-error.js";
 
@@ -54,7 +55,8 @@ export async function startDevDemoPlane(options: DemoPlaneOptions): Promise<Demo
     profile: options.profile,
     speed: options.speed,
   });
-  const cluster = await startDevCluster({ crdDirs: [join(options.root, "crds")], addons: [builds] });
+  const jobs = jobRunnerAddon({ speed: options.speed });
+  const cluster = await startDevCluster({ crdDirs: [join(options.root, "crds")], addons: [builds, jobs] });
   return {
     kubeConfig: cluster.kubeConfig,
     kubeconfigPath: cluster.kubeconfigPath,
@@ -104,6 +106,7 @@ export async function startRealDemoPlane(options: DemoPlaneOptions): Promise<Dem
       profile: options.profile,
       speed: options.speed,
     });
+    const jobs = await startJobRunner({ kubeConfig: plane.adminKubeConfig, speed: options.speed });
     const operatorKubeconfig = join(options.work, "operator.kubeconfig");
     await plane.serviceAccountKubeconfig(OPERATOR_NAMESPACE, OPERATOR_SERVICE_ACCOUNT, operatorKubeconfig);
     return {
@@ -122,6 +125,7 @@ export async function startRealDemoPlane(options: DemoPlaneOptions): Promise<Dem
         ],
       ],
       stop: async () => {
+        await jobs.stop();
         await builds.stop();
         await plane.stop();
       },

@@ -20,6 +20,7 @@ import { readReleaseInfo, type ReleaseInfo } from "../release-image/read-release
 import { DemoError } from "./demo-error.js";
 import { startDevDemoPlane, startRealDemoPlane, type DemoControlPlane } from "./demo-planes.js";
 import { followPayloadBuild } from "./follow-payload-build.js";
+import { followReleaseStream } from "./follow-release-stream.js";
 import { copyToOciLayout } from "./copy-to-oci-layout.js";
 import { startOperatorProcess, type OperatorProcess } from "./operator-process.js";
 
@@ -202,7 +203,22 @@ export async function runDemo(options: DemoOptions, deps: DemoDeps): Promise<Dem
     if (copy.converted)
       say(`  (stored with OCI media types, as skopeo copy does, so its manifest digest is ${copy.digest})`);
     say("");
-    return { release: pushed, digest, ociReference: shortReference, info, elapsedMs };
+    const stream = await followReleaseStream({
+      root: deps.root,
+      client,
+      operator,
+      to: `docker://${hostOf(to)}/${namespace}/okd-stream`,
+      namespace,
+      ...(release.pushSecret === undefined ? {} : { pushSecret: release.pushSecret.name }),
+      timeoutMs: Math.max(10_000, options.timeoutMs - (Date.now() - started)),
+      say,
+      tty: deps.out.isTTY === true,
+    });
+    say(`
+release ${stream.accepted} cut, verified and Accepted; payloadctl releases ${stream.stream} -n ${namespace}:`);
+    deps.out.write(stream.table);
+    say("");
+    return { release: pushed, digest, ociReference: shortReference, info, elapsedMs: Date.now() - started };
   } catch (error) {
     if (error instanceof DemoError || operator === undefined) throw error;
     const message = error instanceof Error ? error.message : String(error);

@@ -39,6 +39,9 @@ describe("payloadctl demo", () => {
     expect(stdout).toMatch(/127\.0\.0\.1:\d+\/okd-build\/okd-release@sha256:[0-9a-f]{64}/);
     expect(stdout).toContain(`oci:${oci}:${RELEASE}`);
     expect(stdout).toMatch(/Name:\s+4\.17\.0-0\.okd-scos/);
+    expect(stdout).toMatch(
+      /4\.17\.0-0\.okd-scos-\d{4}-\d{2}-\d{2}-\d{6}\s+Accepted\s+\d+s\s+sha256:[0-9a-f]{12}\s+release-info=ok/,
+    );
 
     const inspected = JSON.parse((await run("skopeo", ["inspect", `oci:${oci}:${RELEASE}`])).stdout) as {
       Labels: Record<string, string>;

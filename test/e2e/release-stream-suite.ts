@@ -318,6 +318,34 @@ export function releaseStreamSuite(plane: ControlPlaneKind): void {
       expect(phases(both)[1]).toBe("Accepted");
     });
 
+    it("SIGKILLed and restarted mid-verification, the operator neither cuts a second release nor runs a Job twice", async () => {
+      env.jobs.setBehaviour("long", { durationMs: 100_000 });
+      await createInput("input-five");
+      const jobsBefore = await jobCreations();
+      const creates = async (resource: string) =>
+        (await env.operatorRequests()).filter(
+          (e) => e.verb === "create" && e.resource === resource && e.namespace === ns && e.code === 201,
+        ).length;
+      const streamsBefore = await creates("imagestreams");
+      await createStream("five", "input-five", { verify: [verification("long", "long")] });
+      await waitForStream("five", "the release being verified", (s) =>
+        (s.releases?.[0]?.verifications ?? []).some((v) => v.state === "Running"),
+      );
+      expect(await operator.kill("SIGKILL")).toBe("SIGKILL");
+      operator = await env.startOperator(["--verify-retry-delay", "0.2"]);
+      const accepted = await waitForStream("five", "Accepted after the restart", (s) =>
+        phases(s).includes("Accepted"),
+      );
+      expect(accepted.releases).toHaveLength(1);
+      expect(accepted.releases?.[0]?.verifications).toEqual([
+        expect.objectContaining({ name: "long", state: "Succeeded", attempts: 1 }),
+      ]);
+      await new Promise((r) => setTimeout(r, 1000));
+      expect((await streamStatus("five"))?.releases).toHaveLength(1);
+      expect((await jobCreations()) - jobsBefore).toBe(1);
+      expect((await creates("imagestreams")) - streamsBefore).toBe(2); // the target and one pinned stream
+    });
+
     it("retention removes exactly the releases it should and keeps the annotated one", async () => {
       await createInput("input-four");
       await createStream("four", "input-four", { retention: { keepAccepted: 1 } });
