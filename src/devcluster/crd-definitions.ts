@@ -1,4 +1,5 @@
 /** Turns a `CustomResourceDefinition` object into served resource definitions, and checks it. */
+import { crdStructuralCauses } from "./crd-structural-checks.js";
 import type { StatusCause } from "./errors.js";
 import { AGGREGATED_API_SUBRESOURCES } from "./openshift-crds.js";
 import type { PrinterColumn, ResourceDefinition } from "./resource-definition.js";
@@ -46,6 +47,7 @@ export function validateCrd(crd: KubeObject): StatusCause[] {
       field: "spec.versions",
       message: "Invalid value: must have exactly one version marked as storage version",
     });
+  causes.push(...crdStructuralCauses(versions));
   return causes;
 }
 

@@ -94,7 +94,9 @@ export function validateObject(
   const causes: StatusCause[] = validateObjectMeta(object, def.plural === "namespaces");
   if (causes.length === 0 || !causes.some((c) => c.field === "metadata.name")) {
     causes.push(
-      ...validators.schemas.validate(def.schema, object as unknown as JsonValue),
+      ...validators.schemas.validate(def.schema, object as unknown as JsonValue, {
+        formats: !def.builtIn,
+      }),
       ...listUniquenessCauses(object as unknown as JsonValue, def.schema),
     );
     if (causes.length === 0)

@@ -4,21 +4,34 @@
  */
 import { Ajv, type ErrorObject, type ValidateFunction } from "ajv";
 import type { StatusCause } from "./errors.js";
+import { STRING_FORMATS } from "./string-formats.js";
 import { toAjvSchema } from "./structural-schema.js";
 import type { JsonObject, JsonValue } from "./types.js";
 
 /** Compiles and caches validators per schema object. */
 export class SchemaValidator {
   private readonly ajv = new Ajv({ allErrors: true, strict: false, validateFormats: false });
+  private readonly ajvWithFormats = withStringFormats(new Ajv({ allErrors: true, strict: false }));
   private readonly cache = new WeakMap<JsonObject, ValidateFunction>();
+  private readonly formatCache = new WeakMap<JsonObject, ValidateFunction>();
 
-  /** Validates `value`; returns one cause per problem (empty when valid). Metadata is not checked here. */
-  validate(schema: JsonObject, value: JsonValue): StatusCause[] {
-    let fn = this.cache.get(schema);
+  /**
+   * Validates `value`; returns one cause per problem (empty when valid). Metadata is not checked
+   * here. With `formats` (custom resources), the string formats the real server checks are checked
+   * too ({@link STRING_FORMATS}); built-in kinds fail on malformed times when decoding instead.
+   */
+  validate(
+    schema: JsonObject,
+    value: JsonValue,
+    options: { readonly formats?: boolean } = {},
+  ): StatusCause[] {
+    const formats = options.formats === true;
+    const cache = formats ? this.formatCache : this.cache;
+    let fn = cache.get(schema);
     if (fn === undefined) {
-      const converted = toAjvSchema(withoutMetadata(schema));
-      fn = this.ajv.compile(converted as object);
-      this.cache.set(schema, fn);
+      const converted = toAjvSchema(withoutMetadata(schema), formats ? STRING_FORMATS : undefined);
+      fn = (formats ? this.ajvWithFormats : this.ajv).compile(converted as object);
+      cache.set(schema, fn);
     }
     if (fn(value)) return [];
     const causes = (fn.errors ?? [])
@@ -33,6 +46,11 @@ export class SchemaValidator {
       return true;
     });
   }
+}
+
+function withStringFormats(ajv: Ajv): Ajv {
+  for (const [name, valid] of STRING_FORMATS) ajv.addFormat(name, { type: "string", validate: valid });
+  return ajv;
 }
 
 function withoutMetadata(schema: JsonObject): JsonObject {
@@ -78,6 +96,12 @@ function toCause(e: ErrorObject, root: JsonValue): StatusCause {
   const params = e.params as Record<string, unknown>;
   const inBody = `${field === "" ? "body" : field} in body`;
   switch (e.keyword) {
+    case "format":
+      return {
+        reason: "FieldValueInvalid",
+        message: `Invalid value: ${show(value)}: ${inBody} must be of type ${String(params["format"])}: ${show(value)}`,
+        field,
+      };
     case "required": {
       const missing = String(params["missingProperty"] ?? "");
       return {

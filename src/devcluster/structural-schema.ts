@@ -87,9 +87,12 @@ export function pruneUnknownFields(value: JsonValue, schema: JsonObject, path = 
   return pruned;
 }
 
-/** Converts an `openAPIV3Schema` into a plain JSON Schema ajv understands (nullable, int-or-string). */
-export function toAjvSchema(schema: JsonValue): JsonValue {
-  if (Array.isArray(schema)) return schema.map(toAjvSchema);
+/**
+ * Converts an `openAPIV3Schema` into a plain JSON Schema ajv understands (nullable, int-or-string).
+ * `format` is kept only for string schemas naming one of `checkedFormats` (default: none).
+ */
+export function toAjvSchema(schema: JsonValue, checkedFormats?: ReadonlyMap<string, unknown>): JsonValue {
+  if (Array.isArray(schema)) return schema.map((s) => toAjvSchema(s, checkedFormats));
   if (!isJsonObject(schema)) return schema;
   const out: JsonObject = {};
   for (const [k, v] of Object.entries(schema)) {
@@ -104,10 +107,13 @@ export function toAjvSchema(schema: JsonValue): JsonValue {
       continue;
     if (k === "properties" && isJsonObject(v)) {
       const props: JsonObject = {};
-      for (const [pk, pv] of Object.entries(v)) props[pk] = toAjvSchema(pv);
+      for (const [pk, pv] of Object.entries(v)) props[pk] = toAjvSchema(pv, checkedFormats);
       out[k] = props;
-    } else out[k] = toAjvSchema(v);
+    } else out[k] = toAjvSchema(v, checkedFormats);
   }
+  const format = schema["format"];
+  if (typeof format === "string" && schema["type"] === "string" && checkedFormats?.has(format) === true)
+    out["format"] = format;
   if (Array.isArray(schema["enum"])) out["enum"] = schema["enum"];
   if (schema["x-kubernetes-int-or-string"] === true) {
     delete out["type"];

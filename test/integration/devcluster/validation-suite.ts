@@ -264,4 +264,192 @@ export function validationSuite(server: ServerKind): void {
       );
     });
   });
+
+  describe("CRD structural schemas and string formats", () => {
+    const kindOf = (plural: string) => `${plural[0]?.toUpperCase() ?? ""}${plural.slice(1, -1)}`;
+    const crd = (plural: string, schema: Record<string, unknown>) => ({
+      apiVersion: "apiextensions.k8s.io/v1",
+      kind: "CustomResourceDefinition",
+      metadata: { name: `${plural}.structural.example.com` },
+      spec: {
+        group: "structural.example.com",
+        scope: "Namespaced",
+        // One kind per CRD: the real server refuses a kind another CRD of the group holds (NamesAccepted=False).
+        names: {
+          plural,
+          singular: plural.slice(0, -1),
+          kind: kindOf(plural),
+          listKind: `${kindOf(plural)}List`,
+        },
+        versions: [{ name: "v1", served: true, storage: true, schema: { openAPIV3Schema: schema } }],
+      },
+    });
+    const create = (body: unknown) =>
+      f.request("POST", "/apis/apiextensions.k8s.io/v1/customresourcedefinitions", {
+        body: JSON.stringify(body),
+        contentType: "application/json",
+      });
+
+    it.each([
+      [
+        "a field without a type",
+        {
+          type: "object",
+          properties: { spec: { type: "object", properties: { foo: { description: "x" } } } },
+        },
+        "spec.validation.openAPIV3Schema.properties[spec].properties[foo].type: Required value: must not be empty for specified object fields",
+      ],
+      [
+        "no type at the root",
+        { properties: { spec: { type: "object" } } },
+        "spec.validation.openAPIV3Schema.type: Required value: must not be empty at the root",
+      ],
+      [
+        "properties beside additionalProperties",
+        {
+          type: "object",
+          properties: {
+            spec: {
+              type: "object",
+              properties: { a: { type: "string" } },
+              additionalProperties: { type: "string" },
+            },
+          },
+        },
+        "spec.validation.openAPIV3Schema.properties[spec].additionalProperties: Forbidden: additionalProperties and properties are mutual exclusive",
+      ],
+      [
+        "metadata restricted beyond name",
+        {
+          type: "object",
+          properties: { metadata: { type: "object", properties: { labels: { type: "object" } } } },
+        },
+        "spec.validation.openAPIV3Schema.properties[metadata]: Forbidden: must not specify anything other than name and generateName, but metadata is implicitly specified",
+      ],
+      [
+        "a type inside anyOf",
+        { type: "object", properties: { spec: { type: "object", anyOf: [{ type: "string" }] } } },
+        "spec.validation.openAPIV3Schema.properties[spec].anyOf[0].type: Forbidden: must be empty to be structural",
+      ],
+    ])("refuses a CRD with %s, naming the schema path", async (_what, schema, message) => {
+      const plural = `things${Math.random().toString(36).slice(2, 8)}`;
+      const res = await create(crd(plural, schema));
+      expect(res.status).toBe(422);
+      const body = (await res.json()) as { message: string };
+      expect(body.message).toContain(message);
+    });
+
+    it("accepts int-or-string quantities written the controller-gen way", async () => {
+      const plural = `quantities${Math.random().toString(36).slice(2, 8)}`;
+      const quantity = {
+        anyOf: [{ type: "integer" }, { type: "string" }],
+        "x-kubernetes-int-or-string": true,
+      };
+      const res = await create(
+        crd(plural, {
+          type: "object",
+          properties: { spec: { type: "object", properties: { cpu: quantity } } },
+        }),
+      );
+      expect(res.status).toBe(201);
+    });
+
+    it("checks the string formats kube-apiserver checks, and only those", async () => {
+      const formats = [
+        "date-time",
+        "date",
+        "byte",
+        "uuid",
+        "ipv4",
+        "ipv6",
+        "cidr",
+        "hostname",
+        "email",
+        "uri",
+        "duration",
+        "mac",
+        "int32",
+        "password",
+        "bogus",
+      ];
+      const key = (format: string) => format.replace("-", "");
+      const properties = Object.fromEntries(
+        formats.map((fmt) => [key(fmt), { type: "string", format: fmt }]),
+      );
+      const ext = f.kubeConfig.makeApiClient(ApiextensionsV1Api);
+      await ext.createCustomResourceDefinition({
+        body: crd("formats", {
+          type: "object",
+          properties: { spec: { type: "object", properties } },
+        }) as V1CustomResourceDefinition,
+      });
+      await eventually(
+        async () =>
+          (
+            await ext.readCustomResourceDefinition({ name: "formats.structural.example.com" })
+          ).status?.conditions?.some((c) => c.type === "Established" && c.status === "True") === true,
+        "the CRD to be Established",
+      );
+      const ns = await f.namespace();
+      let n = 0;
+      const post = async (field: string, value: string) => {
+        n += 1;
+        const res = await f.request("POST", `/apis/structural.example.com/v1/namespaces/${ns}/formats`, {
+          body: JSON.stringify({
+            apiVersion: "structural.example.com/v1",
+            kind: kindOf("formats"),
+            metadata: { name: `t${n}` },
+            spec: { [field]: value },
+          }),
+          contentType: "application/json",
+        });
+        return {
+          status: res.status,
+          message: res.status === 201 ? "" : ((await res.json()) as { message: string }).message,
+        };
+      };
+      const invalid: Record<string, string> = {
+        datetime: "2026-11-21T12:00:00",
+        date: "2026-13-45",
+        byte: "###",
+        uuid: "nope",
+        ipv4: "300.1.1.1",
+        ipv6: "zz::",
+        cidr: "10.0.0.0/99",
+        hostname: "a.b-c.d",
+        email: "nope",
+        uri: "::",
+        duration: "5 parsecs",
+        mac: "zz",
+      };
+      for (const [field, value] of Object.entries(invalid)) {
+        const format = formats.find((fmt) => key(fmt) === field) ?? field;
+        expect(await post(field, value), field).toEqual({
+          status: 422,
+          message: expect.stringContaining(
+            `spec.${field}: Invalid value: ${JSON.stringify(value)}: spec.${field} in body must be of type ${format}: ${JSON.stringify(value)}`,
+          ) as unknown as string,
+        });
+      }
+      const valid: Record<string, string> = {
+        datetime: "2026-11-21T12:00:00Z",
+        date: "2026-11-21",
+        byte: "aGVsbG8=",
+        uuid: "123e4567-e89b-12d3-a456-426614174000",
+        ipv4: "10.1.2.3",
+        ipv6: "::1",
+        cidr: "10.0.0.0/8",
+        hostname: "registry.example.com",
+        email: "a@b.c",
+        uri: "https://x.y/z",
+        duration: "5m",
+        mac: "00:11:22:33:44:55",
+        int32: "abc",
+        password: "x",
+        bogus: "anything",
+      };
+      for (const [field, value] of Object.entries(valid))
+        expect(await post(field, value), field).toEqual({ status: 201, message: "" });
+    });
+  });
 }
