@@ -269,6 +269,7 @@ export async function actOnReleaseStream(
   const failures: Failures = { refused: [], errors: [] };
   for (const pinned of decision.pinnedStreamsToCreate) await create(deps, IMAGE_STREAMS, pinned, failures);
   const pinnedFailed = failures.refused.length + failures.errors.length > 0;
+  for (const pb of decision.payloadBuildsToCreate) await create(deps, PAYLOAD_BUILDS, pb, failures);
   // Without its pinned inputs a cut release must not go on (it would be cut again from the tags).
   const assembled = pinnedFailed
     ? {
@@ -316,7 +317,7 @@ export async function actOnReleaseStream(
     ...(decision.inputProblem === undefined ? {} : { inputProblem: decision.inputProblem }),
     ...(assembled.error === undefined ? {} : { assemblyError: assembled.error }),
     refusedWrites: failures.refused,
-    ...(obs.status?.lastScheduleTime === undefined ? {} : { lastScheduleTime: obs.status.lastScheduleTime }),
+    ...(decision.lastScheduleTime === undefined ? {} : { lastScheduleTime: decision.lastScheduleTime }),
     now,
   });
   const retryStatus = await writeStatus(status, obs, deps);

@@ -8,7 +8,14 @@
  * short between its writes), so a restarted operator never cuts a release twice.
  */
 import type { ReleaseStream, ReleaseStreamStatus, StreamRelease } from "../api/index.js";
-import { parseReleaseStream, RELEASE_PHASES, type ReleasePhase } from "../api/index.js";
+import {
+  findCondition,
+  parseReleaseStream,
+  PayloadBuildStatusSchema,
+  RELEASE_PHASES,
+  type ReleasePhase,
+} from "../api/index.js";
+import { latestRun, nextRun, parseCronSchedule } from "./cron-schedule.js";
 import type { ImageStream, SpecTag } from "../builds/image-stream-schema.js";
 import type { KubeObjectInput } from "../kube/kube-client.js";
 import type { KubeObject } from "../kube/kube-object.js";
@@ -16,9 +23,11 @@ import type { ReleaseAssembly } from "../payload-build/decide-release.js";
 import { releaseInputsOf, type InputImage } from "./input-images.js";
 import type { ReleaseStreamObservation } from "./observe-release-stream.js";
 import {
+  payloadBuildNameOf,
   pinnedImageStreamName,
   ReleaseAnnotation,
   releaseNameOf,
+  releaseStamp,
   RELEASE_STREAM_LABEL,
   RETRY_ANNOTATION,
   stampOf,
@@ -65,6 +74,10 @@ export interface ReleaseStreamDecision {
   /** Names of releases a person marked keep (tag annotation). */
   readonly keep: ReadonlySet<string>;
   readonly pinnedStreamsToCreate: readonly KubeObjectInput[];
+  /** PayloadBuilds of scheduled runs (payloadBuild source). */
+  readonly payloadBuildsToCreate: readonly KubeObjectInput[];
+  /** The schedule's newest run acted on. */
+  readonly lastScheduleTime?: string;
   readonly assemble?: StreamAssembly;
   readonly jobsToCreate: readonly KubeObjectInput[];
   readonly deletes: readonly StreamChildToDelete[];
@@ -78,6 +91,7 @@ const EMPTY: ReleaseStreamDecision = {
   removed: [],
   keep: new Set(),
   pinnedStreamsToCreate: [],
+  payloadBuildsToCreate: [],
   jobsToCreate: [],
   deletes: [],
   cut: { reason: ReleaseStreamReason.Idle, message: "" },
@@ -388,10 +402,118 @@ export function decideReleaseStream(
     }
   }
 
+  // Scheduled runs of a payloadBuild source: each creates a PayloadBuild from the template.
+  const payloadBuildsToCreate: KubeObjectInput[] = [];
+  let lastScheduleTime = obs.status?.lastScheduleTime;
+  const template = spec.source.payloadBuild;
+  if (template !== undefined) {
+    if (spec.schedule === undefined) {
+      cut = { reason: "NoSchedule", message: "a payloadBuild source runs on spec.schedule; set one" };
+    } else {
+      let schedule;
+      try {
+        schedule = parseCronSchedule(spec.schedule, spec.timeZone ?? "UTC");
+      } catch (err: unknown) {
+        return {
+          ...EMPTY,
+          invalid: `invalid spec: spec.schedule: ${err instanceof Error ? err.message : String(err)}`,
+        };
+      }
+      const after = Date.parse(lastScheduleTime ?? stream.metadata.creationTimestamp ?? "");
+      const run = latestRun(schedule, Number.isNaN(after) ? nowMs : after, nowMs);
+      const next = nextRun(schedule, nowMs);
+      requeues.push(next === undefined ? 3_600_000 : Math.min(next - nowMs, 3_600_000));
+      const unready = releases.filter((r) => r.phase === "Pending" || r.phase === "Ready").length;
+      if (run === undefined) {
+        cut = {
+          reason: "WaitingForSchedule",
+          message:
+            next === undefined ? "no run of spec.schedule within 8 days" : `next run at ${timestampOf(next)}`,
+        };
+      } else {
+        lastScheduleTime = timestampOf(run);
+        if (releases.some((r) => r.phase === "Pending") || unready >= spec.maxUnready) {
+          cut = {
+            reason: ReleaseStreamReason.MaxUnready,
+            message: `the run of ${timestampOf(run)} was skipped: ${unready} release(s) not yet accepted or rejected (maxUnready ${spec.maxUnready})`,
+          };
+        } else {
+          const name = releaseNameOf(prefix, now);
+          const pbName = payloadBuildNameOf(streamName, releaseStamp(now));
+          const accepted = releases.filter((r) => r.phase === "Accepted").slice(0, spec.upgradeFromAccepted);
+          const previous = accepted.map((r) => r.name);
+          releases = [
+            {
+              name,
+              phase: "Pending",
+              createdAt: nowIso,
+              phaseChangedAt: nowIso,
+              payloadBuild: pbName,
+              round: 1,
+              ...(previous.length === 0 ? {} : { previous }),
+            },
+            ...releases,
+          ];
+          payloadBuildsToCreate.push({
+            apiVersion: "payload.okd.io/v1alpha1",
+            kind: "PayloadBuild",
+            metadata: {
+              name: pbName,
+              namespace,
+              labels: {
+                ...(template.metadata?.labels ?? {}),
+                [RELEASE_STREAM_LABEL]: streamLabelValue(streamName),
+              },
+              annotations: {
+                ...(template.metadata?.annotations ?? {}),
+                [ReleaseAnnotation.releaseTag]: name,
+              },
+              ownerReferences: [owner],
+            },
+            spec: {
+              ...template.spec,
+              release: {
+                ...(template.spec.release ?? {}),
+                name,
+                to: spec.to,
+                ...(spec.pushSecret === undefined ? {} : { pushSecret: spec.pushSecret }),
+                ...(previous.length === 0 ? {} : { previous }),
+              },
+            },
+          });
+          cut = {
+            reason: ReleaseStreamReason.Assembling,
+            message: `scheduled run: PayloadBuild ${pbName} builds ${name}`,
+          };
+        }
+      }
+    }
+  }
+  // A scheduled release follows its PayloadBuild: pushed -> Ready, failed -> Failed.
+  releases = releases.map((r) => {
+    if (r.phase !== "Pending" || r.payloadBuild === undefined) return r;
+    const pb = obs.payloadBuilds.find((p) => p.metadata.name === r.payloadBuild);
+    const parsedStatus = PayloadBuildStatusSchema.safeParse(pb?.["status"] ?? {});
+    if (!parsedStatus.success) return r;
+    const pbStatus = parsedStatus.data;
+    if (
+      pbStatus.release?.digest !== undefined &&
+      pbStatus.release.image !== undefined &&
+      pbStatus.release.name === r.name
+    )
+      return { ...moved(r, "Ready", nowIso), image: pbStatus.release.image, digest: pbStatus.release.digest };
+    if (pbStatus.phase === "Failed" || pbStatus.phase === "Invalid")
+      return moved(r, "Failed", nowIso, {
+        reason: "PayloadBuildFailed",
+        message: `PayloadBuild ${r.payloadBuild}: ${findCondition(pbStatus.conditions, "Ready")?.message ?? pbStatus.phase}`,
+      });
+    return r;
+  });
+
   // Assemble the newest Pending release.
   let assemble: StreamAssembly | undefined;
   const pending = releases.find((r) => r.phase === "Pending");
-  if (pending !== undefined && inputName !== undefined) {
+  if (pending !== undefined && inputName !== undefined && pending.payloadBuild === undefined) {
     const pinnedName = pinnedImageStreamName(streamName, prefix, pending.name);
     const images =
       cutImages !== undefined && pending.name === releases[0]?.name
@@ -451,6 +573,8 @@ export function decideReleaseStream(
     removed,
     keep,
     pinnedStreamsToCreate,
+    payloadBuildsToCreate,
+    ...(lastScheduleTime === undefined ? {} : { lastScheduleTime }),
     ...(assemble === undefined ? {} : { assemble }),
     jobsToCreate,
     deletes,

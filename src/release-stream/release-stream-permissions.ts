@@ -20,6 +20,13 @@ export function releaseStreamPermissions(): OperatorPermission[] {
     },
     {
       group: RELEASE_STREAMS.group,
+      resource: "payloadbuilds",
+      verbs: ["create", "delete"],
+      scope: "cluster",
+      reason: "the PayloadBuild of each scheduled run of a payloadBuild source (deleted with its release)",
+    },
+    {
+      group: RELEASE_STREAMS.group,
       resource: RELEASE_STREAMS.plural,
       subresource: "status",
       verbs: ["update"],

@@ -87,12 +87,15 @@ export function releaseStreamSuite(plane: ControlPlaneKind): void {
       metadata: { name, namespace: ns },
       spec: { tags: tags.map((t) => ({ name: t.tag, from: { kind: "DockerImage", name: t.pullspec } })) },
     });
+    let last: ImageStream | undefined;
     await waitFor(async () => {
-      const s = await env.client.get(IMAGE_STREAMS, { namespace: ns, name });
-      return (s.status?.tags ?? []).filter((t) => (t.items ?? []).length > 0).length === tags.length
-        ? s
+      last = await env.client.get(IMAGE_STREAMS, { namespace: ns, name });
+      return (last.status?.tags ?? []).filter((t) => (t.items ?? []).length > 0).length === tags.length
+        ? last
         : undefined;
-    }, `the tags of ${name} to land`);
+    }, `the tags of ${name} to land`).catch((err: unknown) => {
+      throw new Error(`${String(err)}: ${JSON.stringify(last)}`, { cause: err });
+    });
   }
 
   /** Adds spec tag `tag` (importing `pullspec`) to input `name`, in one write. */
