@@ -88,12 +88,16 @@ export function releaseStreamSuite(plane: ControlPlaneKind): void {
       spec: { tags: tags.map((t) => ({ name: t.tag, from: { kind: "DockerImage", name: t.pullspec } })) },
     });
     let last: ImageStream | undefined;
-    await waitFor(async () => {
-      last = await env.client.get(IMAGE_STREAMS, { namespace: ns, name });
-      return (last.status?.tags ?? []).filter((t) => (t.items ?? []).length > 0).length === tags.length
-        ? last
-        : undefined;
-    }, `the tags of ${name} to land`).catch((err: unknown) => {
+    await waitFor(
+      async () => {
+        last = await env.client.get(IMAGE_STREAMS, { namespace: ns, name });
+        return (last.status?.tags ?? []).filter((t) => (t.items ?? []).length > 0).length === tags.length
+          ? last
+          : undefined;
+      },
+      `the tags of ${name} to land`,
+      60_000,
+    ).catch((err: unknown) => {
       throw new Error(`${String(err)}: ${JSON.stringify(last)}`, { cause: err });
     });
   }
@@ -377,6 +381,14 @@ export function releaseStreamSuite(plane: ControlPlaneKind): void {
         (s) => phases(s).join() === "Accepted,Accepted",
       );
       const removedName = second.releases?.[0]?.name ?? "";
+      // Upgrade edges: the new release may upgrade from the accepted one before it.
+      expect(second.releases?.[0]?.previous).toEqual([keepName]);
+      const { releaseManifests } = await umociUnpackRelease(
+        env.work,
+        `docker://${second.releases?.[0]?.image ?? ""}`,
+      );
+      const metadata = parseReleaseMetadata(releaseManifests.get("release-metadata")?.toString() ?? "");
+      expect(metadata.previous).toEqual([keepName]);
       await new Promise((r) => setTimeout(r, 1100));
       await addInputTag("input-four", "extra-b", extra.pullspec);
       const third = await waitForStream(
