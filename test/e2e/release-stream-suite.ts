@@ -413,5 +413,47 @@ export function releaseStreamSuite(plane: ControlPlaneKind): void {
         .sort();
       expect(pinned).toEqual([keepName, third.latest].sort());
     });
+
+    it("a scheduled payloadBuild source creates a PayloadBuild at the next minute, owned by the stream, whose release becomes the stream's", async () => {
+      await env.client.create(RELEASE_STREAMS, {
+        apiVersion: "payload.okd.io/v1alpha1",
+        kind: "ReleaseStream",
+        metadata: { name: "nightly", namespace: ns },
+        spec: {
+          name: `${PREFIX}-nightly`,
+          source: {
+            payloadBuild: {
+              spec: {
+                imageStream: "nightly",
+                components: [component("base", CENTOS), component("cluster-version-operator", "base")],
+              },
+            },
+          },
+          schedule: "* * * * *",
+          timeZone: "Europe/Berlin",
+          maxUnready: 1,
+          to: `docker://${env.dockerRegistry.host}/${ns}/nightly`,
+          verify: [verification("smoke", "smoke")],
+        },
+      });
+      const status = await waitForStream(
+        "nightly",
+        "the first scheduled run's release Accepted",
+        (s) => (s.releases ?? []).some((r) => r.phase === "Accepted"),
+        150_000,
+      );
+      const accepted = (status.releases ?? []).find((r) => r.phase === "Accepted");
+      expect(status.lastScheduleTime).toMatch(/:00Z$/);
+      expect(accepted?.payloadBuild).toBeDefined();
+      const pb = await env.client.get(PAYLOAD_BUILDS, { namespace: ns, name: accepted?.payloadBuild ?? "" });
+      expect(pb.metadata.ownerReferences?.[0]).toMatchObject({ kind: "ReleaseStream", name: "nightly" });
+      const pbRelease = (pb["status"] as { release?: { name?: string; digest?: string } } | undefined)
+        ?.release;
+      expect(pbRelease?.name).toBe(accepted?.name);
+      expect(accepted?.digest).toBe(pbRelease?.digest);
+      expect(accepted?.name).toMatch(
+        new RegExp(`^${PREFIX.replace(/\./g, "\\.")}-nightly-\\d{4}-\\d{2}-\\d{2}-\\d{6}$`),
+      );
+    }, 200_000);
   });
 }
