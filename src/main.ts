@@ -12,7 +12,12 @@ import { Registry } from "prom-client";
 import { API_GROUP } from "./api/index.js";
 import type { BuildBackendSettings } from "./builds/build-backend.js";
 import { createBuildBackends } from "./builds/build-backends.js";
+import { bearerTokenSource } from "./kube/bearer-token.js";
 import { createKubeClient } from "./kube/kube-client.js";
+import {
+  DEFAULT_INTEGRATED_REGISTRY,
+  type OperatorRegistryIdentity,
+} from "./payload-build/integrated-registry.js";
 import { createLogger } from "./observability/logger.js";
 import {
   PAYLOAD_BUILD_CONTROLLER,
@@ -39,6 +44,16 @@ export interface OperatorConfig {
   readonly insecureRegistries: readonly string[];
   /** PEM file of extra CA certificates trusted for registries. */
   readonly registryCaFile?: string;
+  /**
+   * The service CA bundle (OpenShift's service-ca operator signs the integrated registry's certificate);
+   * default: the pod's `service-ca.crt` when OpenShift mounted one. Trusted besides `registryCaFile`.
+   */
+  readonly serviceCaFile?: string;
+  /**
+   * Integrated registry hosts besides those ImageStreams name; components there are read with the
+   * operator's own token. Default: OpenShift's `image-registry.openshift-image-registry.svc:5000`.
+   */
+  readonly integratedRegistries?: readonly string[];
   /** pino level: trace, debug, info, warn, error. */
   readonly logLevel: string;
   /** Shortest time between two progress-only status writes of one PayloadBuild. */
@@ -64,6 +79,20 @@ export interface RunningOperator {
 /** The Lease name used for leader election. */
 export const LEADER_ELECTION_LEASE = "payload-operator";
 const SERVICE_ACCOUNT_NAMESPACE_FILE = "/var/run/secrets/kubernetes.io/serviceaccount/namespace";
+/** OpenShift adds the service CA bundle to every projected ServiceAccount token volume. */
+const SERVICE_CA_FILE = "/var/run/secrets/kubernetes.io/serviceaccount/service-ca.crt";
+
+/** The CA certificates trusted for registries: `--registry-ca` and the service CA, when there are any. */
+async function registryCaBundle(config: OperatorConfig): Promise<string | undefined> {
+  const given =
+    config.registryCaFile === undefined ? undefined : await readFile(config.registryCaFile, "utf8");
+  const serviceCa =
+    config.serviceCaFile !== undefined
+      ? await readFile(config.serviceCaFile, "utf8")
+      : await readFile(SERVICE_CA_FILE, "utf8").catch(() => undefined);
+  const parts = [given, serviceCa].filter((p): p is string => p !== undefined && p.trim() !== "");
+  return parts.length === 0 ? undefined : parts.join("\n");
+}
 
 async function leaseNamespace(config: OperatorConfig): Promise<string> {
   if (config.leaderElectionNamespace !== undefined) return config.leaderElectionNamespace;
@@ -88,8 +117,11 @@ export async function startOperator(config: OperatorConfig, logger?: Logger): Pr
   const log = logger ?? createLogger({ level: config.logLevel, name: "payload-operator" });
   const kubeConfig = loadKubeConfig(config.kubeconfig);
   const client = createKubeClient(kubeConfig);
-  const caBundle =
-    config.registryCaFile === undefined ? undefined : await readFile(config.registryCaFile, "utf8");
+  const caBundle = await registryCaBundle(config);
+  const registryIdentity: OperatorRegistryIdentity = {
+    registries: config.integratedRegistries ?? [DEFAULT_INTEGRATED_REGISTRY],
+    token: bearerTokenSource(kubeConfig),
+  };
   const identity = `${hostname()}-${randomBytes(4).toString("hex")}`;
   const manager = new Manager({
     client,
@@ -118,6 +150,7 @@ export async function startOperator(config: OperatorConfig, logger?: Logger): Pr
       insecureRegistries: config.insecureRegistries,
       ...(caBundle === undefined ? {} : { caBundle }),
     },
+    registryIdentity,
     ...(config.statusMinIntervalMs === undefined ? {} : { statusMinIntervalMs: config.statusMinIntervalMs }),
     ...(retryDelayMs === undefined
       ? {}
@@ -133,6 +166,7 @@ export async function startOperator(config: OperatorConfig, logger?: Logger): Pr
       insecureRegistries: config.insecureRegistries,
       ...(caBundle === undefined ? {} : { caBundle }),
     },
+    registryIdentity,
     ...(verifyRetryDelayMs === undefined
       ? {}
       : {

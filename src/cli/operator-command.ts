@@ -6,6 +6,7 @@
 import { Command, InvalidArgumentError } from "commander";
 import { OKD_PAYLOAD_STRATEGY, type ShipwrightStrategyRef } from "../builds/build-backend.js";
 import { startOperator, type OperatorConfig } from "../main.js";
+import { DEFAULT_INTEGRATED_REGISTRY } from "../payload-build/integrated-registry.js";
 import { collectList } from "./assemble-command.js";
 
 /** Parsed flags of `payloadctl operator`. */
@@ -17,6 +18,8 @@ interface OperatorFlags {
   leaderElectionNamespace?: string;
   insecureRegistry?: string[];
   registryCa?: string;
+  serviceCa?: string;
+  integratedRegistry?: string[];
   logLevel: string;
   statusInterval?: number;
   buildRetryDelay?: number;
@@ -81,6 +84,8 @@ export function operatorConfigFromFlags(flags: OperatorFlags): OperatorConfig {
       : { leaderElectionNamespace: flags.leaderElectionNamespace }),
     insecureRegistries: flags.insecureRegistry ?? [],
     ...(flags.registryCa === undefined ? {} : { registryCaFile: flags.registryCa }),
+    ...(flags.serviceCa === undefined ? {} : { serviceCaFile: flags.serviceCa }),
+    ...(flags.integratedRegistry === undefined ? {} : { integratedRegistries: flags.integratedRegistry }),
     logLevel: flags.logLevel,
     ...(flags.statusInterval === undefined ? {} : { statusMinIntervalMs: flags.statusInterval }),
     ...(flags.buildRetryDelay === undefined
@@ -127,6 +132,15 @@ export function operatorCommand(): Command {
       collectList,
     )
     .option("--registry-ca <file>", "PEM CA certificates trusted for registries, besides the system ones")
+    .option(
+      "--service-ca <file>",
+      "the service CA bundle, trusted for the integrated registry (default: the pod's service-ca.crt that OpenShift mounts, if any)",
+    )
+    .option(
+      "--integrated-registry <host...>",
+      `integrated registry hosts (host[:port]) besides those ImageStreams name, read with the operator's own token (repeatable; default ${DEFAULT_INTEGRATED_REGISTRY})`,
+      collectList,
+    )
     .option("--log-level <level>", `log level: ${LOG_LEVELS.join(", ")}`, "info")
     .option(
       "--status-interval <ms>",

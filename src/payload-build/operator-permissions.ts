@@ -145,6 +145,16 @@ function payloadBuildPermissions(backends: BuildBackends): OperatorPermission[] 
         "the ImageStream components land in: watched, created if missing, spec tags for prebuilt and shipwright components",
     },
     {
+      group: IMAGE_STREAMS.group,
+      resource: IMAGE_STREAMS.plural,
+      subresource: "layers",
+      verbs: ["get"],
+      scope: "cluster",
+      // Never called: OpenShift's integrated registry asks the API server whether the operator's
+      // token may get it before serving a pull (release assembly reads the landed components).
+      reason: "pulls from the integrated registry (its SubjectAccessReview for the operator's token)",
+    },
+    {
       group: SECRETS.group,
       resource: SECRETS.plural,
       verbs: ["get"],

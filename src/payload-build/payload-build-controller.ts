@@ -31,6 +31,7 @@ import { componentInputHash } from "./input-identity.js";
 import { imageStreamNameOf, observePayloadBuild } from "./observe-payload-build.js";
 import { PayloadBuildMemo } from "./payload-build-memo.js";
 import { PayloadMetrics } from "./payload-metrics.js";
+import { integratedRegistryAccess, type OperatorRegistryIdentity } from "./integrated-registry.js";
 import { createReleaseAssembler } from "./release-assembler.js";
 import { StatusWriteLimiter } from "./status-write-limiter.js";
 
@@ -66,6 +67,8 @@ export interface PayloadBuildControllerOptions {
   readonly namespace?: string;
   /** Registry options for release assembly (insecure registries, CA bundle). */
   readonly registryOptions?: RegistryOptions;
+  /** The operator's identity to the integrated registry (release assembly reads components with it). */
+  readonly registryIdentity?: OperatorRegistryIdentity;
   /** Shortest time between two status writes of one PayloadBuild (progress only). Default 2000 ms. */
   readonly statusMinIntervalMs?: number;
   /** Delay before retry n of a failed build. Default 10 s doubling up to 5 min. */
@@ -155,6 +158,9 @@ export function setupPayloadBuildController(options: PayloadBuildControllerOptio
   const assembleRelease = createReleaseAssembler({
     client,
     registryOptions: options.registryOptions ?? {},
+    ...(options.registryIdentity === undefined
+      ? {}
+      : { integratedRegistry: integratedRegistryAccess(options.registryIdentity, imageStreams.store) }),
     log,
   });
   const stores = {

@@ -1,23 +1,38 @@
 /**
- * The release assembler the PayloadBuild controller uses: reads the push Secret (type
- * `kubernetes.io/dockerconfigjson`) when one is named, opens image stores with the operator's
- * registry options (`--insecure-registry`, `--registry-ca`), and runs `assembleRelease`.
+ * The release assembler the PayloadBuild controller uses: opens image stores with the operator's
+ * registry options (`--insecure-registry`, `--registry-ca`) and runs `assembleRelease`. Credentials
+ * by registry: the push Secret (type `kubernetes.io/dockerconfigjson`, when one is named) for the
+ * destination's registry only; the operator's own bearer token for the integrated registry (see
+ * `integrated-registry.ts`); nothing for any other registry.
  */
 import type { Logger } from "pino";
 import type { KubeClient } from "../kube/kube-client.js";
 import { isNotFound } from "../kube/kube-errors.js";
 import type { KubeObject } from "../kube/kube-object.js";
 import { SECRETS } from "../kube/resource.js";
-import { openImageStore, type RegistryOptions } from "../registry/image-store.js";
+import { parseImageReference } from "../registry/image-reference.js";
+import {
+  ImageStores,
+  RegistryError,
+  isRegistryError,
+  type RegistryOptions,
+} from "../registry/image-store.js";
 import { assembleRelease } from "../release-image/assemble-release.js";
 import type { ReleaseAssembler } from "./act-payload-build.js";
 import type { ReleaseAssembly } from "./decide-release.js";
+import {
+  missingLayersPermission,
+  tokenCredentials,
+  type IntegratedRegistryAccess,
+} from "./integrated-registry.js";
 
 /** What {@link createReleaseAssembler} needs. */
 export interface ReleaseAssemblerOptions {
   readonly client: KubeClient;
   /** Operator-wide registry options (insecure registries, CA bundle); credentials come from the push Secret. */
   readonly registryOptions: RegistryOptions;
+  /** Reads of the integrated registry with the operator's token; without it, sources are read anonymously. */
+  readonly integratedRegistry?: IntegratedRegistryAccess;
   readonly log: Logger;
 }
 
@@ -60,33 +75,76 @@ export function createReleaseAssembler(options: ReleaseAssemblerOptions): Releas
       assembly.pushSecret === undefined
         ? undefined
         : await readDockerConfigSecret(options.client, namespace, assembly.pushSecret);
-    const registryOptions: RegistryOptions = {
+    const integratedHosts = new Set(options.integratedRegistry?.hosts(namespace) ?? []);
+    const token = integratedHosts.size === 0 ? undefined : await options.integratedRegistry?.token();
+    const destinationHost = registryOf(assembly.to);
+    // The push Secret never leaves the destination's registry; the token never leaves the integrated one.
+    const destination = new ImageStores({
       ...options.registryOptions,
       ...(dockerConfigJson === undefined ? {} : { dockerConfigJson }),
-    };
+    });
+    const sources = new ImageStores({
+      ...options.registryOptions,
+      ...(token === undefined ? {} : { dockerConfigJson: tokenCredentials(integratedHosts, token) }),
+    });
     const log = options.log.child({ release: assembly.name });
-    const release = await assembleRelease(
-      {
-        source:
-          assembly.fromRelease === undefined
-            ? { kind: "images" }
-            : { kind: "release", pullspec: assembly.fromRelease },
-        images: assembly.images,
-        name: assembly.name,
-        to: assembly.to,
-        baseTag: assembly.baseTag,
-        include: assembly.include,
-        ...(assembly.previous === undefined ? {} : { previous: assembly.previous }),
-        ...(assembly.metadata === undefined ? {} : { metadata: assembly.metadata }),
-      },
-      {
-        openStore: (reference) => openImageStore(reference, registryOptions),
-        log: (message) => log.debug(message),
-      },
-    );
+    let release;
+    try {
+      release = await assembleRelease(
+        {
+          source:
+            assembly.fromRelease === undefined
+              ? { kind: "images" }
+              : { kind: "release", pullspec: assembly.fromRelease },
+          images: assembly.images,
+          name: assembly.name,
+          to: assembly.to,
+          baseTag: assembly.baseTag,
+          include: assembly.include,
+          ...(assembly.previous === undefined ? {} : { previous: assembly.previous }),
+          ...(assembly.metadata === undefined ? {} : { metadata: assembly.metadata }),
+        },
+        {
+          openStore: (reference) =>
+            destinationHost !== undefined && registryOf(reference) === destinationHost
+              ? destination.open(reference)
+              : sources.open(reference),
+          log: (message) => log.debug(message),
+        },
+      );
+    } catch (error: unknown) {
+      throw explainRefusedRead(error, assembly, integratedHosts, token !== undefined);
+    }
     // Registries give `repo@digest`; OCI layouts `oci:DIR:tag` (the digest is reported beside it).
     const pinned = release.pullspec.includes("@") || release.pullspec.startsWith("oci:");
     const pullspec = pinned ? release.pullspec : `${release.pullspec}@${release.digest}`;
     return { digest: release.digest, pullspec };
   };
+}
+
+/** The registry host of a `docker://` reference or bare pullspec; `undefined` for an `oci:` layout. */
+function registryOf(reference: string): string | undefined {
+  try {
+    const parsed = parseImageReference(reference);
+    return parsed.transport === "docker" ? parsed.registry : undefined;
+  } catch {
+    return undefined; // assembleRelease reports the malformed reference
+  }
+}
+
+/** A refused read of an integrated-registry image gains the permission it needs; other errors pass. */
+function explainRefusedRead(
+  error: unknown,
+  assembly: ReleaseAssembly,
+  integratedHosts: ReadonlySet<string>,
+  hadToken: boolean,
+): unknown {
+  if (!isRegistryError(error, "UNAUTHORIZED", "DENIED")) return error;
+  const pullspecs = assembly.images.map((i) => i.pullspec);
+  const hint = missingLayersPermission(error.message, pullspecs, integratedHosts, hadToken);
+  if (hint === undefined) return error;
+  return new RegistryError(error.code, `${error.message}; ${hint}`, {
+    ...(error.status === undefined ? {} : { status: error.status }),
+    cause: error,
+  });
 }

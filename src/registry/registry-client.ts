@@ -11,7 +11,7 @@ import { z } from "zod";
 import { parseAuthChallenges } from "./auth-challenge.js";
 import { lookupCredentials } from "./docker-config.js";
 import type { CredentialStore, Credentials } from "./docker-config.js";
-import { isTlsError, isUnreachable, responseError, transportError } from "./http-errors.js";
+import { isTlsError, isUnreachable, parseErrorBody, responseError, transportError } from "./http-errors.js";
 import { RegistryError } from "./registry-error.js";
 import type { RegistryOptions, RetryPolicy } from "./registry-options.js";
 
@@ -124,8 +124,8 @@ export class RegistryClient {
         continue;
       }
       if (response.status === 401) {
-        await response.body?.cancel();
-        throw this.unauthorized(request.repository);
+        const text = request.method === "HEAD" ? "" : await response.text().catch(() => "");
+        throw this.unauthorized(request.repository, registryAnswer(response, text));
       }
       if (!request.ok.includes(response.status)) {
         const text = request.method === "HEAD" ? "" : await response.text().catch(() => "");
@@ -269,8 +269,8 @@ export class RegistryClient {
       headers.authorization,
     );
     if (response.status === 401 || response.status === 403) {
-      await response.body?.cancel();
-      throw this.unauthorized(request.repository);
+      const text = await response.text().catch(() => "");
+      throw this.unauthorized(request.repository, registryAnswer(response, text));
     }
     if (response.status !== 200) throw responseError(response.status, await response.text(), `get ${what}`);
     const parsed = tokenResponseSchema.safeParse(await response.json());
@@ -287,13 +287,34 @@ export class RegistryClient {
     return authorization;
   }
 
-  private unauthorized(repository: string): RegistryError {
+  /** `answer` is what the registry said ({@link registryAnswer}), appended when known. */
+  private unauthorized(repository: string, answer?: string): RegistryError {
     const given = lookupCredentials(this.credentials, this.registry, repository) !== undefined;
     const message = given
       ? `authentication failed for ${this.registry}/${repository}: the registry rejected the credentials given (check pushSecret/authfile)`
       : `authentication required for ${this.registry}/${repository}: provide credentials (pushSecret/authfile)`;
-    return new RegistryError("UNAUTHORIZED", message, { status: 401 });
+    return new RegistryError("UNAUTHORIZED", answer === undefined ? message : `${message}; ${answer}`, {
+      status: 401,
+    });
   }
+}
+
+/**
+ * What a registry said when it refused a request: status, distribution error code and message, and
+ * the `error` parameter of its challenge (OpenShift's registry answers a denied pull with 401 and
+ * `WWW-Authenticate: Basic realm=openshift,error="access denied"`).
+ */
+export function registryAnswer(response: Response, bodyText: string): string {
+  const parsed = parseErrorBody(bodyText);
+  const challenge = parseAuthChallenges(response.headers.get("www-authenticate") ?? "").find(
+    (c) => c.params.error !== undefined,
+  );
+  const parts = [
+    `HTTP ${response.status}`,
+    ...(parsed === undefined ? [] : [`${parsed.code}: ${parsed.message}`]),
+    ...(challenge?.params.error === undefined ? [] : [`error="${challenge.params.error}"`]),
+  ];
+  return `the registry answered ${parts.join(", ")}`;
 }
 
 function basic(credentials: Credentials): string {

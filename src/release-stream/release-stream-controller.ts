@@ -15,6 +15,10 @@ import type { InformerScope } from "../runtime/informer-cache.js";
 import type { Manager } from "../runtime/manager.js";
 import { requeueAfter } from "../runtime/outcome.js";
 import { PAYLOAD_BUILDS } from "../payload-build/payload-build-controller.js";
+import {
+  integratedRegistryAccess,
+  type OperatorRegistryIdentity,
+} from "../payload-build/integrated-registry.js";
 import { createReleaseAssembler } from "../payload-build/release-assembler.js";
 import type { ReleaseAssembler } from "../payload-build/act-payload-build.js";
 import { actOnReleaseStream } from "./act-release-stream.js";
@@ -36,6 +40,8 @@ export interface ReleaseStreamControllerOptions {
   /** Watch one namespace only; all namespaces when unset. */
   readonly namespace?: string;
   readonly registryOptions?: RegistryOptions;
+  /** The operator's identity to the integrated registry (release assembly reads inputs with it). */
+  readonly registryIdentity?: OperatorRegistryIdentity;
   /** Delay before verification retry n. Default 1 minute doubling up to 15 minutes. */
   readonly verifyRetryDelayMs?: (failures: number) => number;
   /** Replaces the release assembly (tests). */
@@ -61,7 +67,14 @@ export function setupReleaseStreamController(options: ReleaseStreamControllerOpt
   const payloadBuilds = manager.informer(PAYLOAD_BUILDS, scope);
   const assembleRelease =
     options.assembleRelease ??
-    createReleaseAssembler({ client, registryOptions: options.registryOptions ?? {}, log });
+    createReleaseAssembler({
+      client,
+      registryOptions: options.registryOptions ?? {},
+      ...(options.registryIdentity === undefined
+        ? {}
+        : { integratedRegistry: integratedRegistryAccess(options.registryIdentity, imageStreams.store) }),
+      log,
+    });
   const stores = {
     streams: streams.store,
     imageStreams: imageStreams.store,

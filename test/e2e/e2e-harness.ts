@@ -19,7 +19,10 @@ import type { BuildBehaviour, SimulationProfile } from "../../src/devcluster/bui
 import { startDevCluster, type AuditEntry } from "../../src/devcluster/dev-cluster.js";
 import { jobRunnerAddon, type JobBehaviour } from "../../src/devcluster/jobs/index.js";
 import { kubeconfigYaml } from "../../src/devcluster/kubeconfig.js";
-import { startRegistryServer } from "../../src/devcluster/registry/index.js";
+import {
+  startRegistryServer,
+  type RunningRegistryAccessControl,
+} from "../../src/devcluster/registry/index.js";
 import { startOperatorProcess, type OperatorProcess } from "../../src/demo/operator-process.js";
 import { createKubeClient, type KubeClient } from "../../src/kube/kube-client.js";
 import { PAYLOAD_BUILDS } from "../../src/payload-build/payload-build-controller.js";
@@ -56,6 +59,11 @@ export interface E2eEnvironment {
   /** The simulated job runner: how Jobs whose first container has a given name end. */
   readonly jobs: { setBehaviour(container: string, behaviour: JobBehaviour): void };
   readonly dockerRegistry: RunningDockerRegistry;
+  /**
+   * With `integratedRegistryAccess`: the access control in front of the integrated registry
+   * (OpenShift's `imagestreams/layers` reviews), its host and the reviews it made.
+   */
+  readonly registryAccess?: RunningRegistryAccessControl;
   readonly work: string;
   /** Starts an operator process (stop it, or let `stop()` do it). */
   startOperator(extraArgs?: readonly string[]): Promise<OperatorProcess>;
@@ -73,6 +81,12 @@ export interface E2eOptions {
   readonly profile?: SimulationProfile;
   /** Default `dev`. */
   readonly plane?: ControlPlaneKind;
+  /**
+   * Real plane only: the integrated registry authorizes every request as OpenShift's does
+   * (`startRegistryAccessControl`); the build system pushes with the admin's token and the operator
+   * reads with its ServiceAccount's (`--integrated-registry`).
+   */
+  readonly integratedRegistryAccess?: boolean;
 }
 
 /** Starts the environment on the control plane `options.plane` asks for. */

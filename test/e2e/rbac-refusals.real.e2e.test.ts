@@ -9,7 +9,6 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { OperatorProcess } from "../../src/demo/operator-process.js";
-import { kubeResource } from "../../src/kube/resource.js";
 import { PAYLOAD_BUILDS } from "../../src/payload-build/payload-build-controller.js";
 import {
   CENTOS,
@@ -20,45 +19,10 @@ import {
   waitForStatus,
   type E2eEnvironment,
 } from "./e2e-harness.js";
+import { CLUSTER_ROLES, MANAGER_ROLE, withoutPermission, type Rule } from "./cluster-role-rules.js";
 import { ADMISSION_CHECKED } from "./rbac-suite.js";
 
-const CLUSTER_ROLES = kubeResource({
-  group: "rbac.authorization.k8s.io",
-  version: "v1",
-  plural: "clusterroles",
-  kind: "ClusterRole",
-  namespaced: false,
-});
-const MANAGER_ROLE = "okd-payload-operator-manager-role";
 const NAME = "okd";
-
-interface Rule {
-  readonly apiGroups: readonly string[];
-  readonly resources: readonly string[];
-  readonly verbs: readonly string[];
-}
-
-/** `rules` granting everything they did except `verb` on `group/resource` (split where needed). */
-export function withoutPermission(rules: readonly Rule[], permission: string): Rule[] {
-  const [verb, groupResource] = permission.split(" ") as [string, string];
-  const slash = groupResource.indexOf("/");
-  const group = groupResource.slice(0, slash);
-  const resource = groupResource.slice(slash + 1);
-  const out: Rule[] = [];
-  for (const rule of rules) {
-    const hit =
-      rule.apiGroups.includes(group) && rule.resources.includes(resource) && rule.verbs.includes(verb);
-    if (!hit) {
-      out.push(rule);
-      continue;
-    }
-    const otherResources = rule.resources.filter((r) => r !== resource);
-    if (otherResources.length > 0) out.push({ ...rule, resources: otherResources });
-    const otherVerbs = rule.verbs.filter((v) => v !== verb);
-    if (otherVerbs.length > 0) out.push({ ...rule, resources: [resource], verbs: otherVerbs });
-  }
-  return out;
-}
 
 let env: E2eEnvironment;
 let operator: OperatorProcess;

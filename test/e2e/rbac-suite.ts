@@ -44,6 +44,9 @@ export const ADMISSION_CHECKED = [
   "create build.openshift.io/builds/docker",
   // OwnerReferencesPermissionEnforcement: a ReleaseStream's ImageStreams and Jobs.
   "update payload.okd.io/releasestreams/finalizers",
+  // OpenShift's integrated registry: its access review for a pull with the operator's token
+  // (integrated-registry-auth.real.e2e.test.ts proves it needed).
+  "get image.openshift.io/imagestreams/layers",
 ];
 
 /** Granted but not exercised here, each for a documented reason. */

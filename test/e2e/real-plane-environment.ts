@@ -16,6 +16,7 @@ import { promisify } from "node:util";
 import { BehaviourControl } from "../../src/devcluster/builds/build-behaviour.js";
 import { startBuildSystem } from "../../src/devcluster/builds/index.js";
 import { startJobRunner } from "../../src/devcluster/jobs/index.js";
+import { startRegistryAccessControl } from "../../src/devcluster/registry/index.js";
 import {
   OPERATOR_NAMESPACE,
   OPERATOR_SERVICE_ACCOUNT,
@@ -60,10 +61,29 @@ export async function startRealPlaneEnvironment(options: E2eOptions): Promise<E2
       () => dockerRegistry.stop(),
     );
     await installOperatorOn(plane);
+    const registryAccess =
+      options.integratedRegistryAccess === true
+        ? await startRegistryAccessControl({
+            backend: imageRegistry.host,
+            apiServer: { url: plane.url, caPem: plane.caPem },
+          })
+        : undefined;
+    if (registryAccess !== undefined) stops.push(() => registryAccess.stop());
+    const integratedHost = registryAccess?.host ?? imageRegistry.host;
+    const adminToken = plane.adminKubeConfig.getCurrentUser()?.token;
     const behaviours = new BehaviourControl(options.speed);
     const buildSystem = await startBuildSystem({
       kubeConfig: plane.adminKubeConfig,
-      registry: { host: imageRegistry.host },
+      registry: { host: integratedHost },
+      // The build system pushes with its own identity (the admin's token, as OpenShift's builder
+      // pushes with the builder ServiceAccount's).
+      ...(registryAccess === undefined || adminToken === undefined
+        ? {}
+        : {
+            registryOptions: {
+              dockerConfigJson: { auths: { [integratedHost]: { username: "admin", password: adminToken } } },
+            },
+          }),
       behaviours,
       profile: options.profile ?? {},
     });
@@ -80,6 +100,7 @@ export async function startRealPlaneEnvironment(options: E2eOptions): Promise<E2
       builds: { setBehaviour: (component, behaviour) => behaviours.set(component, behaviour) },
       jobs: jobRunner,
       dockerRegistry,
+      ...(registryAccess === undefined ? {} : { registryAccess }),
       work,
       startOperator: async (extraArgs = []) => {
         operators += 1;
@@ -98,7 +119,8 @@ export async function startRealPlaneEnvironment(options: E2eOptions): Promise<E2
             "--leader-election-namespace",
             OPERATOR_NAMESPACE,
             "--insecure-registry",
-            imageRegistry.host,
+            integratedHost,
+            ...(registryAccess === undefined ? [] : ["--integrated-registry", integratedHost]),
             "--insecure-registry",
             dockerRegistry.host,
             ...extraArgs,
