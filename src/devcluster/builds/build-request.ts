@@ -5,7 +5,7 @@
  */
 import { createHash } from "node:crypto";
 import { parseDockerReference } from "../../registry/image-reference.js";
-import type { BuildImageRef, BuildRequest } from "./produce-image.js";
+import { ARCH_NODE_LABEL, type BuildImageRef, type BuildRequest } from "./produce-image.js";
 import type {
   BuildObject,
   BuildRunObject,
@@ -184,6 +184,7 @@ export function buildRequestOfBuild(build: BuildObject, registryHost: string): B
         return imageRefOf(image.from, namespace, registryHost, `spec.source.images[${i}].from`);
       }),
       output,
+      architecture: spec.nodeSelector?.[ARCH_NODE_LABEL] ?? undefined,
     };
     return { ok: true, request, imageStream };
   } catch (e) {
@@ -265,6 +266,8 @@ export function buildRequestOfBuildRun(run: BuildRunObject, registryHost: string
         pullspec,
       })),
       output,
+      architecture:
+        run.spec?.nodeSelector?.[ARCH_NODE_LABEL] ?? spec.nodeSelector?.[ARCH_NODE_LABEL] ?? undefined,
     };
     return {
       ok: true,

@@ -101,26 +101,36 @@ export class ImageSources {
     );
   }
 
-  /** Resolves a pullspec; throws {@link ImageResolveError} when it does not exist or cannot be read. */
-  async resolve(pullspec: string): Promise<ResolvedImage> {
+  /**
+   * Resolves a pullspec; throws {@link ImageResolveError} when it does not exist or cannot be read.
+   * With `architecture` (a build on a node of that CPU), an index resolves to its linux/`architecture`
+   * child and a single image must be of that architecture, as a node's container runtime pulls;
+   * a synthesized image is made for it. Without, an index resolves to linux/amd64 (else its first).
+   */
+  async resolve(pullspec: string, architecture?: string): Promise<ResolvedImage> {
     let ref: DockerImageReference;
     try {
       ref = parseDockerReference(pullspec.replace(/^docker:\/\//, ""));
     } catch (e) {
       throw new ImageResolveError(pullspec, e instanceof Error ? e.message : String(e));
     }
-    if (this.#reachable(ref.registry)) return this.#resolveReal(pullspec, ref);
+    if (this.#reachable(ref.registry)) return this.#resolveReal(pullspec, ref, architecture);
     const key = formatPullspec(ref);
-    let pending = this.#synthesized.get(key);
+    const cacheKey = architecture === undefined ? key : `${key} ${architecture}`;
+    let pending = this.#synthesized.get(cacheKey);
     if (pending === undefined) {
-      pending = this.#synthesize(key);
-      this.#synthesized.set(key, pending);
-      pending.catch(() => this.#synthesized.delete(key));
+      pending = this.#synthesize(key, architecture);
+      this.#synthesized.set(cacheKey, pending);
+      pending.catch(() => this.#synthesized.delete(cacheKey));
     }
     return pending;
   }
 
-  async #resolveReal(pullspec: string, ref: DockerImageReference): Promise<ResolvedImage> {
+  async #resolveReal(
+    pullspec: string,
+    ref: DockerImageReference,
+    architecture: string | undefined,
+  ): Promise<ResolvedImage> {
     const repository = `${ref.registry}/${ref.repository}`;
     const store = this.open(repository);
     const reference = ref.digest ?? ref.tag ?? "latest";
@@ -130,13 +140,22 @@ export class ImageSources {
       let imageDigest = fetched.digest;
       if (parsed.kind === "index") {
         const manifests = parsed.index.manifests;
+        const wanted = architecture ?? "amd64";
         const child =
-          manifests.find((m) => m.platform?.os === "linux" && m.platform.architecture === "amd64") ??
-          manifests[0];
-        if (child === undefined) throw new Error("the image index lists no manifests");
+          manifests.find((m) => m.platform?.os === "linux" && m.platform.architecture === wanted) ??
+          (architecture === undefined ? manifests[0] : undefined);
+        if (child === undefined)
+          throw new Error(
+            architecture === undefined
+              ? "the image index lists no manifests"
+              : `the image index has no linux/${architecture} image (it has ${platformsOf(manifests)})`,
+          );
         imageDigest = child.digest;
       }
       const image = await readImage(store, imageDigest);
+      const actual = image.config.architecture ?? "";
+      if (architecture !== undefined && actual !== "" && actual !== architecture)
+        throw new Error(`it is a linux/${actual} image, and the build runs on a ${architecture} node`);
       return {
         store,
         digest: fetched.digest,
@@ -151,9 +170,11 @@ export class ImageSources {
     }
   }
 
-  async #synthesize(pullspec: string): Promise<ResolvedImage> {
+  async #synthesize(pullspec: string, architecture: string | undefined): Promise<ResolvedImage> {
     const hash = createHash("sha256").update(pullspec).digest("hex");
     const repository = `${this.#o.registryHost}/openshift/external-${hash.slice(0, 16)}`;
+    // External bases are multi-arch: one image per architecture asked for, each under its own tag.
+    const tag = architecture === undefined || architecture === "amd64" ? "latest" : `latest-${architecture}`;
     const store = this.open(repository);
     const profile = this.#o.profile.externalImages?.[pullspec] ?? {};
     const size = profile.sizeBytes ?? 4096;
@@ -179,8 +200,9 @@ export class ImageSources {
     try {
       const image = await buildSyntheticImage({
         destination: store,
-        tag: "latest",
+        tag,
         format: "docker",
+        ...(architecture === undefined ? {} : { platform: { os: "linux", architecture } }),
         files,
         labels,
         created,
@@ -202,4 +224,13 @@ export class ImageSources {
       );
     }
   }
+}
+
+function platformsOf(
+  manifests: readonly {
+    readonly platform?: { readonly os?: string; readonly architecture?: string } | undefined;
+  }[],
+): string {
+  const names = manifests.map((m) => `${m.platform?.os ?? "?"}/${m.platform?.architecture ?? "?"}`);
+  return names.length === 0 ? "none" : names.join(", ");
 }

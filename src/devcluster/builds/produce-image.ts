@@ -31,7 +31,15 @@ export interface BuildRequest extends BuildSourceInputs {
   readonly inputs: readonly BuildImageRef[];
   /** Where the image goes: `host/repo` and a tag. */
   readonly output: { readonly repository: string; readonly tag: string };
+  /**
+   * The CPU architecture of the node the build runs on, from its `kubernetes.io/arch` node selector:
+   * the base is pulled for it and the image's config says it. Unset: the cluster's (amd64).
+   */
+  readonly architecture?: string | undefined;
 }
+
+/** The node label that selects a CPU architecture. */
+export const ARCH_NODE_LABEL = "kubernetes.io/arch";
 
 /** A failed build, as OpenShift reports it: a reason constant, a message and the log's tail. */
 export class BuildFailure extends Error {
@@ -72,15 +80,19 @@ export function describeImageRef(ref: BuildImageRef): string {
     : `ImageStreamTag ${ref.namespace}/${ref.stream}:${ref.tag}`;
 }
 
-async function resolveRef(deps: ProduceImageDeps, ref: BuildImageRef): Promise<ResolvedImage> {
-  if (ref.kind === "DockerImage") return deps.sources.resolve(ref.pullspec);
+async function resolveRef(
+  deps: ProduceImageDeps,
+  ref: BuildImageRef,
+  architecture?: string,
+): Promise<ResolvedImage> {
+  if (ref.kind === "DockerImage") return deps.sources.resolve(ref.pullspec, architecture);
   const pullspec = await deps.imageStreamTagPullspec(ref.namespace, ref.stream, ref.tag);
   if (pullspec === undefined)
     throw new ImageResolveError(
       describeImageRef(ref),
       `ImageStreamTag ${ref.namespace}/${ref.stream}:${ref.tag} has no image (the tag has not landed in the ImageStream status)`,
     );
-  return deps.sources.resolve(pullspec);
+  return deps.sources.resolve(pullspec, architecture);
 }
 
 function failureOf(e: unknown, reason: string, prefix: string): BuildFailure {
@@ -105,7 +117,7 @@ export async function resolveBuildImages(
   let base: ResolvedImage | undefined;
   if (request.from !== undefined) {
     try {
-      base = await resolveRef(deps, request.from);
+      base = await resolveRef(deps, request.from, request.architecture);
     } catch (e) {
       throw failureOf(
         e,
@@ -159,6 +171,9 @@ export async function produceImage(
         destination,
         tag: request.output.tag,
         format: "docker",
+        ...(request.architecture === undefined
+          ? {}
+          : { platform: { os: "linux", architecture: request.architecture } }),
         files: content.files,
         labels: mergeLabels({}, content.labels),
         created: content.created,

@@ -50,6 +50,8 @@ export type BuildPhase = (typeof BUILD_PHASES)[number];
 /** `BuildSpec` (its inline `CommonSpec`): source, revision, Docker strategy and output. */
 const buildSpecSchema = z.looseObject({
   serviceAccount: text,
+  /** `CommonSpec.nodeSelector`: the build pod's node selector (`kubernetes.io/arch` picks the CPU). */
+  nodeSelector: z.record(z.string(), z.string()).nullish(),
   source: z
     .looseObject({
       type: text,
@@ -160,6 +162,8 @@ export const shipwrightBuildSpecSchema = z.looseObject({
   output: shipwrightImageSchema.nullish(),
   env: list(nameValueSchema),
   timeout: text,
+  /** `BuildSpec.nodeSelector` (Shipwright v0.13+). */
+  nodeSelector: z.record(z.string(), z.string()).nullish(),
 });
 /** A parsed Shipwright build spec. */
 export type ShipwrightBuildSpec = z.infer<typeof shipwrightBuildSpecSchema>;
@@ -181,6 +185,8 @@ const buildRunConditionSchema = z.looseObject({
 const buildRunSpecSchema = z.looseObject({
   build: z.looseObject({ name: text, spec: shipwrightBuildSpecSchema.nullish() }).nullish(),
   serviceAccount: text,
+  /** `BuildRunSpec.nodeSelector` (Shipwright v0.13+); it overrides the build's. */
+  nodeSelector: z.record(z.string(), z.string()).nullish(),
   timeout: text,
   paramValues: list(paramValueSchema),
   output: shipwrightImageSchema.nullish(),

@@ -299,6 +299,67 @@ describe("simulated OpenShift builds", () => {
     expect((await waitForPhase("cancelled-1", ["Cancelled", "Complete"])).status?.phase).toBe("Cancelled");
   });
 
+  it("builds for the CPU of its kubernetes.io/arch node selector: the base pulled and the config saying that architecture", async () => {
+    const arches = ["amd64", "arm64"] as const;
+    for (const arch of arches) {
+      const build = dockerBuild(`arch-base-${arch}`, `arch-base-${arch}`, {
+        kind: "DockerImage",
+        name: CENTOS,
+      });
+      await h.client.create(BUILDS, {
+        ...build,
+        spec: { ...build.spec, nodeSelector: { "kubernetes.io/arch": arch } },
+      });
+      const child = dockerBuild(`arch-child-${arch}`, `arch-child-${arch}`, {
+        kind: "ImageStreamTag",
+        name: `release:arch-base-${arch}`,
+      });
+      await h.client.create(BUILDS, {
+        ...child,
+        spec: { ...child.spec, nodeSelector: { "kubernetes.io/arch": arch } },
+      });
+    }
+    const store = openImageStore(`docker://${h.registryHost}/${ns}/release`, {
+      insecureRegistries: [h.registryHost],
+    });
+    const digests = new Set<string>();
+    for (const arch of arches) {
+      for (const name of [`arch-base-${arch}`, `arch-child-${arch}`]) {
+        const done = await waitForPhase(name, ["Complete", "Failed"]);
+        expect(done.status?.phase, done.status?.message ?? "").toBe("Complete");
+        const manifest = await store.getManifest(name);
+        const parsed = parseManifest(manifest.bytes, manifest.mediaType);
+        if (parsed.kind !== "image") throw new Error(`${name} is not an image manifest`);
+        const config = JSON.parse(
+          Buffer.from(await store.readBlob(parsed.manifest.config.digest)).toString("utf8"),
+        ) as {
+          architecture?: string;
+          os?: string;
+        };
+        expect({ name, os: config.os, architecture: config.architecture }).toEqual({
+          name,
+          os: "linux",
+          architecture: arch,
+        });
+        digests.add(manifest.digest);
+      }
+    }
+    expect(digests.size).toBe(4);
+    // A single-architecture base does not run on another CPU: the pull fails as on a real node.
+    const wrong = dockerBuild("arch-wrong", "arch-wrong", {
+      kind: "ImageStreamTag",
+      name: "release:arch-base-amd64",
+    });
+    await h.client.create(BUILDS, {
+      ...wrong,
+      spec: { ...wrong.spec, nodeSelector: { "kubernetes.io/arch": "arm64" } },
+    });
+    const failed = await waitForPhase("arch-wrong", ["Complete", "Failed"]);
+    expect(failed.status?.phase).toBe("Failed");
+    expect(failed.status?.reason).toBe("PullBuilderImageFailed");
+    expect(failed.status?.message).toContain("linux/amd64 image, and the build runs on a arm64 node");
+  });
+
   it("gives the same digest to the same build inputs, whatever the build name or target stream", async () => {
     const det = (name: string, tag: string) => {
       const b = dockerBuild(name, "det", { kind: "DockerImage", name: CENTOS });

@@ -90,6 +90,32 @@ describe("buildRequestOfBuildRun", () => {
   });
 });
 
+describe("the architecture a build runs on", () => {
+  const run = (nodeSelector?: Record<string, string>, buildSelector?: Record<string, string>) =>
+    buildRequestOfBuildRun(
+      {
+        metadata: { name: "r", namespace: "ns" },
+        spec: {
+          ...(nodeSelector === undefined ? {} : { nodeSelector }),
+          build: {
+            spec: {
+              ...(buildSelector === undefined ? {} : { nodeSelector: buildSelector }),
+              output: { image: `${host}/ns/release:coredns` },
+            },
+          },
+        },
+      },
+      host,
+    );
+
+  it("is the kubernetes.io/arch node selector, the BuildRun's over its build's, else unset", () => {
+    const arch = (t: ReturnType<typeof run>) => (t.ok ? t.request.architecture : "not ok");
+    expect(arch(run({ "kubernetes.io/arch": "arm64" }, { "kubernetes.io/arch": "s390x" }))).toBe("arm64");
+    expect(arch(run(undefined, { "kubernetes.io/arch": "s390x" }))).toBe("s390x");
+    expect(arch(run())).toBeUndefined();
+  });
+});
+
 describe("where a Build pushes", () => {
   const build = (to: Record<string, string>, status?: Record<string, string>) => ({
     metadata: { name: "b", namespace: "ns" },
