@@ -43,6 +43,17 @@ export interface SourceDocument {
   readonly value: unknown;
 }
 
+/**
+ * Line `line` (from 1) of `text` with a caret under column `col` (from 1), numbered like a
+ * compiler's message: `  4 |   name: x` then `    |         ^` (pure).
+ */
+export function renderSourceLine(text: string, line: number, col: number): string {
+  const source = (text.split(/\r?\n/)[line - 1] ?? "").replace(/\t/g, " ");
+  const number = String(line);
+  const gutter = " ".repeat(number.length);
+  return `  ${number} | ${source}\n  ${gutter} | ${" ".repeat(Math.max(0, col - 1))}^`;
+}
+
 /** Reads a YAML or JSON file (`-` for stdin), single or multi-document. Empty documents are skipped. */
 export async function readDocuments(file: string, io: CliIo): Promise<SourceDocument[]> {
   const name = file === "-" ? "<stdin>" : file;
@@ -62,8 +73,9 @@ export async function readDocuments(file: string, io: CliIo): Promise<SourceDocu
     const [first] = doc.errors;
     if (first !== undefined) {
       const where = first.linePos?.[0];
+      const message = (first.message.split("\n")[0] ?? "").replace(/ at line \d+, column \d+:?$/, "");
       throw new CliError(
-        `${name}${where ? `:${where.line}:${where.col}` : ""}: invalid YAML/JSON: ${first.message.split("\n")[0] ?? ""}`,
+        `${name}${where ? `:${where.line}:${where.col}` : ""}: invalid YAML/JSON: ${message}${where ? `\n${renderSourceLine(text, where.line, where.col)}` : ""}`,
       );
     }
     const value: unknown = doc.toJS();

@@ -1,13 +1,15 @@
 /**
- * `payloadctl demo [--to docker://...] [--oci-dir DIR] [--speed N] [--insecure-registry HOST] [--control-plane dev|real]`
+ * `payloadctl demo [--to docker://...] [--oci-dir DIR] [--speed N] [--insecure-registry HOST] [--control-plane dev|real] [--keep]`
  * (`npm run demo`): a full payload build on an embedded cluster in about a minute (see `runDemo`).
- * Ctrl-C stops everything it started; a failure exits 1 with what went wrong.
+ * Every flag is checked before anything starts. Ctrl-C stops everything it started; with `--keep`
+ * everything stays up after the release until Ctrl-C. A failure exits 1 with what went wrong.
  */
 import { Command, InvalidArgumentError } from "commander";
 import { packageRoot } from "../demo/package-root.js";
 import { DEMO_CONTROL_PLANES, type DemoControlPlane } from "../demo/demo-planes.js";
 import { DemoError, runDemo } from "../demo/run-demo.js";
 import { renderReleaseInfoText } from "./release-info-command.js";
+import { parseImageReference } from "../registry/index.js";
 import { collectList } from "./assemble-command.js";
 import { CliError } from "./cli-io.js";
 
@@ -18,6 +20,25 @@ interface DemoFlags {
   insecureRegistry?: string[];
   timeout: number;
   controlPlane: DemoControlPlane;
+  keep?: boolean;
+}
+
+/** `--to`: a `docker://REGISTRY/REPOSITORY[:TAG]` the release can be pushed to, checked up front. */
+export function parseDemoDestination(value: string): string {
+  const example = `docker://${value.replace(/^[a-z-]+:(\/\/)?/, "") || "quay.io/me/okd-release"}`;
+  if (!value.startsWith("docker://"))
+    throw new InvalidArgumentError(`must be docker://REGISTRY/REPOSITORY[:TAG], e.g. ${example}`);
+  try {
+    const ref = parseImageReference(value);
+    if (ref.transport === "docker" && ref.digest !== undefined)
+      throw new InvalidArgumentError(
+        "must not name a digest: the release's digest is only known once pushed",
+      );
+  } catch (error) {
+    if (error instanceof InvalidArgumentError) throw error;
+    throw new InvalidArgumentError(error instanceof Error ? error.message : String(error));
+  }
+  return value;
 }
 
 function parseControlPlane(value: string): DemoControlPlane {
@@ -45,7 +66,11 @@ export function demoCommand(): Command {
     .description(
       "Build the sample payload end to end on an embedded dev cluster (operator, simulated builds, release)",
     )
-    .option("--to <docker://registry/repo>", "push the release here (default: the dev cluster's registry)")
+    .option(
+      "--to <docker://registry/repo>",
+      "push the release here (default: the dev cluster's registry)",
+      parseDemoDestination,
+    )
     .option("--oci-dir <dir>", "copy the release into this OCI layout directory", ".demo/release-oci")
     .option("--speed <n>", "divide the simulated build durations by n", parseSpeed, 1)
     .option(
@@ -60,11 +85,17 @@ export function demoCommand(): Command {
       parseControlPlane,
       "dev",
     )
+    .option(
+      "--keep",
+      "leave the cluster, registry, builds and operator running after the release; Ctrl-C stops them",
+    )
     .action(async (flags: DemoFlags) => {
       const abort = new AbortController();
+      // Installed until the end, so a second Ctrl-C (or a relayed copy) cannot kill the process
+      // half way through stopping what it started.
       const onSignal = (): void => abort.abort();
-      process.once("SIGINT", onSignal);
-      process.once("SIGTERM", onSignal);
+      process.on("SIGINT", onSignal);
+      process.on("SIGTERM", onSignal);
       try {
         const result = await runDemo(
           {
@@ -74,6 +105,7 @@ export function demoCommand(): Command {
             insecureRegistries: flags.insecureRegistry ?? [],
             timeoutMs: flags.timeout * 1000,
             controlPlane: flags.controlPlane,
+            keep: flags.keep === true,
           },
           { out: process.stdout, payloadctl: currentPayloadctl(), root: packageRoot(), signal: abort.signal },
         );
@@ -87,6 +119,14 @@ export function demoCommand(): Command {
             "",
           ].join("\n"),
         );
+        if (result.kept !== undefined) {
+          process.stdout.write(`${result.kept.lookLines.join("\n")}\n`);
+          if (!abort.signal.aborted)
+            await new Promise((done) => abort.signal.addEventListener("abort", done, { once: true }));
+          process.stdout.write("stopping the operator, builds, cluster and registry ...\n");
+          await result.kept.stop();
+          process.stdout.write("stopped\n");
+        }
       } catch (error) {
         if (error instanceof DemoError) throw new CliError(`demo failed: ${error.message}`);
         throw error;

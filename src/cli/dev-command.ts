@@ -1,31 +1,53 @@
 /**
- * `payloadctl dev [--port N] [--kubeconfig FILE] [--data DIR] [--crds PATH...]`: runs the dev
- * cluster in the foreground, writes a kubeconfig, prints how to point kubectl at it, and stops
- * cleanly on Ctrl-C (SIGINT) or SIGTERM.
+ * `payloadctl dev [--port N] [--kubeconfig FILE] [--data DIR] [--crds PATH...] [--registry-port N]
+ * [--speed N]`: the local cluster, in the foreground, for as long as the user likes: the dev cluster
+ * (which serves what `kubectl apply -f deploy/install.yaml` needs), its integrated registry, the
+ * simulated build system (Builds, BuildRuns and image imports that push real images there) and the
+ * simulated job runner; the same environment as the demo. It prints the kubeconfig, the registry and
+ * the exact `payloadctl operator` command line to run against it, and stops everything on Ctrl-C
+ * (SIGINT), SIGTERM or SIGHUP.
  */
-import { resolve } from "node:path";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
 import { Command, InvalidArgumentError } from "commander";
 import { startDevCluster, type DevCluster, type DevClusterOptions } from "../devcluster/dev-cluster.js";
+import { buildSystemAddon } from "../devcluster/builds/index.js";
+import { jobRunnerAddon } from "../devcluster/jobs/index.js";
+import { registryAddon, startRegistryServer } from "../devcluster/registry/index.js";
+import type { RunningRegistryServer } from "../devcluster/registry/index.js";
+import { packageRoot } from "../demo/package-root.js";
 import { processIo, type CliIo } from "./cli-io.js";
 
 /** What the command needs from its surroundings; tests pass their own. */
 export interface DevCommandDeps {
   io: CliIo;
   start: (options: DevClusterOptions) => Promise<DevCluster>;
-  /** Resolves when the cluster should stop (default: SIGINT or SIGTERM), with the reason. */
+  startRegistry: (options: { dir: string; port?: number }) => Promise<RunningRegistryServer>;
+  /** Resolves when the cluster should stop (default: SIGINT, SIGTERM or SIGHUP), with the reason. */
   waitForStop: () => Promise<string>;
 }
 
-function waitForSignal(): Promise<string> {
-  return new Promise((done) => {
-    const onSignal = (signal: NodeJS.Signals): void => {
-      process.off("SIGINT", onSignal);
-      process.off("SIGTERM", onSignal);
-      done(signal);
-    };
-    process.on("SIGINT", onSignal);
-    process.on("SIGTERM", onSignal);
+const STOP_SIGNALS: readonly NodeJS.Signals[] = ["SIGINT", "SIGTERM", "SIGHUP"];
+
+/**
+ * Resolves with the first stop signal. The handlers stay installed (ignoring repeats) until the
+ * returned `release` is called, so a second Ctrl-C or a relayed copy of the signal cannot kill the
+ * process half way through stopping and leave the registry or a build behind.
+ */
+function waitForSignal(): { stopped: Promise<string>; release: () => void } {
+  let resolveStop: (reason: string) => void = () => undefined;
+  const stopped = new Promise<string>((done) => {
+    resolveStop = done;
   });
+  const onSignal = (signal: NodeJS.Signals): void => resolveStop(signal);
+  for (const signal of STOP_SIGNALS) process.on(signal, onSignal);
+  return {
+    stopped,
+    release: () => {
+      for (const signal of STOP_SIGNALS) process.off(signal, onSignal);
+    },
+  };
 }
 
 function parsePort(value: string): number {
@@ -35,47 +57,129 @@ function parsePort(value: string): number {
   return port;
 }
 
+function parseSpeed(value: string): number {
+  const n = Number(value);
+  if (!Number.isFinite(n) || n <= 0) throw new InvalidArgumentError(`must be a number > 0, got "${value}"`);
+  return n;
+}
+
 function collect(value: string, previous: string[] | undefined): string[] {
   return [...(previous ?? []), value];
+}
+
+interface DevFlags {
+  port?: number;
+  kubeconfig?: string;
+  data?: string;
+  crds?: string[];
+  registryPort?: number;
+  speed: number;
+}
+
+/** The lines `payloadctl dev` prints once everything is up (pure). */
+export function renderDevClusterBanner(
+  cluster: { url: string; kubeconfigPath: string },
+  registryHost: string,
+  dataDir: string | undefined,
+): string {
+  return [
+    `dev cluster:          ${cluster.url}${dataDir === undefined ? " (in memory)" : ` (objects and images kept in ${dataDir})`}`,
+    `kubeconfig:           ${cluster.kubeconfigPath}`,
+    `integrated registry:  ${registryHost} (plain HTTP; Builds and BuildRuns push here, ImageStreams point here)`,
+    "simulated builds:     Builds, BuildRuns and image imports run and push images; Jobs run to completion",
+    "",
+    "Point kubectl at it:",
+    `  export KUBECONFIG=${cluster.kubeconfigPath}`,
+    "  kubectl get payloadbuilds -A",
+    "",
+    "Run the operator against it (another terminal, from this repository):",
+    `  npx payloadctl operator --kubeconfig ${cluster.kubeconfigPath} --insecure-registry ${registryHost}`,
+    "",
+    "Push releases to the integrated registry (spec.release.to):",
+    `  docker://${registryHost}/NAMESPACE/REPOSITORY`,
+    "",
+    "The Deployment of deploy/install.yaml is accepted but runs no pod here (there is no kubelet);",
+    "the operator runs as the local process above instead.",
+    "",
+    "Press Ctrl-C to stop.",
+    "",
+  ].join("\n");
 }
 
 /** Builds the `dev` command. */
 export function devCommand(deps: Partial<DevCommandDeps> = {}): Command {
   const io = deps.io ?? processIo;
   const start = deps.start ?? startDevCluster;
-  const waitForStop = deps.waitForStop ?? waitForSignal;
+  const startRegistry = deps.startRegistry ?? startRegistryServer;
   return new Command("dev")
-    .description("Run a local dev Kubernetes API server (kubectl-compatible) with the payload CRDs")
-    .option("-p, --port <port>", "port on 127.0.0.1 (default: a free port)", parsePort)
+    .description(
+      "Run the local cluster in the foreground: a kubectl-compatible API server with the payload CRDs, its integrated registry, simulated builds and Jobs",
+    )
+    .option("-p, --port <port>", "API server port on 127.0.0.1 (default: a free port)", parsePort)
     .option("--kubeconfig <file>", "where to write the kubeconfig (default: a temporary file)")
-    .option("--data <dir>", "keep objects in this directory across restarts (default: memory only)")
+    .option(
+      "--data <dir>",
+      "keep objects and images in this directory across restarts (default: memory only)",
+    )
     .option(
       "--crds <path>",
       "CRD YAML file or directory to load (repeatable; default: the repository's crds/)",
       collect,
     )
-    .action(async (options: { port?: number; kubeconfig?: string; data?: string; crds?: string[] }) => {
-      const clusterOptions: DevClusterOptions = {};
-      if (options.port !== undefined) clusterOptions.port = options.port;
-      if (options.kubeconfig !== undefined) clusterOptions.kubeconfigPath = resolve(options.kubeconfig);
-      if (options.data !== undefined) clusterOptions.dataDir = resolve(options.data);
-      if (options.crds !== undefined) clusterOptions.crdDirs = options.crds.map((p) => resolve(p));
-      const cluster = await start(clusterOptions);
-      io.stdout.write(
-        [
-          `dev cluster listening on ${cluster.url}${options.data === undefined ? " (in memory)" : ` (data in ${clusterOptions.dataDir ?? ""})`}`,
-          `kubeconfig: ${cluster.kubeconfigPath}`,
-          "",
-          "Point kubectl at it:",
-          `  export KUBECONFIG=${cluster.kubeconfigPath}`,
-          "  kubectl get payloadbuilds -A",
-          "",
-          "Press Ctrl-C to stop.",
-          "",
-        ].join("\n"),
-      );
-      const reason = await waitForStop();
-      await cluster.stop();
+    .option(
+      "--registry-port <port>",
+      "integrated registry port on 127.0.0.1 (default: a free port)",
+      parsePort,
+    )
+    .option("--speed <n>", "divide the simulated build and Job durations by n", parseSpeed, 1)
+    .action(async (flags: DevFlags) => {
+      // Signals are caught from the start, so one arriving while starting still stops everything.
+      const signals = waitForSignal();
+      const stop = {
+        stopped: (): Promise<string> => (deps.waitForStop ? deps.waitForStop() : signals.stopped),
+        release: signals.release,
+      };
+      const root = packageRoot();
+      const dataDir = flags.data === undefined ? undefined : resolve(flags.data);
+      const scratch =
+        dataDir === undefined ? await mkdtemp(join(tmpdir(), "payload-dev-registry-")) : undefined;
+      const registry = await startRegistry({
+        dir: dataDir === undefined ? (scratch ?? "") : join(dataDir, "registry"),
+        ...(flags.registryPort === undefined ? {} : { port: flags.registryPort }),
+      });
+      const clusterOptions: DevClusterOptions = {
+        crdDirs: (flags.crds ?? [join(root, "crds")]).map((p) => resolve(p)),
+        addons: [
+          registryAddon(registry),
+          buildSystemAddon({
+            registry,
+            profile: join(root, "config/samples/simulation.yaml"),
+            speed: flags.speed,
+          }),
+          jobRunnerAddon({ speed: flags.speed }),
+        ],
+      };
+      if (flags.port !== undefined) clusterOptions.port = flags.port;
+      if (flags.kubeconfig !== undefined) clusterOptions.kubeconfigPath = resolve(flags.kubeconfig);
+      if (dataDir !== undefined) clusterOptions.dataDir = dataDir;
+      let cluster: DevCluster;
+      try {
+        cluster = await start(clusterOptions);
+      } catch (error) {
+        await registry.stop();
+        if (scratch !== undefined) await rm(scratch, { recursive: true, force: true });
+        stop.release();
+        throw error;
+      }
+      io.stdout.write(renderDevClusterBanner(cluster, registry.host, dataDir));
+      const reason = await stop.stopped();
+      io.stdout.write(`stopping (${reason}) ...\n`);
+      try {
+        await cluster.stop();
+        if (scratch !== undefined) await rm(scratch, { recursive: true, force: true });
+      } finally {
+        stop.release();
+      }
       io.stdout.write(`dev cluster stopped (${reason})\n`);
     });
 }

@@ -30,11 +30,14 @@ export function renderPlanText(name: string, plan: PayloadPlan, firstStarts: rea
     "",
     `Critical path (${formatWork(plan, plan.criticalPathLength)}): ${plan.criticalPath.join(" -> ")}`,
     `Total work: ${formatWork(plan, plan.totalWork)}`,
-    `Lower bound at concurrency ${plan.concurrency}: ${formatWork(plan, lowerBound.value)}`,
-    `  critical path ${formatWork(plan, lowerBound.criticalPath)}; total work / ${plan.concurrency} slots ${formatWork(plan, lowerBound.workPerSlot)}` +
-      (lowerBound.via !== undefined
-        ? `; ${lowerBound.via} then its descendants ${formatWork(plan, lowerBound.descendantBound)}`
-        : ""),
+    `No schedule can finish sooner than ${formatWork(plan, lowerBound.value)} at concurrency ${plan.concurrency}, the largest of:`,
+    `  the critical path: ${formatWork(plan, lowerBound.criticalPath)}`,
+    `  all the work shared by ${plan.concurrency} build slots: ${formatWork(plan, lowerBound.workPerSlot)}`,
+    ...(lowerBound.via !== undefined
+      ? [
+          `  building up to ${lowerBound.via}, then everything that needs ${lowerBound.via} on ${plan.concurrency} slots: ${formatWork(plan, lowerBound.descendantBound)}`,
+        ]
+      : []),
     `Starts first: ${firstStarts.join(", ")}`,
   );
   if (!plan.weighted)

@@ -2,7 +2,11 @@
  * The `payloadctl` program: composition only. Each subcommand lives in its own file under
  * `src/cli/` and exports a function returning a commander `Command`; it is registered here.
  */
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { Command } from "commander";
+import { z } from "zod";
+import { packageRoot } from "../demo/package-root.js";
 import { assembleCommand } from "./assemble-command.js";
 import { devCommand } from "./dev-command.js";
 import { releaseInfoCommand } from "./release-info-command.js";
@@ -15,10 +19,19 @@ import { releasesCommand } from "./releases-command.js";
 import { statusCommand } from "./status-command.js";
 import { demoCommand } from "./demo-command.js";
 
+/** `payloadctl VERSION (Node.js vX)`: the package version, read from its package.json. */
+export function payloadctlVersion(): string {
+  const manifest = z
+    .object({ version: z.string() })
+    .parse(JSON.parse(readFileSync(join(packageRoot(), "package.json"), "utf8")));
+  return `payloadctl ${manifest.version} (Node.js ${process.version})`;
+}
+
 /** Builds the `payloadctl` program with every subcommand registered. Never exits the process. */
 export function buildProgram(): Command {
   const program = new Command("payloadctl")
     .description("Plan, build and assemble OKD release payloads")
+    .version(payloadctlVersion(), "-V, --version", "print the version")
     .showHelpAfterError();
   // Subcommands, one `program.addCommand(...)` line each, in the order `payloadctl --help` lists them.
   program.addCommand(validateCommand());

@@ -2,7 +2,8 @@
  * `payloadctl status NAME [-n NS] [-w]`: a PayloadBuild's progress for humans: phase, the Ready
  * condition, landed/building/waiting counts (with a progress bar on a terminal), failing and
  * blocked components with their messages, and the release pullspec@digest. With `-w` it follows
- * the build until it succeeds or fails; the exit status is then 0 for Succeeded and 1 otherwise.
+ * the build until it succeeds or fails; the exit status is then 0 for Succeeded and 1 otherwise. A
+ * cluster that stops answering while watching ends the watch with one line saying so (exit 1).
  */
 import { Command } from "commander";
 import {
@@ -12,7 +13,7 @@ import {
   type PayloadBuildStatus,
 } from "../api/index.js";
 import { createKubeClient, type KubeClient } from "../kube/kube-client.js";
-import { isNotFound } from "../kube/kube-errors.js";
+import { KubeApiError, isNotFound } from "../kube/kube-errors.js";
 import type { KubeObject } from "../kube/kube-object.js";
 import { loadKubeConfig } from "../main.js";
 import { PAYLOAD_BUILDS } from "../payload-build/payload-build-controller.js";
@@ -144,7 +145,20 @@ export function statusCommand(io: CliIo = processIo): Command {
       const interval = Math.max(100, Number(flags.interval) || 1000);
       let last = "";
       for (;;) {
-        const payloadBuild = await fetchPayloadBuild(client, namespace, name);
+        let payloadBuild: KubeObject;
+        try {
+          payloadBuild = await fetchPayloadBuild(client, namespace, name);
+        } catch (error) {
+          // While watching, the cluster going away (the demo or `payloadctl dev` stopped) ends the
+          // watch with one line saying so, not a stack of request errors.
+          if (flags.watch !== true || last === "" || !(error instanceof KubeApiError) || error.code !== 0)
+            throw error;
+          io.stdout.write(
+            `\nthe cluster went away; stopped watching PayloadBuild ${namespace}/${name} (last seen above): ${error.message}\n`,
+          );
+          io.setExitCode(1);
+          return;
+        }
         const text = renderPayloadBuildStatus(payloadBuild, { tty });
         if (text !== last) io.stdout.write(flags.watch === true && last !== "" ? `\n${text}` : text);
         last = text;

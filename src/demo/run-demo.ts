@@ -38,6 +38,11 @@ export interface DemoOptions {
   readonly timeoutMs: number;
   /** Where to run: the embedded dev cluster (default) or the real control plane built from upstream. */
   readonly controlPlane?: DemoControlPlane;
+  /**
+   * Leave everything running after the release (the result's `kept` says how to look and stops it);
+   * without it everything is stopped before `runDemo` returns.
+   */
+  readonly keep?: boolean;
 }
 
 /** Where the demo runs. */
@@ -61,6 +66,16 @@ export interface DemoResult {
   readonly ociReference: string;
   readonly info: ReleaseInfo;
   readonly elapsedMs: number;
+  /** With `keep`: what is still running, how to look at it, and how to stop it. */
+  readonly kept?: KeptDemo;
+}
+
+/** What `--keep` leaves running. */
+export interface KeptDemo {
+  /** Commands to look at the cluster, the builds, the releases and the registry. */
+  readonly lookLines: readonly string[];
+  /** Stops the operator, the build system, the cluster and the registry. */
+  stop(): Promise<void>;
 }
 
 export { DemoError } from "./demo-error.js";
@@ -98,6 +113,32 @@ function hostOf(to: string): string {
   return ref.registry;
 }
 
+/** The "how to look" lines of `--keep` (pure). */
+export function keptDemoLines(at: {
+  kubeconfig: string;
+  namespace: string;
+  name: string;
+  stream: string;
+  registry: string;
+  pushed: string;
+  operatorLog: string;
+}): string[] {
+  const repository = at.pushed.split("@")[0] ?? at.pushed;
+  return [
+    "Everything is still running (--keep); look at it from another terminal:",
+    `  export KUBECONFIG=${at.kubeconfig}`,
+    "  kubectl get payloadbuilds,releasestreams,imagestreams,builds,jobs -A",
+    `  kubectl describe payloadbuild ${at.name} -n ${at.namespace}`,
+    `  npx payloadctl status ${at.name} -n ${at.namespace}`,
+    `  npx payloadctl releases ${at.stream} -n ${at.namespace}`,
+    `  curl -s http://${at.registry}/v2/_catalog          # the integrated registry`,
+    `  skopeo inspect --tls-verify=false docker://${repository}`,
+    `  npx payloadctl release-info docker://${at.pushed} --insecure-registry ${at.registry}`,
+    `  tail -f ${at.operatorLog}          # the operator's log`,
+    "Press Ctrl-C to stop everything.",
+  ];
+}
+
 /** Runs the demo (see the module documentation). */
 export async function runDemo(options: DemoOptions, deps: DemoDeps): Promise<DemoResult> {
   const started = Date.now();
@@ -108,6 +149,7 @@ export async function runDemo(options: DemoOptions, deps: DemoDeps): Promise<Dem
   const work = await mkdtemp(join(tmpdir(), "payload-demo-"));
   const stops: (() => Promise<unknown>)[] = [() => rm(work, { recursive: true, force: true })];
   let operator: OperatorProcess | undefined;
+  let kept = false;
   try {
     const sample = await readSample(deps.root);
     const registry: RunningRegistryServer = await startRegistryServer({ dir: join(work, "registry") });
@@ -218,12 +260,41 @@ export async function runDemo(options: DemoOptions, deps: DemoDeps): Promise<Dem
 release ${stream.accepted} cut, verified and Accepted; payloadctl releases ${stream.stream} -n ${namespace}:`);
     deps.out.write(stream.table);
     say("");
-    return { release: pushed, digest, ociReference: shortReference, info, elapsedMs: Date.now() - started };
+    const result = {
+      release: pushed,
+      digest,
+      ociReference: shortReference,
+      info,
+      elapsedMs: Date.now() - started,
+    };
+    if (options.keep !== true) return result;
+    kept = true;
+    const lookLines = keptDemoLines({
+      kubeconfig: cluster.kubeconfigPath,
+      namespace,
+      name,
+      stream: stream.stream,
+      registry: registry.host,
+      pushed,
+      operatorLog: logFile,
+    });
+    return {
+      ...result,
+      kept: {
+        lookLines,
+        stop: async () => {
+          for (const stop of stops.reverse()) await stop().catch(() => undefined);
+        },
+      },
+    };
   } catch (error) {
     if (error instanceof DemoError || operator === undefined) throw error;
     const message = error instanceof Error ? error.message : String(error);
-    throw new DemoError(`${message}\noperator log:\n${await operator.tail()}`);
+    const log = await operator.tail();
+    throw new DemoError(
+      `${message}\n${log.trim() === "" ? "(the operator wrote nothing to its log)" : `operator log:\n${log}`}`,
+    );
   } finally {
-    for (const stop of stops.reverse()) await stop().catch(() => undefined);
+    if (!kept) for (const stop of stops.reverse()) await stop().catch(() => undefined);
   }
 }

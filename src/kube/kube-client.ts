@@ -2,6 +2,7 @@
  * `KubeClient`: the one door to the Kubernetes API. Thin, typed, generic over resource
  * descriptors; authentication, TLS and the kubeconfig come from `@kubernetes/client-node`.
  */
+import { describeConnectionFailure } from "./connection-failure.js";
 import {
   HttpMethod,
   IsomorphicFetchHttpLibrary,
@@ -149,12 +150,7 @@ export function createKubeClient(kubeConfig: KubeConfig, options: KubeClientOpti
     try {
       response = await http.send(ctx).toPromise();
     } catch (err: unknown) {
-      throw new KubeApiError(
-        0,
-        "",
-        `${what}: ${err instanceof Error ? err.message : String(err)}`,
-        undefined,
-      );
+      throw new KubeApiError(0, "", `${what}: ${describeConnectionFailure(err, cluster.server)}`, undefined);
     }
     const text = await response.body.text();
     if (response.httpStatusCode < 200 || response.httpStatusCode > 299) {

@@ -1,4 +1,7 @@
-/** `payloadctl dev`: starts the cluster with the given options, prints how to use it, stops on the signal. */
+/**
+ * `payloadctl dev`: starts the cluster, its registry, builds and Jobs with the given options, prints
+ * how to use them (kubectl, the operator command line, the registry), stops on the signal.
+ */
 import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -7,10 +10,11 @@ import { devCommand } from "../../../src/cli/dev-command.js";
 import { startDevCluster } from "../../../src/devcluster/dev-cluster.js";
 
 describe("payloadctl dev", () => {
-  it("writes the kubeconfig, prints the export line, serves until stopped", async () => {
+  it("writes the kubeconfig, prints the export line, the registry and the operator command, serves until stopped", async () => {
     const dir = await mkdtemp(join(tmpdir(), "dev-command-"));
     const out: string[] = [];
     let served = 0;
+    let registryServed = 0;
     try {
       const command = devCommand({
         io: {
@@ -24,6 +28,8 @@ describe("payloadctl dev", () => {
           const config = await readFile(join(dir, "kc"), "utf8");
           const server = /server: (\S+)/.exec(config)?.[1] ?? "";
           served = (await fetch(`${server}/api/v1/namespaces/default`)).status;
+          const registry = /integrated registry: +(\S+)/.exec(out.join(""))?.[1] ?? "";
+          registryServed = (await fetch(`http://${registry}/v2/`)).status;
           return "test";
         },
       });
@@ -32,9 +38,16 @@ describe("payloadctl dev", () => {
       });
       const text = out.join("");
       expect(text).toContain(`export KUBECONFIG=${join(dir, "kc")}`);
-      expect(text).toMatch(/dev cluster listening on http:\/\/127\.0\.0\.1:\d+/);
+      expect(text).toMatch(/dev cluster: +http:\/\/127\.0\.0\.1:\d+ \(objects and images kept in /);
+      expect(text).toMatch(
+        new RegExp(
+          `npx payloadctl operator --kubeconfig ${join(dir, "kc")} --insecure-registry 127\\.0\\.0\\.1:\\d+\n`,
+        ),
+      );
+      expect(text).toContain("runs no pod here");
       expect(text).toContain("dev cluster stopped (test)");
       expect(served).toBe(200);
+      expect(registryServed).toBe(200);
       expect(JSON.parse(await readFile(join(dir, "data", "objects.json"), "utf8"))).toHaveProperty(
         "resourceVersion",
       );
