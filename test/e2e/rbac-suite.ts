@@ -10,6 +10,7 @@ import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { parse } from "yaml";
+import { installOkdPayloadStrategy } from "../support/shipwright-strategies.js";
 import type { OperatorProcess } from "../../src/demo/operator-process.js";
 import { SECRETS } from "../../src/kube/resource.js";
 import { PAYLOAD_BUILDS } from "../../src/payload-build/payload-build-controller.js";
@@ -77,8 +78,9 @@ export function rbacSuite(plane: ControlPlaneKind): void {
         components: { "cluster-version-operator": { operator: true }, slow: { durationMs: 200_000 } },
       },
     });
+    await installOkdPayloadStrategy(env.client); // as a cluster admin would, for the shipwright scenario
     operator = await env.startOperator(["--leader-elect"]);
-  }, 60_000);
+  }, 120_000);
 
   afterAll(async () => {
     await env?.stop();
