@@ -55,7 +55,8 @@ function pathSegments(path: string): (string | number)[] {
 
 /** The PayloadBuild as YAML, with the unresolved references marked where they are. */
 export function renderImportYaml(result: BuildConfigImport): string {
-  const doc = new Document(result.payloadBuild);
+  // YAML 1.1 quoting: kubectl reads YAML 1.1, where an unquoted yes/no/on/off is a boolean.
+  const doc = new Document(result.payloadBuild, { version: "1.1" });
   const header = ["PayloadBuild imported from BuildConfigs by payloadctl import-buildconfigs."];
   if (result.unresolved.length > 0) {
     header.push(

@@ -148,6 +148,7 @@ describe("payloadctl", { timeout: 120_000 }, () => {
       /release:\n {4}name: 4\.17\.0-0\.okd-scos-2026-11-21-120000\n {4}to: docker:\/\/quay\.io\/me\/okd/,
     );
     expect(imported.stderr).not.toContain("not yet applicable");
+    expect(imported.stdout).toContain('SKIP_RPM_BUILD: "yes"'); // a boolean to kubectl's YAML 1.1 unquoted
     expect(payloadctl(["validate", "-f", "-"], imported.stdout)).toMatchObject({ code: 0 });
     expect(payloadctl(args).stderr).toContain("not yet applicable as is: add --release-name NAME --to DEST");
     expect(payloadctl([...args, "--to", "docker://quay.io/me/okd"]).stderr).toContain(

@@ -1,0 +1,108 @@
+/**
+ * Every command of README.md, as written, on the local cluster (`npx payloadctl dev`): the commands
+ * are extracted from its ```sh blocks; each one is either run here or listed in SKIPPED with the
+ * reason, so a new README command fails this test until it is run or explained.
+ */
+import { spawn, type ChildProcess } from "node:child_process";
+import { rm } from "node:fs/promises";
+import { join } from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { readmeCommands } from "../support/readme-commands.js";
+import { ROOT } from "./e2e-harness.js";
+
+/** Commands not run here, by their start, and why. */
+const SKIPPED: readonly (readonly [string, string])[] = [
+  ["npm ci && npm run demo", "reinstalls node_modules under the running tests; the demo: demo.e2e.test.ts"],
+  ["npm test", "the suite this test is part of"],
+  [
+    "npm run control-plane --",
+    "runs in the foreground until Ctrl-C; test/integration/control-plane covers it",
+  ],
+  ["npm run demo -- --control-plane real", "demo.e2e.test.ts runs it"],
+  [
+    "kubectl apply -f config/samples/releasestream.yaml",
+    "the sample stream pushes to quay.io/example (a real remote registry)",
+  ],
+  ["kubectl get releasestreams -A", "follows the ReleaseStream sample above"],
+  ["npx payloadctl releases okd-scos-4-17 -n okd-build -w", "follows the ReleaseStream sample above"],
+];
+
+const commands = readmeCommands(join(ROOT, "README.md"));
+const skipReason = (line: string): string | undefined =>
+  SKIPPED.find(([start]) => line.startsWith(start))?.[1];
+const toRun = commands.filter((c) => skipReason(c.line) === undefined).map((c) => c.line);
+const [devLine, ...scriptLines] = toRun;
+const leftovers = ["dev.kubeconfig", "operator.log", "pb.yaml"];
+
+let dev: ChildProcess | undefined;
+let devOutput = "";
+
+/** Signals a process group (npx runs `sh -c payloadctl`, which passes no signal on, as a terminal would). */
+function killGroup(child: ChildProcess | undefined, signal: NodeJS.Signals): void {
+  if (child?.pid === undefined) return;
+  try {
+    process.kill(-child.pid, signal);
+  } catch {
+    // already gone
+  }
+}
+
+afterAll(async () => {
+  killGroup(dev, "SIGKILL");
+  for (const file of leftovers) await rm(join(ROOT, file), { force: true });
+});
+
+function runBash(script: string, timeoutMs: number): Promise<{ code: number | null; output: string }> {
+  return new Promise((done) => {
+    const child = spawn("bash", ["-e", "-o", "pipefail", "-x", "-c", script], { cwd: ROOT, detached: true });
+    let output = "";
+    child.stdout.on("data", (chunk: Buffer) => (output += chunk.toString()));
+    child.stderr.on("data", (chunk: Buffer) => (output += chunk.toString()));
+    const timer = setTimeout(() => child.kill("SIGKILL"), timeoutMs);
+    child.on("exit", (code) => {
+      clearTimeout(timer);
+      killGroup(child, "SIGTERM"); // the operator started with `&`, if a line failed before `kill $!`
+      done({ code, output });
+    });
+  });
+}
+
+describe("README commands", () => {
+  it("each command is run below or skipped with a reason", () => {
+    for (const { line } of commands)
+      process.stdout.write(`${skipReason(line) ? `skip (${skipReason(line) ?? ""})` : "run "}: ${line}\n`);
+    expect(devLine).toMatch(/^npx payloadctl dev /);
+    expect(SKIPPED.filter(([start]) => !commands.some((c) => c.line.startsWith(start)))).toEqual([]);
+  });
+
+  it("the cluster section and the payloadctl examples work as written on npx payloadctl dev", async () => {
+    dev = spawn("bash", ["-c", `exec ${devLine ?? ""}`], { cwd: ROOT, detached: true });
+    dev.stdout?.on("data", (chunk: Buffer) => (devOutput += chunk.toString()));
+    dev.stderr?.on("data", (chunk: Buffer) => (devOutput += chunk.toString()));
+    for (let i = 0; i < 600 && !devOutput.includes("Press Ctrl-C to stop."); i++)
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(devOutput).toContain("integrated registry:  127.0.0.1:5000");
+
+    // The lines in one shell, as a user types them; the operator started with `&` is stopped last.
+    const result = await runBash(`${scriptLines.join("\n")}\nkill $!\nwait $! || true\n`, 240_000);
+    expect(result.output).toContain("deployment.apps/okd-payload-operator-controller-manager created");
+    expect(result.output).toContain("payloadbuild.payload.okd.io/okd-scos-4-17 created");
+    expect(result.output).toMatch(
+      /Release: +4\.17\.0-0\.okd-scos-2026-11-21-120000 127\.0\.0\.1:5000\/okd-build\/okd-release@sha256:/,
+    );
+    expect(result.output).toContain('"okd-build/okd-release"');
+    expect(result.output).toContain("flowchart LR");
+    expect(result.output).toContain("payloadbuild.payload.okd.io/release created (server dry run)");
+    expect(result.code, result.output).toBe(0);
+
+    // SIGTERM (to the group, as closing the terminal does) stops the server promptly.
+    const exited = new Promise((resolve) => dev?.on("exit", resolve));
+    const sent = Date.now();
+    killGroup(dev, "SIGTERM");
+    await exited;
+    for (let i = 0; i < 100 && !devOutput.includes("dev cluster stopped"); i++)
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(Date.now() - sent).toBeLessThan(10_000);
+    expect(devOutput).toContain("dev cluster stopped (SIGTERM)");
+  }, 400_000);
+});
