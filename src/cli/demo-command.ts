@@ -25,7 +25,9 @@ interface DemoFlags {
 
 /** `--to`: a `docker://REGISTRY/REPOSITORY[:TAG]` the release can be pushed to, checked up front. */
 export function parseDemoDestination(value: string): string {
-  const example = `docker://${value.replace(/^[a-z-]+:(\/\/)?/, "") || "quay.io/me/okd-release"}`;
+  const rest = value.replace(/^[a-z-]+:(\/\/)?/, "");
+  // quay.io/me/release (a registry host first) keeps its path; oci:/tmp/x and the like get a sample.
+  const example = `docker://${/^[a-z0-9.-]+(:\d+)?\/[^/]/i.test(rest) && rest.split("/")[0]?.includes(".") === true ? rest : "quay.io/me/okd-release"}`;
   if (!value.startsWith("docker://"))
     throw new InvalidArgumentError(`must be docker://REGISTRY/REPOSITORY[:TAG], e.g. ${example}`);
   try {

@@ -77,8 +77,9 @@ describe("payloadctl demo", () => {
       (error: unknown) => error as { code: number; stderr: string },
     );
     expect(failed?.code).toBe(1);
+    // Checked before anything starts, with the form it must have.
     expect(failed?.stderr).toContain(
-      "demo failed: --to oci:/tmp/nowhere: must be docker://REGISTRY/REPOSITORY",
+      "option '--to <docker://registry/repo>' argument 'oci:/tmp/nowhere' is invalid. must be docker://REGISTRY/REPOSITORY[:TAG], e.g. docker://quay.io/me/okd-release",
     );
   }, 60_000);
 });

@@ -9,7 +9,7 @@ import { describe, expect, it } from "vitest";
 import { parse as parseYaml } from "yaml";
 import { parsePayloadBuild } from "../../../src/api/payload-build.js";
 import type { PayloadBuildRef } from "../../../src/builds/build-backend.js";
-import { BUILD_CONFIGS, BUILD_RUNS, BUILDS, IMAGE_STREAMS } from "../../../src/builds/build-resources.js";
+import { BUILD_RUNS, BUILDS, IMAGE_STREAMS } from "../../../src/builds/build-resources.js";
 import { desiredImageStreamTags, mergeSpecTags } from "../../../src/builds/image-stream-tags.js";
 import { createOpenShiftBackend } from "../../../src/builds/openshift-backend.js";
 import { createPrebuiltBackend } from "../../../src/builds/prebuilt-backend.js";
@@ -102,19 +102,19 @@ async function rejection(call: () => Promise<unknown>): Promise<{ fields: string
 }
 
 describe("OpenShift and Shipwright CRDs: what the operator writes", () => {
-  it("accepts the BuildConfig and Build of every component of the sample payload (openshift backend)", async () => {
+  it("accepts the Build of every component of the sample payload (openshift backend: Builds, no BuildConfig)", async () => {
     const payload = await samplePayloadBuild();
     const backend = createOpenShiftBackend({ pushSecret: "push-creds", serviceAccount: "builder" });
     const all = requests(payload);
     expect(all.length).toBeGreaterThan(20);
     for (const request of all) {
-      const [buildConfig, build] = backend.desiredObjects(request);
-      if (buildConfig === undefined || build === undefined)
-        throw new Error("expected a BuildConfig and a Build");
-      const bc = await client.create(BUILD_CONFIGS, buildConfig);
-      expect(bc.spec).toMatchObject({ runPolicy: "Parallel", strategy: { type: "Docker" } });
+      const objects = backend.desiredObjects(request);
+      expect(objects.map((o) => o.kind)).toEqual(["Build"]);
+      const [build] = objects;
+      if (build === undefined) throw new Error("expected a Build");
       const created = await client.create(BUILDS, build);
       expect(created.spec).toEqual(build["spec"]);
+      expect(created.spec).toMatchObject({ strategy: { type: "Docker" } });
     }
   });
 
