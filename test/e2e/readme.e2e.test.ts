@@ -7,6 +7,7 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { rm } from "node:fs/promises";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
+import { freePort } from "../../src/control-plane/child-process.js";
 import { readmeCommands } from "../support/readme-commands.js";
 import { ROOT } from "./e2e-harness.js";
 
@@ -31,7 +32,16 @@ const commands = readmeCommands(join(ROOT, "README.md"));
 const skipReason = (line: string): string | undefined =>
   SKIPPED.find(([start]) => line.startsWith(start))?.[1];
 const toRun = commands.filter((c) => skipReason(c.line) === undefined).map((c) => c.line);
-const [devLine, ...scriptLines] = toRun;
+/**
+ * The one change to the lines as written: the README's registry port 5000 becomes a free port, so
+ * the test never depends on 5000 being free (tests use random ports).
+ */
+const PORT = await freePort();
+const withPort = (line: string): string =>
+  line
+    .replaceAll("--registry-port 5000", `--registry-port ${PORT}`)
+    .replaceAll("127.0.0.1:5000", `127.0.0.1:${PORT}`);
+const [devLine, ...scriptLines] = toRun.map(withPort);
 const leftovers = ["dev.kubeconfig", "operator.log", "pb.yaml"];
 
 let dev: ChildProcess | undefined;
@@ -79,16 +89,18 @@ describe("README commands", () => {
     dev = spawn("bash", ["-c", `exec ${devLine ?? ""}`], { cwd: ROOT, detached: true });
     dev.stdout?.on("data", (chunk: Buffer) => (devOutput += chunk.toString()));
     dev.stderr?.on("data", (chunk: Buffer) => (devOutput += chunk.toString()));
-    for (let i = 0; i < 600 && !devOutput.includes("Press Ctrl-C to stop."); i++)
+    for (let i = 0; i < 1200 && !devOutput.includes("Press Ctrl-C to stop."); i++)
       await new Promise((resolve) => setTimeout(resolve, 100));
-    expect(devOutput).toContain("integrated registry:  127.0.0.1:5000");
+    expect(devOutput).toContain(`integrated registry:  127.0.0.1:${PORT}`);
 
     // The lines in one shell, as a user types them; the operator started with `&` is stopped last.
     const result = await runBash(`${scriptLines.join("\n")}\nkill $!\nwait $! || true\n`, 240_000);
     expect(result.output).toContain("deployment.apps/okd-payload-operator-controller-manager created");
     expect(result.output).toContain("payloadbuild.payload.okd.io/okd-scos-4-17 created");
     expect(result.output).toMatch(
-      /Release: +4\.17\.0-0\.okd-scos-2026-11-21-120000 127\.0\.0\.1:5000\/okd-build\/okd-release@sha256:/,
+      new RegExp(
+        `Release: +4\\.17\\.0-0\\.okd-scos-2026-11-21-120000 127\\.0\\.0\\.1:${PORT}/okd-build/okd-release@sha256:`,
+      ),
     );
     expect(result.output).toContain('"okd-build/okd-release"');
     expect(result.output).toContain("flowchart LR");
