@@ -117,7 +117,6 @@ async function startDevEnvironment(options: E2eOptions): Promise<E2eEnvironment>
     stops.push(() => proxy.stop());
     const kubeconfig = join(work, "operator-kubeconfig");
     await writeFile(kubeconfig, kubeconfigYaml(proxy.url), { mode: 0o600 });
-    let operators = 0;
     return {
       plane: "dev",
       client: createKubeClient(cluster.kubeConfig, { requestTimeoutMs: 10_000 }),
@@ -126,30 +125,12 @@ async function startDevEnvironment(options: E2eOptions): Promise<E2eEnvironment>
       jobs,
       dockerRegistry,
       work,
-      startOperator: async (extraArgs = []) => {
-        operators += 1;
-        const operator = await startOperatorProcess({
-          payloadctl: [process.execPath, "--import", "tsx", join(ROOT, "src/cli/payloadctl.ts")],
-          kubeconfig,
-          cwd: ROOT,
-          logFile: join(work, `operator-${operators}.log`),
-          args: [
-            "--metrics-addr",
-            "127.0.0.1:0",
-            "--status-interval",
-            "200",
-            "--build-retry-delay",
-            "1",
-            "--insecure-registry",
-            integratedRegistry.host,
-            "--insecure-registry",
-            dockerRegistry.host,
-            ...extraArgs,
-          ],
-        });
-        stops.push(() => operator.stop(5_000));
-        return operator;
-      },
+      startOperator: operatorStarter({
+        work,
+        kubeconfig,
+        args: ["--insecure-registry", integratedRegistry.host, "--insecure-registry", dockerRegistry.host],
+        onStart: (operator) => stops.push(() => operator.stop(5_000)),
+      }),
       operatorRequests: () => Promise.resolve(cluster.audit.filter({ userAgent: OPERATOR_USER_AGENT })),
       auditDropped: () => cluster.audit.dropped,
       stop,
@@ -161,6 +142,40 @@ async function startDevEnvironment(options: E2eOptions): Promise<E2eEnvironment>
 }
 
 export { createNamespace } from "../support/dev-cluster-fixture.js";
+
+/**
+ * Starts `payloadctl operator` processes with the test flags (free metrics port, quick status
+ * writes and retries), `args`, and each call's extra flags; logs go to `work/operator-N.log`.
+ */
+export function operatorStarter(options: {
+  readonly work: string;
+  readonly kubeconfig: string;
+  readonly args: readonly string[];
+  readonly onStart: (operator: OperatorProcess) => void;
+}): (extraArgs?: readonly string[]) => Promise<OperatorProcess> {
+  let started = 0;
+  return async (extraArgs = []) => {
+    started += 1;
+    const operator = await startOperatorProcess({
+      payloadctl: [process.execPath, "--import", "tsx", join(ROOT, "src/cli/payloadctl.ts")],
+      kubeconfig: options.kubeconfig,
+      cwd: ROOT,
+      logFile: join(options.work, `operator-${started}.log`),
+      args: [
+        "--metrics-addr",
+        "127.0.0.1:0",
+        "--status-interval",
+        "200",
+        "--build-retry-delay",
+        "1",
+        ...options.args,
+        ...extraArgs,
+      ],
+    });
+    options.onStart(operator);
+    return operator;
+  };
+}
 
 /** A built component `name` from `from`. */
 export function component(name: string, from: string): Record<string, unknown> {

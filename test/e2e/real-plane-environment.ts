@@ -22,10 +22,9 @@ import {
   OPERATOR_SERVICE_ACCOUNT,
   OPERATOR_USER,
 } from "../../src/control-plane/operator-identity.js";
-import { startOperatorProcess } from "../../src/demo/operator-process.js";
 import { startControlPlane, type ControlPlane } from "../../src/control-plane/control-plane.js";
 import { startDockerRegistry } from "../support/docker-registry.js";
-import type { E2eEnvironment, E2eOptions } from "./e2e-harness.js";
+import { operatorStarter, type E2eEnvironment, type E2eOptions } from "./e2e-harness.js";
 
 const run = promisify(execFile);
 
@@ -92,7 +91,6 @@ export async function startRealPlaneEnvironment(options: E2eOptions): Promise<E2
     stops.push(() => jobRunner.stop());
     const kubeconfig = join(work, "operator-kubeconfig");
     await plane.serviceAccountKubeconfig(OPERATOR_NAMESPACE, OPERATOR_SERVICE_ACCOUNT, kubeconfig);
-    let operators = 0;
     return {
       plane: "real",
       client: plane.client,
@@ -102,33 +100,20 @@ export async function startRealPlaneEnvironment(options: E2eOptions): Promise<E2
       dockerRegistry,
       ...(registryAccess === undefined ? {} : { registryAccess }),
       work,
-      startOperator: async (extraArgs = []) => {
-        operators += 1;
-        const operator = await startOperatorProcess({
-          payloadctl: [process.execPath, "--import", "tsx", join(ROOT, "src/cli/payloadctl.ts")],
-          kubeconfig,
-          cwd: ROOT,
-          logFile: join(work, `operator-${operators}.log`),
-          args: [
-            "--metrics-addr",
-            "127.0.0.1:0",
-            "--status-interval",
-            "200",
-            "--build-retry-delay",
-            "1",
-            "--leader-election-namespace",
-            OPERATOR_NAMESPACE,
-            "--insecure-registry",
-            integratedHost,
-            ...(registryAccess === undefined ? [] : ["--integrated-registry", integratedHost]),
-            "--insecure-registry",
-            dockerRegistry.host,
-            ...extraArgs,
-          ],
-        });
-        stops.push(() => operator.stop(5_000));
-        return operator;
-      },
+      startOperator: operatorStarter({
+        work,
+        kubeconfig,
+        args: [
+          "--leader-election-namespace",
+          OPERATOR_NAMESPACE,
+          "--insecure-registry",
+          integratedHost,
+          ...(registryAccess === undefined ? [] : ["--integrated-registry", integratedHost]),
+          "--insecure-registry",
+          dockerRegistry.host,
+        ],
+        onStart: (operator) => stops.push(() => operator.stop(5_000)),
+      }),
       operatorRequests: async () => (await plane.auditRecords()).filter((r) => r.user === OPERATOR_USER),
       auditDropped: () => 0,
       stop,
