@@ -69,7 +69,7 @@ export async function startDevDemoPlane(options: DemoPlaneOptions): Promise<Demo
 /** Builds the control plane binaries unless up to date (`scripts/control-plane-build.sh`). */
 async function buildControlPlane(options: DemoPlaneOptions): Promise<void> {
   options.say(
-    "building:             the control plane from the upstream Go modules, if needed (npm run control-plane:build; the first build takes about 10 minutes)",
+    "building:             the control plane from the upstream Go modules, if needed (npm run control-plane:build; the first build takes about 13 minutes on 2 cores)",
   );
   try {
     await run("bash", [join(options.root, "scripts/control-plane-build.sh")], {
