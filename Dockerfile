@@ -12,6 +12,8 @@ ARG NODE_RUNTIME_IMAGE=docker.io/library/node:24-bookworm-slim
 FROM ${NODE_IMAGE} AS build
 WORKDIR /src
 COPY package.json package-lock.json ./
+# the postinstall: checks the packages' engines against the pinned Node
+COPY scripts/pinned-node.mjs ./scripts/
 RUN npm ci --no-audit --no-fund
 COPY tsconfig.json tsconfig.build.json ./
 COPY src ./src

@@ -74,5 +74,34 @@ export const installGenerator: Generator = {
   },
 };
 
+/**
+ * package-lock.json without the packages' `engines.node`. Every npm script runs on the pinned Node
+ * (the `node` devDependency), so npm's check of those ranges against the machine's Node only printed
+ * EBADENGINE warnings that did not apply; `scripts/pinned-node.mjs` (the postinstall) checks them
+ * against the pinned Node instead. Other engines (npm, ...) stay for npm to check. `npm install`
+ * writes them back for the packages it resolves anew: run `npm run generate` after it.
+ */
+export const lockEnginesGenerator: Generator = {
+  name: "lock-engines",
+  generate: async () => {
+    const text = await readFile(new URL("../package-lock.json", import.meta.url), "utf8");
+    return [{ path: "package-lock.json", content: lockWithoutNodeEngines(text) }];
+  },
+};
+
+/** The lock file text with `engines.node` removed from every package but the root (an emptied `engines` goes too). */
+export function lockWithoutNodeEngines(lockText: string): string {
+  const lock = JSON.parse(lockText) as { packages?: Record<string, Record<string, unknown>> };
+  for (const [location, entry] of Object.entries(lock.packages ?? {})) {
+    const engines = entry.engines;
+    if (location === "" || typeof engines !== "object" || engines === null || Array.isArray(engines))
+      continue;
+    const { node: _node, ...rest } = engines as Record<string, unknown>;
+    if (Object.keys(rest).length === 0) delete entry.engines;
+    else entry.engines = rest;
+  }
+  return `${JSON.stringify(lock, null, 2)}\n`;
+}
+
 /** Every generator, in the order they run. */
-export const generators: readonly Generator[] = [crdGenerator, installGenerator];
+export const generators: readonly Generator[] = [crdGenerator, installGenerator, lockEnginesGenerator];
