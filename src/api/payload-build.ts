@@ -231,6 +231,11 @@ export const BUILD_BACKENDS = ["openshift", "shipwright", "prebuilt"] as const;
 /** Build backend name. */
 export type BuildBackend = (typeof BUILD_BACKENDS)[number];
 
+/** CPU architectures OKD ships, as Kubernetes names them (`kubernetes.io/arch`, OCI `platform.architecture`). */
+export const ARCHITECTURES = ["amd64", "arm64", "ppc64le", "s390x"] as const;
+/** A CPU architecture of the payload. */
+export type Architecture = (typeof ARCHITECTURES)[number];
+
 /** PayloadBuild spec. */
 export const PayloadBuildSpecSchema = z
   .strictObject({
@@ -271,6 +276,15 @@ export const PayloadBuildSpecSchema = z
       .default("openshift")
       .describe(
         "How components are built: openshift (Builds), shipwright (BuildRuns) or prebuilt (no builds; every component needs image).",
+      ),
+    architectures: z
+      .array(z.enum(ARCHITECTURES))
+      .min(1)
+      .max(ARCHITECTURES.length)
+      .meta({ "x-kubernetes-list-type": "set" })
+      .optional()
+      .describe(
+        "CPU architectures to build for (kubernetes.io/arch names). Unset: the build cluster's default, which is amd64 for OKD. When set, each build runs with the nodeSelector kubernetes.io/arch of its architecture. Only one architecture is supported yet.",
       ),
     release: ReleaseSpecSchema.optional(),
   })

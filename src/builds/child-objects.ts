@@ -23,6 +23,9 @@ export const INPUT_HASH_ANNOTATION = "payload.okd.io/input-hash";
  */
 export const INPUT_HASH_IMAGE_LABEL = "io.okd.payload.input-hash";
 
+/** The well-known node label a build's nodeSelector names to run on (and build for) one CPU architecture. */
+export const ARCHITECTURE_NODE_LABEL = "kubernetes.io/arch";
+
 /** Longest name we give: valid as a DNS-1123 subdomain (253), a DNS label and a label value (63). */
 export const MAX_CHILD_NAME_LENGTH = 63;
 const HASH_LENGTH = 10;

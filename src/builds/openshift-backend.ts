@@ -22,6 +22,7 @@ import type {
 } from "./build-backend.js";
 import { resolveBuildImages, sortedNameValues, type BuildImages } from "./build-images.js";
 import {
+  ARCHITECTURE_NODE_LABEL,
   INPUT_HASH_ANNOTATION,
   INPUT_HASH_IMAGE_LABEL,
   attemptObjectName,
@@ -75,6 +76,9 @@ export function openShiftBuildSpec(
       imageLabels: [{ name: INPUT_HASH_IMAGE_LABEL, value: inputHash }],
     },
     ...(component.resources === undefined ? {} : { resources: component.resources }),
+    ...(component.architecture === undefined
+      ? {}
+      : { nodeSelector: { [ARCHITECTURE_NODE_LABEL]: component.architecture } }),
   };
 }
 

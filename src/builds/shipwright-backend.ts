@@ -20,6 +20,7 @@ import { resolveBuildImages, sortedNameValues } from "./build-images.js";
 import { BUILD_RUNS } from "./build-resources.js";
 import { buildRunSchema } from "./build-schemas.js";
 import {
+  ARCHITECTURE_NODE_LABEL,
   INPUT_HASH_ANNOTATION,
   INPUT_HASH_IMAGE_LABEL,
   attemptObjectName,
@@ -168,6 +169,9 @@ function buildRunFor(request: BuildRequest, settings: BuildBackendSettings): Kub
           ...(settings.shipwrightTimeout === undefined ? {} : { timeout: settings.shipwrightTimeout }),
         },
       },
+      ...(component.architecture === undefined
+        ? {}
+        : { nodeSelector: { [ARCHITECTURE_NODE_LABEL]: component.architecture } }),
       ...(settings.shipwrightServiceAccount === undefined
         ? {}
         : { serviceAccount: settings.shipwrightServiceAccount }),

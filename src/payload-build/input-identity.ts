@@ -63,6 +63,8 @@ export function componentInputDocument(
       spec.source?.git === undefined ? null : { uri: spec.source.git.uri, ref: spec.source.git.ref ?? null },
     contextDir: spec.source?.contextDir ?? null,
   };
+  // Only when set, so payloads without spec.architectures keep their identities.
+  if (component.architecture !== undefined) document["architecture"] = component.architecture;
   document["dockerfile"] = spec.dockerfile ?? null;
   document["buildArgs"] = { ...component.buildArgs };
   document["env"] = { ...component.env };

@@ -2,7 +2,13 @@
  * A component with `spec.defaults` applied: the inputs, build args, env and resources its build
  * really uses. The graph, the build backends and input hashing all read this, never the raw spec.
  */
-import type { ComponentInput, ComponentSpec, PayloadBuildSpec, ResourceRequirements } from "../api/index.js";
+import type {
+  Architecture,
+  ComponentInput,
+  ComponentSpec,
+  PayloadBuildSpec,
+  ResourceRequirements,
+} from "../api/index.js";
 
 /** An input of a resolved component, with where it came from (for error paths). */
 export interface ResolvedInput extends ComponentInput {
@@ -25,6 +31,12 @@ export interface ResolvedComponent {
   readonly buildArgs: Readonly<Record<string, string>>;
   readonly env: Readonly<Record<string, string>>;
   readonly resources: ResourceRequirements | undefined;
+  /**
+   * The CPU architecture the component is built for, when `spec.architectures` names one: its
+   * builds run with the nodeSelector `kubernetes.io/arch` of it and it is part of the input
+   * identity. Unset: the build cluster's default, and neither is touched.
+   */
+  readonly architecture?: Architecture;
 }
 
 /**
@@ -64,6 +76,7 @@ export function resolveComponent(spec: PayloadBuildSpec, specIndex: number): Res
     buildArgs: { ...defaults?.buildArgs, ...component.buildArgs },
     env: { ...defaults?.env, ...component.env },
     resources: prebuilt ? undefined : (component.resources ?? defaults?.resources),
+    ...(prebuilt || spec.architectures?.[0] === undefined ? {} : { architecture: spec.architectures[0] }),
   };
 }
 

@@ -166,6 +166,7 @@ export function validatePayloadSpec(spec: PayloadBuildSpec): PayloadValidation {
   });
 
   checkRelease(spec, indexOf, suggest, report);
+  checkArchitectures(spec, report);
 
   const graph = graphFromAdjacency(names, indexOf, dependencies);
   const cyclic = cyclicComponents(graph);
@@ -177,6 +178,28 @@ export function validatePayloadSpec(spec: PayloadBuildSpec): PayloadValidation {
 }
 
 type Report = (path: string, message: string) => void;
+
+/**
+ * `spec.architectures`: each architecture once, and only one of them. A multi-arch payload needs
+ * every component built once per architecture, combined into an image index, and the release
+ * assembled as `oc adm release new --keep-manifest-list` does; the operator does not do that yet.
+ */
+function checkArchitectures(spec: PayloadBuildSpec, report: Report): void {
+  const architectures = spec.architectures ?? [];
+  const seen = new Set<string>();
+  architectures.forEach((architecture, i) => {
+    if (seen.has(architecture)) {
+      report(`spec.architectures[${i}]`, `duplicate architecture "${architecture}"; list each once`);
+    }
+    seen.add(architecture);
+  });
+  if (seen.size > 1) {
+    report(
+      "spec.architectures",
+      `multi-arch payloads are not supported yet (${[...seen].join(", ")}): building each component once per architecture, combining the per-architecture images into an image index per component and assembling a multi-arch release are not implemented; list one architecture (the component builds then run with the nodeSelector kubernetes.io/arch of it)`,
+    );
+  }
+}
 
 /** Checks spec.release: its base component, include list and fromRelease pullspec. */
 function checkRelease(
