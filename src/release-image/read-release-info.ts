@@ -9,7 +9,7 @@ import {
   repositoryOf,
   formatImageReference,
 } from "../registry/image-reference.js";
-import type { ImageStore } from "../registry/image-store.js";
+import type { ImageStore, Platform } from "../registry/image-store.js";
 import { BUILD_VERSIONS_LABEL, parseBuildVersions } from "./build-versions.js";
 import { parseImageStream, type ImageStream } from "./image-stream.js";
 import { RELEASE_MANIFESTS_DIR } from "./plan-release-payload.js";
@@ -29,14 +29,21 @@ export interface ReleaseInfo {
   readonly name: string;
   /** image-references creationTimestamp (RFC 3339). */
   readonly created: string;
-  /** Platforms of a multi-arch release, in index order. */
+  /**
+   * Digest of the single-platform release image read: the index's child for `platform` (linux/amd64
+   * unless asked otherwise, as oc reads it), or `digest` for a single-arch release.
+   */
+  readonly imageDigest: string;
+  /** OS and architecture of the release image read (from its config). */
+  readonly platform: Platform;
+  /** Platforms of a multi-arch release, in index order: one release image each. */
   readonly platforms: readonly {
     readonly os: string;
     readonly architecture: string;
     readonly variant?: string;
     readonly digest: string;
   }[];
-  /** Labels of the (linux/amd64) release image. */
+  /** Labels of the release image read (linux/amd64 of a multi-arch release unless asked otherwise). */
   readonly labels: Readonly<Record<string, string>>;
   readonly metadata: ReleaseMetadata;
   /** Component versions declared by the payload's images (`io.openshift.build.versions`), key -> version. */
@@ -54,14 +61,53 @@ export interface ReleaseInfo {
   readonly imageReferences: ImageStream;
 }
 
+/** What to read of a release. */
+export interface ReleaseInfoOptions {
+  /**
+   * Read the release image of this platform (oc's `--filter-by-os`): a multi-arch release without
+   * it, or a single-arch release of another platform, is an error naming the platforms it has.
+   * Unset: linux/amd64 of a multi-arch release (else its first image), or the single image.
+   */
+  readonly platform?: Platform;
+}
+
+const platformName = (p: {
+  readonly os?: string | undefined;
+  readonly architecture?: string | undefined;
+  readonly variant?: string | undefined;
+}) => `${p.os ?? ""}/${p.architecture ?? ""}${p.variant ? `/${p.variant}` : ""}`;
+
+/** Parses `os/architecture[/variant]` (as `--filter-by-os` takes it). */
+export function parsePlatform(text: string): Platform {
+  const [os, architecture, variant, ...rest] = text.split("/");
+  if (os === undefined || os === "" || architecture === undefined || architecture === "" || rest.length > 0) {
+    throw new ReleaseAssemblyError(
+      `platform ${JSON.stringify(text)} is not os/architecture[/variant], e.g. linux/arm64`,
+    );
+  }
+  return { os, architecture, ...(variant === undefined || variant === "" ? {} : { variant }) };
+}
+
 /** Reads a release. `reference` is `docker://...`, a bare pullspec, or `oci:DIR[:tag]`. */
 export async function readReleaseInfo(
   reference: string,
   deps: { readonly openStore: (reference: string) => ImageStore },
+  options: ReleaseInfoOptions = {},
 ): Promise<ReleaseInfo> {
   const ref = parseImageReference(reference);
   const store = deps.openStore(formatImageReference(repositoryOf(ref)));
-  const image = await resolveImage(store, tagOrDigestOf(ref) ?? "latest", `release ${reference}`);
+  const wanted = options.platform;
+  const image = await resolveImage(store, tagOrDigestOf(ref) ?? "latest", `release ${reference}`, wanted);
+  if (wanted !== undefined) {
+    const read = { os: image.config.os, architecture: image.config.architecture };
+    if (read.os !== wanted.os || read.architecture !== wanted.architecture) {
+      const has =
+        image.index === undefined
+          ? `it is a single-arch release of ${platformName(read)}`
+          : `its platforms: ${image.index.manifests.map((d) => platformName(d.platform ?? {})).join(", ")}`;
+      throw new ReleaseAssemblyError(`${reference} has no release image for ${platformName(wanted)}; ${has}`);
+    }
+  }
   let files = await readTopLayerDirectory(
     store,
     image,
@@ -106,6 +152,12 @@ export async function readReleaseInfo(
   return {
     reference,
     digest: image.digest,
+    imageDigest: image.imageDigest,
+    platform: {
+      os: image.config.os,
+      architecture: image.config.architecture,
+      ...(image.config.variant === undefined ? {} : { variant: image.config.variant }),
+    },
     mediaType: image.mediaType,
     name: metadata.version,
     created: imageReferences.metadata?.creationTimestamp ?? "",

@@ -10,6 +10,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openImageStore } from "../../../src/registry/image-store.js";
 import { assembleRelease, type AssembledRelease } from "../../../src/release-image/assemble-release.js";
+import { readReleaseInfo } from "../../../src/release-image/read-release-info.js";
 import { writeSyntheticPayload } from "../../../src/release-image/synthetic-payload.js";
 import { startDockerRegistry, type RunningDockerRegistry } from "../../support/docker-registry.js";
 import { writeOcComparisonFixture, type OcComparisonFixture } from "./oc-comparison-fixture.js";
@@ -237,6 +238,17 @@ describe.runIf(releaseToolsAvailable())("our releases against oc and the CVO loa
       expect(info.digest).toBe(release.platforms[i]?.digest);
       expect(info.metadata.version).toBe("4.17.1");
       expect(info.metadata.metadata).toEqual({ "release.openshift.io/architecture": "multi" });
+      // payloadctl release-info --filter-by-os reads the same release image as oc.
+      const ours = await readReleaseInfo(
+        `docker://${pullspec}`,
+        { openStore },
+        { platform: { os: "linux", architecture: arch } },
+      );
+      expect({ list: ours.digest, image: ours.imageDigest, images: ours.images.length }).toEqual({
+        list: info.listDigest,
+        image: info.digest,
+        images: info.references.spec.tags.length,
+      });
     }
     const text = await oc(["adm", "release", "info", "--insecure=true", pullspec]);
     expect(text).toContain("Name:           4.17.1");
