@@ -123,7 +123,6 @@ export function keptDemoLines(at: {
   pushed: string;
   operatorLog: string;
 }): string[] {
-  const repository = at.pushed.split("@")[0] ?? at.pushed;
   return [
     "Everything is still running (--keep); look at it from another terminal:",
     `  export KUBECONFIG=${at.kubeconfig}`,
@@ -132,7 +131,8 @@ export function keptDemoLines(at: {
     `  npx payloadctl status ${at.name} -n ${at.namespace}`,
     `  npx payloadctl releases ${at.stream} -n ${at.namespace}`,
     `  curl -s http://${at.registry}/v2/_catalog          # the integrated registry`,
-    `  skopeo inspect --tls-verify=false docker://${repository}`,
+    // by digest: the demo pushes no :latest, so a bare repository names nothing
+    `  skopeo inspect --tls-verify=false docker://${at.pushed}`,
     `  npx payloadctl release-info docker://${at.pushed} --insecure-registry ${at.registry}`,
     `  tail -f ${at.operatorLog}          # the operator's log`,
     "Press Ctrl-C to stop everything.",
