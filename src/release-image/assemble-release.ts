@@ -27,7 +27,7 @@ import { readReleaseInfo } from "./read-release-info.js";
 import { ReleaseAssemblyError } from "./release-assembly-error.js";
 import { rfc3339Seconds } from "./release-documents.js";
 import { isSemver } from "./semver.js";
-import { resolveImage } from "./resolve-image.js";
+import { DEFAULT_PLATFORM, resolveImage, type ResolvedImage } from "./resolve-image.js";
 import { writeReleaseImage, type ReleasePlatformImage } from "./write-release-image.js";
 
 export type { ReleasePlatformImage } from "./write-release-image.js";
@@ -150,6 +150,31 @@ async function resolveInputs(
 }
 
 /**
+ * A multi-arch release (the base is an index) reads each component's labels and manifests from its
+ * linux/amd64 image, as `oc adm release new --keep-manifest-list` does; an index without one is
+ * refused, as oc refuses it ("filtered all images from manifest list"), rather than read from
+ * another platform. Single images and indexes with a linux/amd64 entry pass through unchanged.
+ */
+function requireDefaultPlatform(
+  components: readonly ReleaseComponentInput[],
+  images: ReadonlyMap<string, ResolvedImage>,
+): void {
+  const { os, architecture } = DEFAULT_PLATFORM;
+  for (const component of components) {
+    const index = images.get(component.tag)?.index;
+    if (index === undefined) continue;
+    const platforms = index.manifests.map(
+      (d) => `${d.platform?.os ?? "?"}/${d.platform?.architecture ?? "?"}`,
+    );
+    if (index.manifests.some((d) => d.platform?.os === os && d.platform.architecture === architecture))
+      continue;
+    throw new ReleaseAssemblyError(
+      `image "${component.tag}" (${component.pullspec}) is an image index with no ${os}/${architecture} image (it has ${platforms.join(", ")}): a multi-arch release reads every component's labels and manifests from its ${os}/${architecture} image, as oc adm release new --keep-manifest-list does (oc fails with "filtered all images from manifest list"); build the component for ${architecture} too`,
+    );
+  }
+}
+
+/**
  * Assembles and pushes a release image. Same inputs (components by digest, name, created...) give the
  * same digest. Throws {@link ReleaseAssemblyError} for input problems (naming the operator, tag, image
  * or manifest to fix) and registry errors as they come.
@@ -201,6 +226,7 @@ export async function assembleRelease(
       tagOrDigestOf(componentReference(base.pullspec)) ?? "latest",
       `base image "${baseTag}"`,
     ));
+  if (baseImage.index !== undefined) requireDefaultPlatform(components, images);
   const metadata = input.metadata ?? resolved.metadata;
   const metadataWithArch =
     baseImage.index !== undefined && metadata?.["release.openshift.io/architecture"] === undefined

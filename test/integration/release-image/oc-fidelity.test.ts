@@ -8,7 +8,9 @@
 import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createImageIndex, descriptorOf } from "../../../src/oci-image/create-manifest.js";
 import { openImageStore } from "../../../src/registry/image-store.js";
+import { parseManifest } from "../../../src/registry/manifest-schemas.js";
 import { assembleRelease, type AssembledRelease } from "../../../src/release-image/assemble-release.js";
 import { readReleaseInfo } from "../../../src/release-image/read-release-info.js";
 import { writeSyntheticPayload } from "../../../src/release-image/synthetic-payload.js";
@@ -37,6 +39,30 @@ let streamFile: string;
 const openStore = (reference: string) => openImageStore(reference, { insecureRegistries: [registry.host] });
 let dirCount = 0;
 const freshDir = (label: string) => join(work.dir, `${label}-${(dirCount += 1)}`);
+
+/** An ImageStream file (`--from-image-stream-file`) whose status lists `components` by digest. */
+function imageStreamOf(components: readonly { tag: string; pullspec: string }[]) {
+  return {
+    kind: "ImageStream",
+    apiVersion: "image.openshift.io/v1",
+    metadata: { name: "partial", namespace: "okd" },
+    spec: { tags: [] },
+    status: {
+      dockerImageRepository: "",
+      tags: components.map((c) => ({
+        tag: c.tag,
+        items: [
+          {
+            dockerImageReference: c.pullspec,
+            image: c.pullspec.slice(c.pullspec.indexOf("@") + 1),
+            generation: 1,
+            created: "2026-12-04T10:11:12Z",
+          },
+        ],
+      })),
+    },
+  };
+}
 
 /** Every release-manifests document the CVO read was loaded (none dropped by the default profile). */
 function expectEveryManifestLoaded(report: CvoLoadReport): void {
@@ -255,5 +281,84 @@ describe.runIf(releaseToolsAvailable())("our releases against oc and the CVO loa
     expectEveryManifestLoaded(
       await cvoLoadRelease(`${registry.host}/compare/multi-release:4.17.1`, freshDir("cvo-multi")),
     );
+  });
+  it("treats a component that exists for only some architectures as oc adm release new --keep-manifest-list does", async () => {
+    const repository = `${registry.host}/fixture/partial`;
+    const store = openStore(`docker://${repository}`);
+    const multi = await writeSyntheticPayload({
+      store,
+      repository,
+      components: 5,
+      operators: 2,
+      platforms: [
+        { os: "linux", architecture: "amd64" },
+        { os: "linux", architecture: "arm64" },
+      ],
+    });
+    /** The payload with `tag` replaced by an index of only its `architecture` image. */
+    const withOnly = async (tag: string, architecture: string) => {
+      const component = multi.components.find((c) => c.tag === tag);
+      const top = await store.getManifest(component?.pullspec.split("@")[1] ?? "");
+      const parsed = parseManifest(top.bytes, top.mediaType);
+      if (parsed.kind !== "index") throw new Error(`${tag} is not an index`);
+      const only = createImageIndex(
+        "oci",
+        parsed.index.manifests
+          .filter((d) => d.platform?.architecture === architecture)
+          .map((d) => descriptorOf(d.mediaType, d, { os: "linux", architecture })),
+      );
+      await store.putManifest(only.digest, only.bytes, only.mediaType);
+      const components = multi.components.map((c) =>
+        c.tag === tag ? { ...c, pullspec: `${repository}@${only.digest}` } : c,
+      );
+      const streamFile = join(work.dir, `partial-${tag}-${architecture}.json`);
+      await writeFile(streamFile, JSON.stringify(imageStreamOf(components)));
+      return { components, streamFile, pullspec: `${repository}@${only.digest}` };
+    };
+    const ocNew = (file: string, to: string) =>
+      ocReleaseNew([
+        "--from-image-stream-file",
+        file,
+        "--reference-mode=source",
+        "--name",
+        "4.17.1",
+        "--keep-manifest-list=true",
+        "--to-image",
+        `${registry.host}/compare/${to}`,
+      ]);
+    const ours = (components: readonly { tag: string; pullspec: string }[], to: string) =>
+      assembleRelease(
+        {
+          source: { kind: "images" },
+          images: components,
+          name: "4.17.1",
+          to: `docker://${registry.host}/compare/${to}`,
+        },
+        { openStore },
+      );
+
+    // Only arm64: oc reads every component's manifests and labels from linux/amd64 and fails; so do we.
+    for (const tag of ["component-003", "operator-01"]) {
+      const armOnly = await withOnly(tag, "arm64");
+      await expect(ocNew(armOnly.streamFile, `oc-${tag}-arm64`)).rejects.toThrow(
+        "filtered all images from manifest list",
+      );
+      await expect(ours(armOnly.components, `ours-${tag}-arm64`)).rejects.toThrow(
+        `image "${tag}" (${armOnly.pullspec}) is an image index with no linux/amd64 image (it has linux/arm64)`,
+      );
+    }
+
+    // Only amd64: passed through by reference in both; each node pulls what its platform has.
+    const amdOnly = await withOnly("component-003", "amd64");
+    const theirs = await ocNew(amdOnly.streamFile, "oc-amd64-only");
+    const mine = await ours(amdOnly.components, "ours-amd64-only");
+    for (const pullspec of [
+      `${registry.host}/compare/oc-amd64-only@${theirs.digest}`,
+      `${registry.host}/compare/ours-amd64-only@${mine.digest}`,
+    ]) {
+      const info = await ocReleaseInfo(pullspec, ["--filter-by-os=linux/arm64"]);
+      const reference = info.references.spec.tags.find((t) => t.name === "component-003");
+      expect({ pullspec, from: reference?.from?.name }).toEqual({ pullspec, from: amdOnly.pullspec });
+    }
   });
 });
