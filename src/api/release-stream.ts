@@ -100,6 +100,12 @@ export const RetentionSpecSchema = z
       .describe(
         "Accepted releases beyond keepAccepted are removed once older than this (a duration such as 168h); unset: at once.",
       ),
+    deleteImages: z
+      .boolean()
+      .default(false)
+      .describe(
+        "Also delete a removed release's image from the registry it was pushed to (the manifest by digest, with the push Secret's credentials when it is spec.to's registry). Off: images in the registry are left alone. A refused delete is reported in an Event and does not hold back the rest of retention.",
+      ),
   })
   .describe("Which old releases are pruned.");
 /** How many releases to keep. */

@@ -11,6 +11,7 @@ import type { CredentialStore } from "./docker-config.js";
 import { OciLayoutStore } from "./oci-layout-store.js";
 import { RegistryClient } from "./registry-client.js";
 import { RegistryStore } from "./registry-store.js";
+import { RegistryError } from "./registry-error.js";
 
 export { RegistryError, isRegistryError } from "./registry-error.js";
 export type { RegistryOptions, RetryPolicy } from "./registry-options.js";
@@ -118,5 +119,22 @@ export class ImageStores {
       chunkSize: this.options.chunkSize ?? Number.POSITIVE_INFINITY,
       tagPageSize: this.options.tagPageSize ?? 1000,
     });
+  }
+
+  /**
+   * Deletes manifest `digest` from the registry repository `ref` (`DELETE /v2/<repo>/manifests/<digest>`):
+   * "absent" when the registry does not have it; a {@link RegistryError} with the status when it refuses
+   * (405 when deletes are disabled, 401/403 for credentials that may not delete). Not for OCI layouts.
+   */
+  deleteManifest(ref: string | ImageReference, digest: string): Promise<"deleted" | "absent"> {
+    const store = this.open(ref);
+    if (!(store instanceof RegistryStore))
+      return Promise.reject(
+        new RegistryError(
+          "UNSUPPORTED",
+          `delete manifest ${String(ref)}@${digest}: not a registry repository`,
+        ),
+      );
+    return store.deleteManifest(digest);
   }
 }

@@ -99,6 +99,27 @@ export class RegistryStore implements ImageStore {
     return digest;
   }
 
+  /**
+   * Deletes the manifest `digest` (`DELETE /v2/<repository>/manifests/<digest>`), which untags every
+   * tag naming it; blobs stay for the registry's garbage collection. "absent" when the registry does
+   * not have it (404). A refusal is a {@link RegistryError} carrying the status: 405 UNSUPPORTED when
+   * the registry has deletes disabled, 401/403 when the credentials may not delete.
+   */
+  async deleteManifest(digest: string): Promise<"deleted" | "absent"> {
+    digestAlgorithm(digest);
+    const response = await this.send({
+      method: "DELETE",
+      url: `/v2/${this.reference.repository}/manifests/${digest}`,
+      what: `delete manifest ${this.name}@${digest}`,
+      ok: [200, 202, 404],
+      push: true,
+      // Docker's token service grants manifest deletes to the `delete` action.
+      scopes: [`repository:${this.reference.repository}:delete`],
+    });
+    await response.body?.cancel();
+    return response.status === 404 ? "absent" : "deleted";
+  }
+
   async hasBlob(digest: string): Promise<boolean> {
     digestAlgorithm(digest);
     const response = await this.send({

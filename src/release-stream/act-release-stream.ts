@@ -46,6 +46,7 @@ import {
 } from "./release-stream-objects.js";
 import type { ReleaseStreamMetrics } from "./release-stream-metrics.js";
 import { computeStreamStatus, invalidStreamStatus, timestampOf } from "./release-stream-status.js";
+import type { ReleaseImageDeleter } from "./release-image-deleter.js";
 import { targetSpecTags } from "./release-tags.js";
 
 /** The effects act uses. */
@@ -56,6 +57,8 @@ export interface StreamActDeps {
   readonly clock: Clock;
   readonly log: Logger;
   readonly assembleRelease: ReleaseAssembler;
+  /** Deletes removed releases' images (`spec.retention.deleteImages`); without it they are reported as not deleted. */
+  readonly deleteReleaseImage?: ReleaseImageDeleter;
   /** Called with the resourceVersion read and the one written by a status write (stale-read guard). */
   readonly statusWritten?: (read: string | undefined, written: string | undefined) => void;
 }
@@ -309,6 +312,7 @@ export async function actOnReleaseStream(
         recordFailure(failures, err, "delete", d.object, resource.plural);
     }
   }
+  const imageEvents = await deleteReleaseImages(decision, namespace, deps);
   const status = computeStreamStatus({
     generation: raw.metadata.generation,
     previous: obs.status,
@@ -328,7 +332,7 @@ export async function actOnReleaseStream(
     if (r.phase === "Accepted" && prior?.phase !== "Accepted")
       deps.metrics.accepted((deps.clock.now() - Date.parse(r.createdAt ?? "")) / 1000);
   }
-  const events = [...phaseEvents(before, releases, decision.removed), ...started];
+  const events = [...phaseEvents(before, releases, decision.removed), ...started, ...imageEvents];
   if (failures.refused.length > 0) {
     deps.log.warn({ refused: failures.refused }, "the API server refused writes");
     events.push({
@@ -351,6 +355,62 @@ export async function actOnReleaseStream(
     (d): d is number => d !== null,
   );
   return delays.length === 0 ? awaitChange() : requeueAfter(Math.min(...delays));
+}
+
+/**
+ * Deletes the removed releases' images from their registry, one Event each: ReleaseImageDeleted, or a
+ * ReleaseImageDeleteRefused Warning with the registry's answer (405: deletes disabled on the registry;
+ * 401/403: the push Secret may not delete). A refusal holds back nothing else; the release is gone
+ * from the stream either way, so the image is not tried again.
+ */
+async function deleteReleaseImages(
+  decision: ReleaseStreamDecision,
+  namespace: string,
+  deps: StreamActDeps,
+): Promise<EventInput[]> {
+  const spec = decision.stream?.spec;
+  if (spec === undefined) return [];
+  const events: EventInput[] = [];
+  for (const { release, image } of decision.imagesToDelete) {
+    try {
+      if (deps.deleteReleaseImage === undefined)
+        throw new Error("this operator has no registry access configured");
+      const outcome = await deps.deleteReleaseImage({
+        image,
+        to: spec.to,
+        namespace,
+        ...(spec.pushSecret === undefined ? {} : { pushSecret: spec.pushSecret.name }),
+      });
+      events.push({
+        type: "Normal",
+        reason: "ReleaseImageDeleted",
+        action: "Prune",
+        note: `release ${release}: image ${image} ${outcome === "deleted" ? "deleted from its registry" : "was already gone from its registry"} (spec.retention.deleteImages)`,
+      });
+    } catch (err: unknown) {
+      const message = err instanceof Error ? err.message : String(err);
+      deps.log.warn({ release, image, err: message }, "deleting a removed release's image was refused");
+      events.push({
+        type: "Warning",
+        reason: "ReleaseImageDeleteRefused",
+        action: "Prune",
+        note: `release ${release} removed, but its image ${image} stays in the registry: ${message}${hintFor(message)}`.slice(
+          0,
+          1024,
+        ),
+      });
+    }
+  }
+  return events;
+}
+
+/** What to do about a refused delete, from the status in the registry's answer. */
+function hintFor(message: string): string {
+  if (/\(HTTP 405\)/.test(message))
+    return "; the registry has manifest deletes disabled (docker-registry: storage.delete.enabled: true)";
+  if (/\(HTTP 40[13]\)|authentication (failed|required)/.test(message))
+    return "; give spec.pushSecret credentials that may delete in that repository";
+  return "";
 }
 
 async function writeStatus(

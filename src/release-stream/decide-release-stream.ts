@@ -55,6 +55,13 @@ export interface StreamChildToDelete {
   readonly object: KubeObject;
 }
 
+/** A removed release's image to delete from its registry (`spec.retention.deleteImages`). */
+export interface ReleaseImageToDelete {
+  readonly release: string;
+  /** `registry/repository@sha256:...` as pushed. */
+  readonly image: string;
+}
+
 /** The assembly of the newest Pending release. */
 export interface StreamAssembly {
   readonly release: string;
@@ -81,6 +88,8 @@ export interface ReleaseStreamDecision {
   readonly assemble?: StreamAssembly;
   readonly jobsToCreate: readonly KubeObjectInput[];
   readonly deletes: readonly StreamChildToDelete[];
+  /** Images of removed releases to delete from their registry; only with `spec.retention.deleteImages`. */
+  readonly imagesToDelete: readonly ReleaseImageToDelete[];
   readonly cut: CutState;
   readonly inputProblem?: CutState;
   readonly requeueAfterMs: number | null;
@@ -94,6 +103,7 @@ const EMPTY: ReleaseStreamDecision = {
   payloadBuildsToCreate: [],
   jobsToCreate: [],
   deletes: [],
+  imagesToDelete: [],
   cut: { reason: ReleaseStreamReason.Idle, message: "" },
   requeueAfterMs: null,
 };
@@ -554,6 +564,14 @@ export function decideReleaseStream(
     for (const pb of obs.payloadBuilds)
       if (pb.metadata.name === r.payloadBuild) deletes.push({ kind: "PayloadBuild", object: pb });
   }
+  // Only pinned by digest: deleting by tag could remove whatever the tag names now.
+  const imagesToDelete: ReleaseImageToDelete[] = spec.retention.deleteImages
+    ? removed.flatMap((r) =>
+        r.image !== undefined && /@sha256:[0-9a-f]{64}$/.test(r.image)
+          ? [{ release: r.name, image: r.image }]
+          : [],
+      )
+    : [];
   // Jobs and pinned streams of releases no longer known (removed by an earlier reconcile).
   const known = new Set([...releases, ...removed].map((r) => r.name));
   for (const j of obs.jobs) {
@@ -578,6 +596,7 @@ export function decideReleaseStream(
     ...(assemble === undefined ? {} : { assemble }),
     jobsToCreate,
     deletes,
+    imagesToDelete,
     cut,
     ...(inputProblem === undefined ? {} : { inputProblem }),
     requeueAfterMs: positive.length === 0 ? null : Math.min(...positive),

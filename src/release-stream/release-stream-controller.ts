@@ -21,6 +21,7 @@ import {
 } from "../payload-build/integrated-registry.js";
 import { createReleaseAssembler } from "../payload-build/release-assembler.js";
 import type { ReleaseAssembler } from "../payload-build/act-payload-build.js";
+import { createReleaseImageDeleter } from "./release-image-deleter.js";
 import { actOnReleaseStream } from "./act-release-stream.js";
 import { decideReleaseStream } from "./decide-release-stream.js";
 import { inputStreamNameOf, observeReleaseStream } from "./observe-release-stream.js";
@@ -75,6 +76,10 @@ export function setupReleaseStreamController(options: ReleaseStreamControllerOpt
         : { integratedRegistry: integratedRegistryAccess(options.registryIdentity, imageStreams.store) }),
       log,
     });
+  const deleteReleaseImage = createReleaseImageDeleter({
+    client,
+    registryOptions: options.registryOptions ?? {},
+  });
   const stores = {
     streams: streams.store,
     imageStreams: imageStreams.store,
@@ -117,6 +122,7 @@ export function setupReleaseStreamController(options: ReleaseStreamControllerOpt
         clock: manager.clock,
         log: ctx.log,
         assembleRelease,
+        deleteReleaseImage,
         statusWritten: (read) => {
           if (read !== undefined) replaced.set(id, read);
         },

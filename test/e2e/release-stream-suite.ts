@@ -4,6 +4,7 @@
  * to Debian's docker-registry; verification Jobs finished by the simulated job runner. One
  * environment, one operator and one namespace serve every test (each test its own stream and input).
  */
+import { execFile } from "node:child_process";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   ReleaseStreamStatusSchema,
@@ -189,6 +190,25 @@ export function releaseStreamSuite(plane: ControlPlaneKind): void {
     }
   }
 
+  /** The HTTP status of a GET of a release image's manifest (`host/repo@digest`) from the test registry. */
+  async function manifestStatus(image: string): Promise<number> {
+    const [repository, digest] = image.slice(env.dockerRegistry.host.length + 1).split("@");
+    const response = await fetch(
+      `${env.dockerRegistry.url}/v2/${repository ?? ""}/manifests/${digest ?? ""}`,
+      {
+        headers: {
+          accept: [
+            "application/vnd.oci.image.manifest.v1+json",
+            "application/vnd.oci.image.index.v1+json",
+            "application/vnd.docker.distribution.manifest.v2+json",
+            "application/vnd.docker.distribution.manifest.list.v2+json",
+          ].join(", "),
+        },
+      },
+    );
+    await response.body?.cancel();
+    return response.status;
+  }
   const phases = (s: ReleaseStreamStatus) => (s.releases ?? []).map((r) => r.phase);
 
   /** Jobs the operator created in the namespace, from the audit log. */
@@ -412,6 +432,37 @@ export function releaseStreamSuite(plane: ControlPlaneKind): void {
         .map((s) => s.metadata.annotations?.["release.openshift.io/releaseTag"])
         .sort();
       expect(pinned).toEqual([keepName, third.latest].sort());
+      // Without spec.retention.deleteImages the removed release's image stays in the registry.
+      const removedImage = second.releases?.[0]?.image ?? "";
+      expect(removedImage).toMatch(/@sha256:[0-9a-f]{64}$/);
+      expect(await manifestStatus(removedImage)).toBe(200);
+    });
+
+    it("with spec.retention.deleteImages, removing a release deletes its image's manifest from the registry", async () => {
+      await createInput("input-five");
+      await createStream("five", "input-five", { retention: { keepAccepted: 1, deleteImages: true } });
+      const first = await waitForStream("five", "first Accepted", (s) => phases(s).join() === "Accepted");
+      const firstImage = first.releases?.[0]?.image ?? "";
+      expect(await manifestStatus(firstImage)).toBe(200);
+      const extra = landed[0] as { tag: string; pullspec: string };
+      await new Promise((r) => setTimeout(r, 1100)); // release names have a one-second resolution
+      await addInputTag("input-five", "extra-a", extra.pullspec);
+      const second = await waitForStream(
+        "five",
+        "second Accepted and the first removed",
+        (s) => phases(s).join() === "Accepted" && s.releases?.[0]?.name !== first.releases?.[0]?.name,
+      );
+      await waitFor(
+        async () => ((await manifestStatus(firstImage)) === 404 ? true : undefined),
+        `the removed release's manifest ${firstImage} to be deleted from the registry`,
+      );
+      expect(await manifestStatus(second.releases?.[0]?.image ?? "")).toBe(200);
+      const skopeo = await new Promise<number | null>((done) =>
+        execFile("skopeo", ["inspect", "--tls-verify=false", `docker://${firstImage}`], (error) =>
+          done(error === null ? 0 : typeof error.code === "number" ? error.code : 1),
+        ),
+      );
+      expect(skopeo).not.toBe(0);
     });
 
     it("a scheduled payloadBuild source creates a PayloadBuild at the next minute, owned by the stream, whose release becomes the stream's", async () => {

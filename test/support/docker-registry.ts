@@ -17,6 +17,8 @@ export interface DockerRegistryOptions {
   readonly htpasswd?: { readonly username: string; readonly password: string };
   /** Serve HTTPS with a certificate for 127.0.0.1/localhost signed by a fresh CA (see `caCert`). */
   readonly tls?: boolean;
+  /** Whether manifest deletes are enabled (`storage.delete.enabled`); default true. */
+  readonly deletes?: boolean;
 }
 
 /** A running registry. */
@@ -149,7 +151,7 @@ export async function startDockerRegistry(
   const lines = [
     "version: 0.1",
     "log: {level: info}",
-    `storage: {filesystem: {rootdirectory: ${JSON.stringify(join(dir, "data"))}}, delete: {enabled: true}, cache: {blobdescriptor: inmemory}}`,
+    `storage: {filesystem: {rootdirectory: ${JSON.stringify(join(dir, "data"))}}, delete: {enabled: ${options.deletes === false ? "false" : "true"}}, cache: {blobdescriptor: inmemory}}`,
   ];
   let tls: Awaited<ReturnType<typeof makeCertificates>> | undefined;
   if (options.tls === true) {

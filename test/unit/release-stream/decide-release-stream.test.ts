@@ -251,3 +251,54 @@ describe("verification", () => {
     expect(again.releases[0]?.phase).toBe("Rejected");
   });
 });
+
+describe("retention of the images in the registry", () => {
+  const releases = [
+    release("2026-11-21-100000", "Accepted"),
+    release("2026-11-20-100000", "Accepted"),
+    release("2026-11-19-100000", "Accepted"),
+  ];
+
+  it("deletes nothing from the registry without spec.retention.deleteImages", () => {
+    const d = decideReleaseStream(
+      observation({ stream: stream({ retention: { keepAccepted: 1 } }), input: input(TAGS), releases }),
+      at(T0 + 86_400_000),
+    );
+    expect(d.removed.map((r) => r.name)).toEqual([
+      `${PREFIX}-2026-11-20-100000`,
+      `${PREFIX}-2026-11-19-100000`,
+    ]);
+    expect(d.imagesToDelete).toEqual([]);
+  });
+
+  it("with deleteImages, deletes exactly the removed releases' images, by digest", () => {
+    const d = decideReleaseStream(
+      observation({
+        stream: stream({ retention: { keepAccepted: 1, deleteImages: true } }),
+        input: input(TAGS),
+        releases,
+      }),
+      at(T0 + 86_400_000),
+    );
+    expect(d.imagesToDelete).toEqual(
+      [releases[1], releases[2]].map((r) => ({ release: r?.name, image: r?.image })),
+    );
+    expect(d.imagesToDelete.every((i) => /@sha256:[0-9a-f]{64}$/.test(i.image))).toBe(true);
+  });
+
+  it("never deletes a release image it knows only by tag", () => {
+    const d = decideReleaseStream(
+      observation({
+        stream: stream({ retention: { keepAccepted: 1, deleteImages: true } }),
+        input: input(TAGS),
+        releases: [
+          release("2026-11-21-100000", "Accepted"),
+          release("2026-11-20-100000", "Accepted", { image: "registry.example/okd/release:4.17" }),
+        ],
+      }),
+      at(T0 + 86_400_000),
+    );
+    expect(d.removed).toHaveLength(1);
+    expect(d.imagesToDelete).toEqual([]);
+  });
+});

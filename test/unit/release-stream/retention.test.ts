@@ -8,6 +8,7 @@ const retention = (r: Partial<RetentionSpec> = {}): RetentionSpec => ({
   keepAccepted: 2,
   keepFailed: 1,
   keepRejected: 1,
+  deleteImages: false,
   ...r,
 });
 const NOW = Date.parse("2026-11-30T00:00:00Z");
