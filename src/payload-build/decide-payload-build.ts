@@ -33,6 +33,7 @@ import { decideRelease, type ReleaseAssembly } from "./decide-release.js";
 import { selectComponentsToStart } from "./scheduler.js";
 import { startAttempts, type AttemptToStart } from "./start-attempts.js";
 import { validatePayloadBuild } from "./validate-payload.js";
+import { evaluateCombined, expandArchitectures, type IndexToCombine } from "./architecture-units.js";
 
 export type { AttemptToStart } from "./start-attempts.js";
 
@@ -51,6 +52,11 @@ export interface PayloadBuildDecision {
   readonly payloadBuild?: PayloadBuild;
   readonly backend?: BuildBackendName;
   readonly start: readonly AttemptToStart[];
+  /**
+   * Components of a multi-arch payload whose per-architecture images are all landed and must now
+   * be combined into an image index, pushed, and pointed at by the component's tag.
+   */
+  readonly combine?: readonly IndexToCombine[];
   /** Children to delete (outdated live builds, children of removed components). */
   readonly delete: readonly KubeObject[];
   readonly imageStream?: ImageStreamChange;
@@ -88,6 +94,11 @@ export interface DecideContext {
    * identities). The decision is the same with or without it.
    */
   readonly memo?: PayloadBuildMemo;
+  /**
+   * Build payloads with more than one `spec.architectures` entry (per-architecture units and
+   * image indexes). Off: they are refused at validation, since pushing the indexes is not done yet.
+   */
+  readonly multiArch?: boolean;
 }
 
 const NOTHING: PayloadBuildDecision = {
@@ -130,13 +141,16 @@ export function decidePayloadBuild(
   const raw = observation.payloadBuild;
   if (raw === undefined || raw.metadata.deletionTimestamp !== undefined) return NOTHING; // children go by GC
   const memo = ctx.memo;
-  const validated =
-    memo === undefined ? validatePayloadBuild(raw) : memo.validated(raw, validatePayloadBuild);
+  const validate = (input: KubeObject) => validatePayloadBuild(input, { multiArch: ctx.multiArch === true });
+  const validated = memo === undefined ? validate(raw) : memo.validated(raw, validate);
   if (!validated.ok) return decideInvalid(observation, validated.problems, ctx.now);
-  const { payloadBuild, graph } = validated.value;
+  const { payloadBuild } = validated.value;
   const spec = payloadBuild.spec;
   const backendFor = (c: ResolvedComponent): BuildBackend => backendForComponent(ctx.backends, spec, c);
-  const components = memo === undefined ? resolveComponents(spec) : memo.resolvedComponents(spec);
+  const resolved = memo === undefined ? resolveComponents(spec) : memo.resolvedComponents(spec);
+  // One build unit per component, or per component and architecture (see architecture-units).
+  const units = expandArchitectures(spec, resolved, validated.value.graph);
+  const { graph, components } = units;
   const evaluations = evaluateComponents({
     payloadBuild,
     graph,
@@ -158,8 +172,9 @@ export function decidePayloadBuild(
     ),
   });
   const byName = new Map(evaluations.map((e) => [e.component.name, e]));
+  const combined = units.combined.map((c) => evaluateCombined(c, byName, observation.imageStream));
   const previousEntries = new Map((observation.status?.components ?? []).map((c) => [c.name, c]));
-  const failed = evaluations.filter((e) => e.verdict === "failed");
+  const failed = [...evaluations, ...combined.map((c) => c.evaluation)].filter((e) => e.verdict === "failed");
   const stopStarting = spec.failurePolicy === "FailFast" && failed.length > 0;
 
   // Start what the scheduler picks, up to the free slots; never beside a live build of the component.
@@ -175,7 +190,10 @@ export function decidePayloadBuild(
     { payloadBuild, backendFor, imageStream: observation.imageStream, now: ctx.now },
   );
   const events: EventInput[] = [];
-  const final = evaluations.map((e) => startedNow.get(e.component.name) ?? e);
+  const final = [
+    ...evaluations.map((e) => startedNow.get(e.component.name) ?? e),
+    ...combined.map((c) => c.evaluation),
+  ];
   const unstartedEntries = new Map(
     start.flatMap((attempt) => {
       const before = byName.get(attempt.component);
@@ -228,9 +246,12 @@ export function decidePayloadBuild(
   );
   const stopped =
     failed.length > 0 && (stopStarting ? !final.some((e) => e.verdict === "building") : !progressing);
+  const unitNames = new Set(units.combined.flatMap((c) => c.units.map((u) => u.unit)));
   const release = decideRelease({
     payloadBuild,
-    components: statusComponents,
+    // The release takes each component once: a multi-arch component by its index, not its units.
+    components:
+      unitNames.size === 0 ? statusComponents : statusComponents.filter((c) => !unitNames.has(c.name)),
     allLanded,
     previous: observation.status,
   });
@@ -262,6 +283,7 @@ export function decidePayloadBuild(
     ],
     ...imageStreamChange(observation, spec.imageStream, final),
     ...(release.assemble === undefined ? {} : { assemble: release.assemble }),
+    combine: combined.flatMap((c) => (c.combine === undefined ? [] : [c.combine])),
     status: computePayloadBuildStatus(statusInput),
     statusInput,
     unstartedEntries,

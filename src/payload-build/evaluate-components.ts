@@ -196,7 +196,9 @@ export function evaluateComponents(input: EvaluationInput): ComponentEvaluation[
       continue;
     }
     const dependencyImages: Record<string, string> = {};
-    for (const d of deps) if (d?.image !== undefined) dependencyImages[d.component.name] = d.image;
+    for (const d of deps) {
+      if (d?.image !== undefined) dependencyImages[d.component.builds ?? d.component.name] = d.image;
+    }
     const inputHash = input.inputHash(component, dependencyImages, backend);
     const withHash = { ...base, dependencyImages, inputHash };
 

@@ -37,6 +37,11 @@ export interface ResolvedComponent {
    * identity. Unset: the build cluster's default, and neither is touched.
    */
   readonly architecture?: Architecture;
+  /**
+   * For a per-architecture build unit of a multi-arch payload (`name` is `<component>-<arch>`):
+   * the component it builds, under whose name its dependents refer to it.
+   */
+  readonly builds?: string;
 }
 
 /**

@@ -4,6 +4,7 @@
  * of the valid parts (unknown references and self edges left out).
  */
 import {
+  COMPONENT_NAME_MAX_LENGTH,
   PayloadBuildSpecSchema,
   parsePayloadBuild,
   type ComponentSpec,
@@ -12,6 +13,7 @@ import {
   type PayloadBuildSpec,
   type Problem,
 } from "../api/index.js";
+import { unitName } from "./architecture-units.js";
 import { checkBuiltComponent, checkDefaultEnv, checkImageStreamName, checkInput } from "./build-api-rules.js";
 import { graphFromAdjacency, type ComponentGraph } from "./component-graph.js";
 import { cycleThrough, cyclicComponents, formatCycle } from "./cycles.js";
@@ -32,7 +34,16 @@ export interface PayloadValidation {
 const BUILD_ONLY_FIELDS = ["source", "dockerfile", "from", "inputs", "buildArgs", "env"] as const;
 
 /** Validates a parsed spec. Paths are prefixed with `spec.`. O(n + m) apart from bounded suggestions. */
-export function validatePayloadSpec(spec: PayloadBuildSpec): PayloadValidation {
+/** What validation accepts beyond the defaults. */
+export interface ValidationOptions {
+  /** Accept more than one `spec.architectures` entry (the decide step's multi-arch path). */
+  readonly multiArch?: boolean;
+}
+
+export function validatePayloadSpec(
+  spec: PayloadBuildSpec,
+  options: ValidationOptions = {},
+): PayloadValidation {
   const problems: Problem[] = [];
   const report = (path: string, message: string): void => {
     problems.push({ path, message });
@@ -166,7 +177,7 @@ export function validatePayloadSpec(spec: PayloadBuildSpec): PayloadValidation {
   });
 
   checkRelease(spec, indexOf, suggest, report);
-  checkArchitectures(spec, report);
+  checkArchitectures(spec, options, report);
 
   const graph = graphFromAdjacency(names, indexOf, dependencies);
   const cyclic = cyclicComponents(graph);
@@ -184,7 +195,7 @@ type Report = (path: string, message: string) => void;
  * every component built once per architecture, combined into an image index, and the release
  * assembled as `oc adm release new --keep-manifest-list` does; the operator does not do that yet.
  */
-function checkArchitectures(spec: PayloadBuildSpec, report: Report): void {
+function checkArchitectures(spec: PayloadBuildSpec, options: ValidationOptions, report: Report): void {
   const architectures = spec.architectures ?? [];
   const seen = new Set<string>();
   architectures.forEach((architecture, i) => {
@@ -193,7 +204,28 @@ function checkArchitectures(spec: PayloadBuildSpec, report: Report): void {
     }
     seen.add(architecture);
   });
-  if (seen.size > 1) {
+  if (seen.size > 1 && options.multiArch === true) {
+    // Each built component gets a build unit, an ImageStream tag and a status entry per architecture.
+    const names = new Set(spec.components.map((c) => c.name));
+    spec.components.forEach((component, i) => {
+      if (component.image !== undefined) return;
+      for (const architecture of seen) {
+        const unit = unitName(component.name, architecture);
+        if (unit.length > COMPONENT_NAME_MAX_LENGTH) {
+          report(
+            `spec.components[${i}].name`,
+            `"${component.name}" is too long for a multi-arch payload: its ${architecture} build is named "${unit}" (${unit.length} characters, at most ${COMPONENT_NAME_MAX_LENGTH}); shorten the name by ${unit.length - COMPONENT_NAME_MAX_LENGTH}`,
+          );
+        } else if (names.has(unit)) {
+          report(
+            `spec.components[${i}].name`,
+            `the ${architecture} build of "${component.name}" is named "${unit}", which is also a component of the payload; rename one of them`,
+          );
+        }
+      }
+    });
+  }
+  if (seen.size > 1 && options.multiArch !== true) {
     report(
       "spec.architectures",
       `multi-arch payloads are not supported yet (${[...seen].join(", ")}): building each component once per architecture, combining the per-architecture images into an image index per component and assembling a multi-arch release are not implemented; list one architecture (the component builds then run with the nodeSelector kubernetes.io/arch of it)`,
@@ -294,11 +326,14 @@ function salvageGraphProblems(input: unknown, problems: readonly Problem[]): Pro
  * Parses and validates an untrusted object, returning every problem found: schema problems, plus
  * graph problems (references, cycles, pullspecs) whenever the components themselves parse.
  */
-export function validatePayloadBuild(input: unknown): ParseResult<ValidPayloadBuild> {
+export function validatePayloadBuild(
+  input: unknown,
+  options: ValidationOptions = {},
+): ParseResult<ValidPayloadBuild> {
   const parsed = parsePayloadBuild(input);
   if (!parsed.ok)
     return { ok: false, problems: [...parsed.problems, ...salvageGraphProblems(input, parsed.problems)] };
-  const validation = validatePayloadSpec(parsed.value.spec);
+  const validation = validatePayloadSpec(parsed.value.spec, options);
   if (validation.problems.length > 0) return { ok: false, problems: validation.problems };
   return { ok: true, value: { payloadBuild: parsed.value, graph: validation.graph } };
 }
