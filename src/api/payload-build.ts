@@ -284,7 +284,7 @@ export const PayloadBuildSpecSchema = z
       .meta({ "x-kubernetes-list-type": "set" })
       .optional()
       .describe(
-        "CPU architectures to build for (kubernetes.io/arch names). Unset: the build cluster's default, which is amd64 for OKD. When set, each build runs with the nodeSelector kubernetes.io/arch of its architecture. Only one architecture is supported yet.",
+        "CPU architectures to build for (kubernetes.io/arch names). Unset: the build cluster's default, which is amd64 for OKD. When set, each build runs with the nodeSelector kubernetes.io/arch of its architecture; with more than one, each built component is built once per architecture (<component>-<arch>) and its tag points at an image index of them, and the release is multi-arch when the base component is.",
       ),
     release: ReleaseSpecSchema.optional(),
   })

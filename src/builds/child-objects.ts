@@ -23,6 +23,12 @@ export const INPUT_HASH_ANNOTATION = "payload.okd.io/input-hash";
  */
 export const INPUT_HASH_IMAGE_LABEL = "io.okd.payload.input-hash";
 
+/**
+ * On the children of a per-architecture build unit of a multi-arch payload (whose component label
+ * is `<component>-<arch>`): the component it builds, the name its sources know it by.
+ */
+export const BUILT_COMPONENT_LABEL = "payload.okd.io/built-component";
+
 /** The well-known node label a build's nodeSelector names to run on (and build for) one CPU architecture. */
 export const ARCHITECTURE_NODE_LABEL = "kubernetes.io/arch";
 
@@ -72,12 +78,14 @@ export function childLabels(
   payloadName: string,
   component: string,
   attempt?: number,
+  builtComponent?: string,
 ): Record<string, string> {
   const labels: Record<string, string> = {
     [PAYLOAD_BUILD_LABEL]: shortenName(payloadName),
     [COMPONENT_LABEL]: component,
   };
   if (attempt !== undefined) labels[ATTEMPT_LABEL] = String(attempt);
+  if (builtComponent !== undefined) labels[BUILT_COMPONENT_LABEL] = builtComponent;
   return labels;
 }
 

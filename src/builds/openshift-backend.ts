@@ -106,7 +106,7 @@ function openShiftObjects(request: BuildRequest, settings: BuildBackendSettings)
       name: attemptObjectName(payloadName, component.name, attempt),
       namespace,
       labels: {
-        ...childLabels(payloadName, component.name, attempt),
+        ...childLabels(payloadName, component.name, attempt, component.builds),
         // Runs at once (ParallelPolicy); without a BuildConfig no other build can queue it.
         "openshift.io/build.start-policy": "Parallel",
       },

@@ -147,7 +147,7 @@ function buildRunFor(request: BuildRequest, settings: BuildBackendSettings): Kub
     metadata: {
       name: attemptObjectName(payloadName, component.name, attempt),
       namespace,
-      labels: childLabels(payloadName, component.name, attempt),
+      labels: childLabels(payloadName, component.name, attempt, component.builds),
       annotations: { [INPUT_HASH_ANNOTATION]: inputHash },
       ownerReferences: [payloadOwnerReference(request.payloadBuild)],
     },

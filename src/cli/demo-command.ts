@@ -1,10 +1,11 @@
 /**
- * `payloadctl demo [--to docker://...] [--oci-dir DIR] [--speed N] [--insecure-registry HOST] [--control-plane dev|real] [--keep]`
+ * `payloadctl demo [--to docker://...] [--oci-dir DIR] [--speed N] [--insecure-registry HOST] [--control-plane dev|real] [--keep] [--architectures amd64,arm64]`
  * (`npm run demo`): a full payload build on an embedded cluster in about a minute (see `runDemo`).
  * Every flag is checked before anything starts. Ctrl-C stops everything it started; with `--keep`
  * everything stays up after the release until Ctrl-C. A failure exits 1 with what went wrong.
  */
 import { Command, InvalidArgumentError } from "commander";
+import { ARCHITECTURES } from "../api/index.js";
 import { packageRoot } from "../demo/package-root.js";
 import { DEMO_CONTROL_PLANES, type DemoControlPlane } from "../demo/demo-planes.js";
 import { DemoError, runDemo } from "../demo/run-demo.js";
@@ -21,6 +22,19 @@ interface DemoFlags {
   timeout: number;
   controlPlane: DemoControlPlane;
   keep?: boolean;
+  architectures?: string[];
+}
+
+/** `--architectures amd64,arm64`: OKD's architectures, each once. */
+export function parseDemoArchitectures(value: string): string[] {
+  const list = value.split(",").map((a) => a.trim());
+  const unknown = list.filter((a) => !(ARCHITECTURES as readonly string[]).includes(a));
+  if (unknown.length > 0 || list.length === 0 || new Set(list).size !== list.length) {
+    throw new InvalidArgumentError(
+      `give distinct architectures from ${ARCHITECTURES.join(", ")}, comma-separated (e.g. amd64,arm64)${unknown.length > 0 ? `; unknown: ${unknown.join(", ")}` : ""}`,
+    );
+  }
+  return list;
 }
 
 /** `--to`: a `docker://REGISTRY/REPOSITORY[:TAG]` the release can be pushed to, checked up front. */
@@ -88,6 +102,11 @@ export function demoCommand(): Command {
       "dev",
     )
     .option(
+      "--architectures <list>",
+      "build the sample for these architectures (e.g. amd64,arm64: per-architecture builds, image indexes and a multi-arch release)",
+      parseDemoArchitectures,
+    )
+    .option(
       "--keep",
       "leave the cluster, registry, builds and operator running after the release; Ctrl-C stops them",
     )
@@ -108,6 +127,7 @@ export function demoCommand(): Command {
             timeoutMs: flags.timeout * 1000,
             controlPlane: flags.controlPlane,
             keep: flags.keep === true,
+            ...(flags.architectures === undefined ? {} : { architectures: flags.architectures }),
           },
           { out: process.stdout, payloadctl: currentPayloadctl(), root: packageRoot(), signal: abort.signal },
         );

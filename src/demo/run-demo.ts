@@ -43,6 +43,8 @@ export interface DemoOptions {
    * without it everything is stopped before `runDemo` returns.
    */
   readonly keep?: boolean;
+  /** `spec.architectures` of the sample payload (e.g. amd64, arm64 for a multi-arch release); unset: the sample's. */
+  readonly architectures?: readonly string[];
 }
 
 /** Where the demo runs. */
@@ -205,7 +207,11 @@ export async function runDemo(options: DemoOptions, deps: DemoDeps): Promise<Dem
         data: { ".dockerconfigjson": Buffer.from(JSON.stringify({ auths: {} })).toString("base64") },
       });
     }
-    await client.create(PAYLOAD_BUILDS, { ...sample, spec: { ...sample.spec, release: { ...release, to } } });
+    const architectures = options.architectures === undefined ? {} : { architectures: options.architectures };
+    await client.create(PAYLOAD_BUILDS, {
+      ...sample,
+      spec: { ...sample.spec, ...architectures, release: { ...release, to } },
+    });
     say(`watch it meanwhile:   kubectl --kubeconfig ${cluster.kubeconfigPath} get payloadbuilds -A -w`);
     say(`applied ${SAMPLE}: PayloadBuild ${namespace}/${name}, release ${release.name} -> ${to}\n`);
 

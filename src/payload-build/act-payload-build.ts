@@ -12,6 +12,7 @@ import type { Logger } from "pino";
 import { API_GROUP_VERSION, PAYLOAD_BUILD, formatTimestamp, type PayloadBuildStatus } from "../api/index.js";
 import { ATTEMPT_LABEL, COMPONENT_LABEL, PAYLOAD_BUILD_LABEL, shortenName } from "../builds/child-objects.js";
 import { IMAGE_STREAMS } from "../builds/build-resources.js";
+import type { SpecTag } from "../builds/image-stream-schema.js";
 import type { KubeClient } from "../kube/kube-client.js";
 import { isAlreadyExists, isConflict, isNotFound } from "../kube/kube-errors.js";
 import type { KubeObject } from "../kube/kube-object.js";
@@ -19,6 +20,8 @@ import { kubeResource, type KubeResource, type ResourceDescriptor } from "../kub
 import type { Clock } from "../runtime/clock.js";
 import type { EventInput, EventRegarding } from "../runtime/event-recorder.js";
 import { awaitChange, requeueAfter, TerminalError, type Outcome } from "../runtime/outcome.js";
+import { ARCHITECTURE_IMAGES_ANNOTATION } from "./architecture-units.js";
+import type { ComponentIndexPusher } from "./component-index-pusher.js";
 import type { CreateExpectations } from "./create-expectations.js";
 import type { PayloadBuildDecision } from "./decide-payload-build.js";
 import type { ReleaseAssembly } from "./decide-release.js";
@@ -53,6 +56,8 @@ export interface ActDeps {
   readonly log: Logger;
   readonly statusLimiter: StatusWriteLimiter;
   readonly assembleRelease: ReleaseAssembler;
+  /** Pushes a multi-arch component's image index (see `decision.combine`). */
+  readonly pushComponentIndex?: ComponentIndexPusher;
   /** The kinds children may have (the backends' `childResources`). */
   readonly childResources: readonly ResourceDescriptor[];
   /** Records created children until the informer has them (see {@link CreateExpectations}). */
@@ -174,6 +179,61 @@ async function writeImageStream(
   if (stream === undefined) return;
   try {
     await deps.client.replace(IMAGE_STREAMS, { ...stream, spec: { ...stream.spec, tags: change.specTags } });
+  } catch (err: unknown) {
+    recordFailure(failures, err, { verb: "update", object: stream, plural: IMAGE_STREAMS.plural });
+  }
+}
+
+/**
+ * Pushes the image index of each component in `decision.combine`, then points the component's tag
+ * at it (imported with `importMode: PreserveOriginal`, which keeps the index rather than one of its
+ * images) and records the per-architecture images it was made of in the tag's annotation, which is
+ * how decide knows the index is current. The stream is read fresh: this reconcile may have written it.
+ */
+async function combineIndexes(
+  decision: PayloadBuildDecision,
+  obs: PayloadBuildObservation,
+  deps: ActDeps,
+  failures: WriteFailures,
+): Promise<void> {
+  const namespace = obs.key.namespace;
+  const stream = obs.imageStream;
+  const push = deps.pushComponentIndex;
+  const wanted = decision.combine ?? [];
+  if (wanted.length === 0 || push === undefined || namespace === undefined || stream === undefined) return;
+  // The stream was just written: its tags are changed on the next reconcile, from the new version.
+  if (decision.imageStream !== undefined) return;
+  const pushed = (
+    await Promise.all(
+      wanted.map(async (combine) => {
+        try {
+          return [{ combine, ...(await push(combine, namespace)) }];
+        } catch (err: unknown) {
+          failures.errors.push(err);
+          return [];
+        }
+      }),
+    )
+  ).flat();
+  if (pushed.length === 0) return;
+  const tags: SpecTag[] = [...(stream.spec?.tags ?? [])];
+  for (const { combine, pullspec } of pushed) {
+    const at = tags.findIndex((t) => t.name === combine.tag);
+    const tag: SpecTag = {
+      name: combine.tag,
+      annotations: {
+        ...(at < 0 ? {} : tags[at]?.annotations),
+        [ARCHITECTURE_IMAGES_ANNOTATION]: combine.annotation,
+      },
+      from: { kind: "DockerImage", name: pullspec },
+      importPolicy: { importMode: "PreserveOriginal" },
+      referencePolicy: { type: "Local" },
+    };
+    if (at < 0) tags.push(tag);
+    else tags[at] = tag;
+  }
+  try {
+    await deps.client.replace(IMAGE_STREAMS, { ...stream, spec: { ...stream.spec, tags } });
   } catch (err: unknown) {
     recordFailure(failures, err, { verb: "update", object: stream, plural: IMAGE_STREAMS.plural });
   }
@@ -402,6 +462,7 @@ export async function actOnPayloadBuild(
   await writeImageStream(decision, obs, deps, failures);
   const events = [...decision.events];
   const creates = await createAndDelete(decision, obs, deps, events, failures);
+  await combineIndexes(decision, obs, deps, failures);
   const release = await assemble(decision, obs, deps, events);
   const refused = failures.refused;
   if (refused.length > 0) {

@@ -182,6 +182,17 @@ export function evaluateCombined(
       },
     };
   }
+  const tag = imageStream?.spec?.tags?.find((t) => t.name === component.name);
+  if (tag?.annotations?.[ARCHITECTURE_IMAGES_ANNOTATION] === annotation) {
+    // Pushed and tagged already: only the import is left.
+    return {
+      evaluation: {
+        ...base,
+        verdict: "building",
+        message: `importing its image index (${tag.from?.name ?? ""}) into the ImageStream`,
+      },
+    };
+  }
   return {
     evaluation: {
       ...base,

@@ -94,11 +94,6 @@ export interface DecideContext {
    * identities). The decision is the same with or without it.
    */
   readonly memo?: PayloadBuildMemo;
-  /**
-   * Build payloads with more than one `spec.architectures` entry (per-architecture units and
-   * image indexes). Off: they are refused at validation, since pushing the indexes is not done yet.
-   */
-  readonly multiArch?: boolean;
 }
 
 const NOTHING: PayloadBuildDecision = {
@@ -141,8 +136,8 @@ export function decidePayloadBuild(
   const raw = observation.payloadBuild;
   if (raw === undefined || raw.metadata.deletionTimestamp !== undefined) return NOTHING; // children go by GC
   const memo = ctx.memo;
-  const validate = (input: KubeObject) => validatePayloadBuild(input, { multiArch: ctx.multiArch === true });
-  const validated = memo === undefined ? validate(raw) : memo.validated(raw, validate);
+  const validated =
+    memo === undefined ? validatePayloadBuild(raw) : memo.validated(raw, validatePayloadBuild);
   if (!validated.ok) return decideInvalid(observation, validated.problems, ctx.now);
   const { payloadBuild } = validated.value;
   const spec = payloadBuild.spec;

@@ -155,6 +155,16 @@ function payloadBuildPermissions(backends: BuildBackends): OperatorPermission[] 
       reason: "pulls from the integrated registry (its SubjectAccessReview for the operator's token)",
     },
     {
+      group: IMAGE_STREAMS.group,
+      resource: IMAGE_STREAMS.plural,
+      subresource: "layers",
+      verbs: ["update"],
+      scope: "cluster",
+      // Never called: the integrated registry asks before accepting a push with the operator's token.
+      reason:
+        "pushes each multi-arch component's image index to its ImageStream's repository in the integrated registry",
+    },
+    {
       group: SECRETS.group,
       resource: SECRETS.plural,
       verbs: ["get"],

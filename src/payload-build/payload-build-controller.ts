@@ -33,6 +33,7 @@ import { PayloadBuildMemo } from "./payload-build-memo.js";
 import { PayloadMetrics } from "./payload-metrics.js";
 import { integratedRegistryAccess, type OperatorRegistryIdentity } from "./integrated-registry.js";
 import { createReleaseAssembler } from "./release-assembler.js";
+import { createComponentIndexPusher } from "./component-index-pusher.js";
 import { StatusWriteLimiter } from "./status-write-limiter.js";
 
 /** `payload.okd.io/v1alpha1` PayloadBuild, read with the generic schema: validation is the reconciler's job. */
@@ -163,6 +164,13 @@ export function setupPayloadBuildController(options: PayloadBuildControllerOptio
       : { integratedRegistry: integratedRegistryAccess(options.registryIdentity, imageStreams.store) }),
     log,
   });
+  const pushComponentIndex = createComponentIndexPusher({
+    registryOptions: options.registryOptions ?? {},
+    ...(options.registryIdentity === undefined
+      ? {}
+      : { integratedRegistry: integratedRegistryAccess(options.registryIdentity, imageStreams.store) }),
+    log,
+  });
   const stores = {
     payloadBuilds: payloadBuilds.store,
     children: childStores,
@@ -206,6 +214,7 @@ export function setupPayloadBuildController(options: PayloadBuildControllerOptio
       log: ctx.log,
       statusLimiter: limiter,
       assembleRelease,
+      pushComponentIndex,
       childResources,
       expectations,
       ...(options.writeConcurrency === undefined ? {} : { writeConcurrency: options.writeConcurrency }),

@@ -34,16 +34,7 @@ export interface PayloadValidation {
 const BUILD_ONLY_FIELDS = ["source", "dockerfile", "from", "inputs", "buildArgs", "env"] as const;
 
 /** Validates a parsed spec. Paths are prefixed with `spec.`. O(n + m) apart from bounded suggestions. */
-/** What validation accepts beyond the defaults. */
-export interface ValidationOptions {
-  /** Accept more than one `spec.architectures` entry (the decide step's multi-arch path). */
-  readonly multiArch?: boolean;
-}
-
-export function validatePayloadSpec(
-  spec: PayloadBuildSpec,
-  options: ValidationOptions = {},
-): PayloadValidation {
+export function validatePayloadSpec(spec: PayloadBuildSpec): PayloadValidation {
   const problems: Problem[] = [];
   const report = (path: string, message: string): void => {
     problems.push({ path, message });
@@ -177,7 +168,7 @@ export function validatePayloadSpec(
   });
 
   checkRelease(spec, indexOf, suggest, report);
-  checkArchitectures(spec, options, report);
+  checkArchitectures(spec, report);
 
   const graph = graphFromAdjacency(names, indexOf, dependencies);
   const cyclic = cyclicComponents(graph);
@@ -191,11 +182,10 @@ export function validatePayloadSpec(
 type Report = (path: string, message: string) => void;
 
 /**
- * `spec.architectures`: each architecture once, and only one of them. A multi-arch payload needs
- * every component built once per architecture, combined into an image index, and the release
- * assembled as `oc adm release new --keep-manifest-list` does; the operator does not do that yet.
+ * `spec.architectures`: each architecture once; with more than one, every built component's
+ * per-architecture build name (`<component>-<arch>`) must be a valid component name of its own.
  */
-function checkArchitectures(spec: PayloadBuildSpec, options: ValidationOptions, report: Report): void {
+function checkArchitectures(spec: PayloadBuildSpec, report: Report): void {
   const architectures = spec.architectures ?? [];
   const seen = new Set<string>();
   architectures.forEach((architecture, i) => {
@@ -204,7 +194,7 @@ function checkArchitectures(spec: PayloadBuildSpec, options: ValidationOptions, 
     }
     seen.add(architecture);
   });
-  if (seen.size > 1 && options.multiArch === true) {
+  if (seen.size > 1) {
     // Each built component gets a build unit, an ImageStream tag and a status entry per architecture.
     const names = new Set(spec.components.map((c) => c.name));
     spec.components.forEach((component, i) => {
@@ -224,12 +214,6 @@ function checkArchitectures(spec: PayloadBuildSpec, options: ValidationOptions, 
         }
       }
     });
-  }
-  if (seen.size > 1 && options.multiArch !== true) {
-    report(
-      "spec.architectures",
-      `multi-arch payloads are not supported yet (${[...seen].join(", ")}): building each component once per architecture, combining the per-architecture images into an image index per component and assembling a multi-arch release are not implemented; list one architecture (the component builds then run with the nodeSelector kubernetes.io/arch of it)`,
-    );
   }
 }
 
@@ -326,14 +310,11 @@ function salvageGraphProblems(input: unknown, problems: readonly Problem[]): Pro
  * Parses and validates an untrusted object, returning every problem found: schema problems, plus
  * graph problems (references, cycles, pullspecs) whenever the components themselves parse.
  */
-export function validatePayloadBuild(
-  input: unknown,
-  options: ValidationOptions = {},
-): ParseResult<ValidPayloadBuild> {
+export function validatePayloadBuild(input: unknown): ParseResult<ValidPayloadBuild> {
   const parsed = parsePayloadBuild(input);
   if (!parsed.ok)
     return { ok: false, problems: [...parsed.problems, ...salvageGraphProblems(input, parsed.problems)] };
-  const validation = validatePayloadSpec(parsed.value.spec, options);
+  const validation = validatePayloadSpec(parsed.value.spec);
   if (validation.problems.length > 0) return { ok: false, problems: validation.problems };
   return { ok: true, value: { payloadBuild: parsed.value, graph: validation.graph } };
 }

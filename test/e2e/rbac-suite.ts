@@ -48,6 +48,9 @@ export const ADMISSION_CHECKED = [
   // OpenShift's integrated registry: its access review for a pull with the operator's token
   // (integrated-registry-auth.real.e2e.test.ts proves it needed).
   "get image.openshift.io/imagestreams/layers",
+  // OpenShift's integrated registry: its access review for a push with the operator's token (the
+  // image index of a multi-arch component).
+  "update image.openshift.io/imagestreams/layers",
 ];
 
 /** Granted but not exercised here, each for a documented reason. */

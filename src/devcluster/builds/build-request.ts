@@ -16,6 +16,8 @@ import type {
 
 /** Label naming the component a build is for (else the output tag is used). */
 export const COMPONENT_LABEL = "payload.okd.io/component";
+/** Our label naming the component a per-architecture build builds (its sources' name for it). */
+export const BUILT_COMPONENT_LABEL = "payload.okd.io/built-component";
 
 /** Where the pushed image is recorded: an ImageStream status tag. */
 export interface ImageStreamTarget {
@@ -160,7 +162,10 @@ export function buildRequestOfBuild(build: BuildObject, registryHost: string): B
     const imageStream = imageStreamOfRepository(output.repository, output.tag, registryHost);
     const inline = spec.source?.dockerfile;
     const request: BuildRequest = {
-      component: build.metadata.labels?.[COMPONENT_LABEL] ?? output.tag,
+      component:
+        build.metadata.labels?.[BUILT_COMPONENT_LABEL] ??
+        build.metadata.labels?.[COMPONENT_LABEL] ??
+        output.tag,
       namespace,
       uri: spec.source?.git?.uri ?? undefined,
       ref: spec.source?.git?.ref ?? undefined,
@@ -251,7 +256,8 @@ export function buildRequestOfBuildRun(run: BuildRunObject, registryHost: string
       }),
     );
     const request: BuildRequest = {
-      component: run.metadata.labels?.[COMPONENT_LABEL] ?? output.tag,
+      component:
+        run.metadata.labels?.[BUILT_COMPONENT_LABEL] ?? run.metadata.labels?.[COMPONENT_LABEL] ?? output.tag,
       namespace,
       uri: spec.source?.git?.url ?? undefined,
       ref: spec.source?.git?.revision ?? undefined,

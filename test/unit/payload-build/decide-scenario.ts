@@ -46,8 +46,6 @@ export class Scenario {
   imageStream: ImageStream | undefined;
   readonly backends = createBuildBackends();
   readonly decisions: PayloadBuildDecision[] = [];
-  /** `DecideContext.multiArch`: build payloads with more than one architecture. */
-  multiArch = false;
 
   constructor(spec: Record<string, unknown>) {
     this.payloadBuild = {
@@ -87,7 +85,6 @@ export class Scenario {
       now: new Date(this.nowMs),
       backends: this.backends,
       inputHash: backendInputHash,
-      ...(this.multiArch ? { multiArch: true } : {}),
     });
   }
 
