@@ -439,16 +439,16 @@ export function releaseStreamSuite(plane: ControlPlaneKind): void {
     });
 
     it("with spec.retention.deleteImages, removing a release deletes its image's manifest from the registry", async () => {
-      await createInput("input-five");
-      await createStream("five", "input-five", { retention: { keepAccepted: 1, deleteImages: true } });
-      const first = await waitForStream("five", "first Accepted", (s) => phases(s).join() === "Accepted");
+      await createInput("input-six");
+      await createStream("six", "input-six", { retention: { keepAccepted: 1, deleteImages: true } });
+      const first = await waitForStream("six", "first Accepted", (s) => phases(s).join() === "Accepted");
       const firstImage = first.releases?.[0]?.image ?? "";
       expect(await manifestStatus(firstImage)).toBe(200);
       const extra = landed[0] as { tag: string; pullspec: string };
       await new Promise((r) => setTimeout(r, 1100)); // release names have a one-second resolution
-      await addInputTag("input-five", "extra-a", extra.pullspec);
+      await addInputTag("input-six", "extra-a", extra.pullspec);
       const second = await waitForStream(
-        "five",
+        "six",
         "second Accepted and the first removed",
         (s) => phases(s).join() === "Accepted" && s.releases?.[0]?.name !== first.releases?.[0]?.name,
       );
