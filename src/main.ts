@@ -112,6 +112,11 @@ export function loadKubeConfig(file: string | undefined): KubeConfig {
   return kubeConfig;
 }
 
+/** `flag` when given, else the namespace of the kubeconfig's current context, else `default` (as kubectl). */
+export function namespaceOf(kubeConfig: KubeConfig, flag: string | undefined): string {
+  return flag ?? kubeConfig.getContextObject(kubeConfig.getCurrentContext())?.namespace ?? "default";
+}
+
 /** Builds and starts the operator. Resolves once probes are served and informers are starting. */
 export async function startOperator(config: OperatorConfig, logger?: Logger): Promise<RunningOperator> {
   const log = logger ?? createLogger({ level: config.logLevel, name: "payload-operator" });

@@ -9,7 +9,7 @@ import { ReleaseStreamStatusSchema, type ReleaseStreamStatus, type StreamRelease
 import { createKubeClient, type KubeClient } from "../kube/kube-client.js";
 import { isNotFound } from "../kube/kube-errors.js";
 import type { KubeObject } from "../kube/kube-object.js";
-import { loadKubeConfig } from "../main.js";
+import { loadKubeConfig, namespaceOf } from "../main.js";
 import { RELEASE_STREAMS } from "../release-stream/release-stream-objects.js";
 import { CliError, processIo, type CliIo } from "./cli-io.js";
 
@@ -123,10 +123,7 @@ export function releasesCommand(io: CliIo = processIo, now: () => number = Date.
       if (flags.output !== "text" && flags.output !== "json")
         throw new InvalidArgumentError(`-o ${flags.output}: must be text or json`);
       const kubeConfig = loadKubeConfig(flags.kubeconfig);
-      const namespace =
-        flags.namespace ??
-        kubeConfig.getContextObject(kubeConfig.getCurrentContext())?.namespace ??
-        "default";
+      const namespace = namespaceOf(kubeConfig, flags.namespace);
       const client = createKubeClient(kubeConfig);
       const tty = (io.stdout as { isTTY?: boolean }).isTTY === true;
       const interval = Math.max(100, Number(flags.interval) || 1000);

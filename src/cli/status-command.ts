@@ -15,7 +15,7 @@ import {
 import { createKubeClient, type KubeClient } from "../kube/kube-client.js";
 import { KubeApiError, isNotFound } from "../kube/kube-errors.js";
 import type { KubeObject } from "../kube/kube-object.js";
-import { loadKubeConfig } from "../main.js";
+import { loadKubeConfig, namespaceOf } from "../main.js";
 import { PAYLOAD_BUILDS } from "../payload-build/payload-build-controller.js";
 import { CliError, processIo, type CliIo } from "./cli-io.js";
 
@@ -136,10 +136,7 @@ export function statusCommand(io: CliIo = processIo): Command {
     .option("--interval <ms>", "polling interval with --watch", "1000")
     .action(async (name: string, flags: StatusFlags) => {
       const kubeConfig = loadKubeConfig(flags.kubeconfig);
-      const namespace =
-        flags.namespace ??
-        kubeConfig.getContextObject(kubeConfig.getCurrentContext())?.namespace ??
-        "default";
+      const namespace = namespaceOf(kubeConfig, flags.namespace);
       const client = createKubeClient(kubeConfig);
       const tty = (io.stdout as { isTTY?: boolean }).isTTY === true;
       const interval = Math.max(100, Number(flags.interval) || 1000);

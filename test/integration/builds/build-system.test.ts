@@ -23,7 +23,13 @@ import { buildSyntheticImage } from "../../../src/oci-image/build-synthetic-imag
 import { hasDockerRegistry, startDockerRegistry } from "../../support/docker-registry.js";
 import { createNamespace } from "../../support/dev-cluster-fixture.js";
 import { waitFor } from "../../support/wait-for.js";
-import { createImageStream, skopeoInspect, startBuildsHarness, type BuildsHarness } from "./support.js";
+import {
+  createImageStream,
+  runCorednsBuildRun,
+  skopeoInspect,
+  startBuildsHarness,
+  type BuildsHarness,
+} from "./support.js";
 
 const CENTOS = "quay.io/centos/centos:stream9";
 
@@ -486,29 +492,9 @@ describe("simulated Shipwright BuildRuns", () => {
     const base =
       (await stream()).status?.tags?.find((t) => t.tag === "base")?.items?.[0]?.dockerImageReference ?? "";
     await installOkdPayloadStrategy(h.client);
-    await h.client.create(BUILD_RUNS, {
-      apiVersion: "shipwright.io/v1beta1",
-      kind: "BuildRun",
-      metadata: { name: "coredns-1", namespace: ns },
-      spec: {
-        build: {
-          spec: {
-            source: {
-              type: "Git",
-              git: { url: "https://github.com/openshift/coredns", revision: "release-4.17" },
-            },
-            strategy: { kind: "ClusterBuildStrategy", name: "okd-payload-buildah" },
-            paramValues: [{ name: "from", value: base }],
-            output: { image: `${h.registryHost}/${ns}/release:coredns` },
-          },
-        },
-      },
-    });
-    const run = await waitFor(async () => {
-      const r = await h.client.get(BUILD_RUNS, { namespace: ns, name: "coredns-1" });
-      const c = r.status?.conditions?.find((x) => x.type === "Succeeded");
-      return c !== undefined && c.status !== "Unknown" ? r : undefined;
-    }, "BuildRun coredns-1 to finish");
+    const run = await runCorednsBuildRun(h.client, ns, `${h.registryHost}/${ns}/release:coredns`, [
+      { name: "from", value: base },
+    ]);
     expect(run.status?.conditions?.[0]).toMatchObject({
       type: "Succeeded",
       status: "True",

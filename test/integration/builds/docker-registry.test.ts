@@ -8,7 +8,6 @@
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { installOkdPayloadStrategy } from "../../support/shipwright-strategies.js";
 import {
-  BUILD_RUNS,
   BUILDS,
   IMAGE_STREAMS,
   startBuildSystem,
@@ -23,7 +22,7 @@ import {
   type RunningDockerRegistry,
 } from "../../support/docker-registry.js";
 import { waitFor } from "../../support/wait-for.js";
-import { createImageStream, skopeoInspect } from "./support.js";
+import { createImageStream, runCorednsBuildRun, skopeoInspect } from "./support.js";
 
 const available = await hasDockerRegistry();
 
@@ -85,28 +84,7 @@ it.runIf(available)("builds into docker-registry and lands the ImageStream tag w
 it.runIf(available)("runs a BuildRun to Succeeded with its output digest in docker-registry", async () => {
   const output = `${registry.host}/${ns}/tools:coredns`;
   await installOkdPayloadStrategy(client);
-  await client.create(BUILD_RUNS, {
-    apiVersion: "shipwright.io/v1beta1",
-    kind: "BuildRun",
-    metadata: { name: "coredns-1", namespace: ns },
-    spec: {
-      build: {
-        spec: {
-          source: {
-            type: "Git",
-            git: { url: "https://github.com/openshift/coredns", revision: "release-4.17" },
-          },
-          strategy: { kind: "ClusterBuildStrategy", name: "okd-payload-buildah" },
-          output: { image: output },
-        },
-      },
-    },
-  });
-  const run = await waitFor(async () => {
-    const r = await client.get(BUILD_RUNS, { namespace: ns, name: "coredns-1" });
-    const succeeded = r.status?.conditions?.find((c) => c.type === "Succeeded");
-    return succeeded !== undefined && succeeded.status !== "Unknown" ? r : undefined;
-  }, "BuildRun coredns-1 to finish");
+  const run = await runCorednsBuildRun(client, ns, output);
   expect(run.status?.conditions?.find((c) => c.type === "Succeeded")).toMatchObject({
     status: "True",
     reason: "Succeeded",

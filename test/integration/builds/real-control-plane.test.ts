@@ -12,7 +12,6 @@ import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { installOkdPayloadStrategy } from "../../support/shipwright-strategies.js";
 import {
-  BUILD_RUNS,
   BUILDS,
   IMAGE_STREAMS,
   startBuildSystem,
@@ -30,7 +29,7 @@ import {
   type RunningDockerRegistry,
 } from "../../support/docker-registry.js";
 import { waitFor } from "../../support/wait-for.js";
-import { skopeoInspect } from "./support.js";
+import { runCorednsBuildRun, skopeoInspect } from "./support.js";
 
 const CRDS = fileURLToPath(new URL("../../control-plane/crds/", import.meta.url));
 // No kube-controller-manager is needed: nothing here relies on garbage collection.
@@ -164,28 +163,7 @@ describe.runIf(available)("the simulated build system beside a real kube-apiserv
   it("runs a BuildRun to Succeeded", async () => {
     const output = `${registry.host}/${ns}/release:coredns`;
     await installOkdPayloadStrategy(client);
-    await client.create(BUILD_RUNS, {
-      apiVersion: "shipwright.io/v1beta1",
-      kind: "BuildRun",
-      metadata: { name: "coredns-1", namespace: ns },
-      spec: {
-        build: {
-          spec: {
-            source: {
-              type: "Git",
-              git: { url: "https://github.com/openshift/coredns", revision: "release-4.17" },
-            },
-            strategy: { kind: "ClusterBuildStrategy", name: "okd-payload-buildah" },
-            output: { image: output },
-          },
-        },
-      },
-    });
-    const run = await waitFor(async () => {
-      const r = await client.get(BUILD_RUNS, { namespace: ns, name: "coredns-1" });
-      const succeeded = r.status?.conditions?.find((c) => c.type === "Succeeded");
-      return succeeded !== undefined && succeeded.status !== "Unknown" ? r : undefined;
-    }, "BuildRun coredns-1 to finish");
+    const run = await runCorednsBuildRun(client, ns, output);
     expect(run.status?.conditions?.find((c) => c.type === "Succeeded")?.status).toBe("True");
     expect((await skopeoInspect(output)).Digest).toBe(run.status?.output?.digest);
   });

@@ -9,8 +9,10 @@ import { join } from "node:path";
 import { promisify } from "node:util";
 import type { DevCluster } from "../../../src/devcluster/dev-cluster.js";
 import {
+  BUILD_RUNS,
   buildSystemAddon,
   IMAGE_STREAMS,
+  type BuildRunObject,
   type BuildSystemAddon,
   type ImageStreamObject,
 } from "../../../src/devcluster/builds/index.js";
@@ -82,4 +84,40 @@ export async function createImageStream(
     const stream = await client.get(IMAGE_STREAMS, { namespace, name });
     return (stream.status?.dockerImageRepository ?? "") === "" ? undefined : stream;
   }, `ImageStream ${namespace}/${name} to get its dockerImageRepository`);
+}
+
+/**
+ * Creates BuildRun `coredns-1` in `namespace` with an embedded build of openshift/coredns on our
+ * `okd-payload-buildah` strategy, pushing to `output`, and resolves once it has finished
+ * (`Succeeded` no longer Unknown). Install the strategy first.
+ */
+export async function runCorednsBuildRun(
+  client: KubeClient,
+  namespace: string,
+  output: string,
+  paramValues?: readonly { readonly name: string; readonly value: string }[],
+): Promise<BuildRunObject> {
+  await client.create(BUILD_RUNS, {
+    apiVersion: "shipwright.io/v1beta1",
+    kind: "BuildRun",
+    metadata: { name: "coredns-1", namespace },
+    spec: {
+      build: {
+        spec: {
+          source: {
+            type: "Git",
+            git: { url: "https://github.com/openshift/coredns", revision: "release-4.17" },
+          },
+          strategy: { kind: "ClusterBuildStrategy", name: "okd-payload-buildah" },
+          ...(paramValues === undefined ? {} : { paramValues }),
+          output: { image: output },
+        },
+      },
+    },
+  });
+  return waitFor(async () => {
+    const r = await client.get(BUILD_RUNS, { namespace, name: "coredns-1" });
+    const succeeded = r.status?.conditions?.find((c) => c.type === "Succeeded");
+    return succeeded !== undefined && succeeded.status !== "Unknown" ? r : undefined;
+  }, "BuildRun coredns-1 to finish");
 }
