@@ -185,10 +185,23 @@ export async function writeSyntheticPayload(options: SyntheticPayloadOptions): P
     }
     components.push({ tag, pullspec: `${options.repository}@${digest}` });
   }
-  const imageStream = {
+  const imageStream = imageStreamFileOf("synthetic", components);
+  return { components, imageStream };
+}
+
+/**
+ * An ImageStream document as `oc adm release new --from-image-stream-file` reads it: status tags
+ * naming each component by its `pullspec@digest` (one item, generation 1, `created` when given).
+ */
+export function imageStreamFileOf(
+  name: string,
+  components: readonly { readonly tag: string; readonly pullspec: string }[],
+  created?: string,
+) {
+  return {
     kind: "ImageStream",
     apiVersion: "image.openshift.io/v1",
-    metadata: { name: "synthetic", namespace: "okd" },
+    metadata: { name, namespace: "okd" },
     spec: { tags: [] },
     status: {
       dockerImageRepository: "",
@@ -199,10 +212,10 @@ export async function writeSyntheticPayload(options: SyntheticPayloadOptions): P
             dockerImageReference: c.pullspec,
             image: c.pullspec.slice(c.pullspec.indexOf("@") + 1),
             generation: 1,
+            ...(created === undefined ? {} : { created }),
           },
         ],
       })),
     },
   };
-  return { components, imageStream };
 }

@@ -13,7 +13,7 @@ import { openImageStore } from "../../../src/registry/image-store.js";
 import { parseManifest } from "../../../src/registry/manifest-schemas.js";
 import { assembleRelease, type AssembledRelease } from "../../../src/release-image/assemble-release.js";
 import { readReleaseInfo } from "../../../src/release-image/read-release-info.js";
-import { writeSyntheticPayload } from "../../../src/release-image/synthetic-payload.js";
+import { imageStreamFileOf, writeSyntheticPayload } from "../../../src/release-image/synthetic-payload.js";
 import { startDockerRegistry, type RunningDockerRegistry } from "../../support/docker-registry.js";
 import { writeOcComparisonFixture, type OcComparisonFixture } from "./oc-comparison-fixture.js";
 import {
@@ -39,30 +39,6 @@ let streamFile: string;
 const openStore = (reference: string) => openImageStore(reference, { insecureRegistries: [registry.host] });
 let dirCount = 0;
 const freshDir = (label: string) => join(work.dir, `${label}-${(dirCount += 1)}`);
-
-/** An ImageStream file (`--from-image-stream-file`) whose status lists `components` by digest. */
-function imageStreamOf(components: readonly { tag: string; pullspec: string }[]) {
-  return {
-    kind: "ImageStream",
-    apiVersion: "image.openshift.io/v1",
-    metadata: { name: "partial", namespace: "okd" },
-    spec: { tags: [] },
-    status: {
-      dockerImageRepository: "",
-      tags: components.map((c) => ({
-        tag: c.tag,
-        items: [
-          {
-            dockerImageReference: c.pullspec,
-            image: c.pullspec.slice(c.pullspec.indexOf("@") + 1),
-            generation: 1,
-            created: "2026-12-04T10:11:12Z",
-          },
-        ],
-      })),
-    },
-  };
-}
 
 /** Every release-manifests document the CVO read was loaded (none dropped by the default profile). */
 function expectEveryManifestLoaded(report: CvoLoadReport): void {
@@ -312,7 +288,10 @@ describe.runIf(releaseToolsAvailable())("our releases against oc and the CVO loa
         c.tag === tag ? { ...c, pullspec: `${repository}@${only.digest}` } : c,
       );
       const streamFile = join(work.dir, `partial-${tag}-${architecture}.json`);
-      await writeFile(streamFile, JSON.stringify(imageStreamOf(components)));
+      await writeFile(
+        streamFile,
+        JSON.stringify(imageStreamFileOf("partial", components, "2026-12-04T10:11:12Z")),
+      );
       return { components, streamFile, pullspec: `${repository}@${only.digest}` };
     };
     const ocNew = (file: string, to: string) =>
