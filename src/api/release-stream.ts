@@ -247,6 +247,20 @@ export const StreamReleaseSchema = z
 /** One release of a stream. */
 export type StreamRelease = z.output<typeof StreamReleaseSchema>;
 
+/** A removed release's image the registry refused to delete, retried with backoff. */
+export const ImageDeleteStatusSchema = z
+  .object({
+    release: z.string().describe("The removed release."),
+    image: z.string().describe("Its image, registry/repository@sha256:..."),
+    attempts: z.int().min(1).describe("Refused attempts so far."),
+    lastAttemptAt: timestamp("When the last attempt was refused.").optional(),
+    retryAt: timestamp("When the next attempt is made.").optional(),
+    message: z.string().max(1024).optional().describe("The registry's last answer and what to do about it."),
+  })
+  .describe("An image of a removed release still to be deleted from its registry.");
+/** A removed release's image the registry refused to delete. */
+export type ImageDeleteStatus = z.output<typeof ImageDeleteStatusSchema>;
+
 /** ReleaseStream status. */
 export const ReleaseStreamStatusSchema = z
   .object({
@@ -260,6 +274,13 @@ export const ReleaseStreamStatusSchema = z
     latest: z.string().optional().describe("Name of the newest release."),
     latestAccepted: z.string().optional().describe("Name of the newest accepted release."),
     lastScheduleTime: timestamp("The schedule's last run (payloadBuild source).").optional(),
+    imageDeletes: z
+      .array(ImageDeleteStatusSchema)
+      .max(50)
+      .optional()
+      .describe(
+        "Images of removed releases the registry refused to delete (spec.retention.deleteImages), retried with backoff until deleted or deleteImages is turned off.",
+      ),
   })
   .describe("Observed state of the ReleaseStream.");
 /** ReleaseStream status. */

@@ -47,6 +47,7 @@ import {
 import type { ReleaseStreamMetrics } from "./release-stream-metrics.js";
 import { computeStreamStatus, invalidStreamStatus, timestampOf } from "./release-stream-status.js";
 import type { ReleaseImageDeleter } from "./release-image-deleter.js";
+import { pendingImageDeletes, type ImageDeleteOutcome, type ReleaseImageToDelete } from "./image-deletes.js";
 import { targetSpecTags } from "./release-tags.js";
 
 /** The effects act uses. */
@@ -312,7 +313,7 @@ export async function actOnReleaseStream(
         recordFailure(failures, err, "delete", d.object, resource.plural);
     }
   }
-  const imageEvents = await deleteReleaseImages(decision, namespace, deps);
+  const imageDeletes = await deleteReleaseImages(decision, namespace, deps);
   const status = computeStreamStatus({
     generation: raw.metadata.generation,
     previous: obs.status,
@@ -321,6 +322,7 @@ export async function actOnReleaseStream(
     ...(decision.inputProblem === undefined ? {} : { inputProblem: decision.inputProblem }),
     ...(assembled.error === undefined ? {} : { assemblyError: assembled.error }),
     refusedWrites: failures.refused,
+    imageDeletes: pendingImageDeletes(decision.imageDeletesWaiting, imageDeletes.attempted, now),
     ...(decision.lastScheduleTime === undefined ? {} : { lastScheduleTime: decision.lastScheduleTime }),
     now,
   });
@@ -332,7 +334,7 @@ export async function actOnReleaseStream(
     if (r.phase === "Accepted" && prior?.phase !== "Accepted")
       deps.metrics.accepted((deps.clock.now() - Date.parse(r.createdAt ?? "")) / 1000);
   }
-  const events = [...phaseEvents(before, releases, decision.removed), ...started, ...imageEvents];
+  const events = [...phaseEvents(before, releases, decision.removed), ...started, ...imageDeletes.events];
   if (failures.refused.length > 0) {
     deps.log.warn({ refused: failures.refused }, "the API server refused writes");
     events.push({
@@ -358,20 +360,25 @@ export async function actOnReleaseStream(
 }
 
 /**
- * Deletes the removed releases' images from their registry, one Event each: ReleaseImageDeleted, or a
+ * Deletes the due release images from their registry, one Event each: ReleaseImageDeleted, or a
  * ReleaseImageDeleteRefused Warning with the registry's answer (405: deletes disabled on the registry;
- * 401/403: the push Secret may not delete). A refusal holds back nothing else; the release is gone
- * from the stream either way, so the image is not tried again.
+ * 401/403: the push Secret may not delete). A refusal holds back nothing else; it is returned so the
+ * status records it (`status.imageDeletes`, Degraded) and the delete is retried with backoff.
  */
 async function deleteReleaseImages(
   decision: ReleaseStreamDecision,
   namespace: string,
   deps: StreamActDeps,
-): Promise<EventInput[]> {
+): Promise<{
+  events: EventInput[];
+  attempted: { item: ReleaseImageToDelete; outcome: ImageDeleteOutcome }[];
+}> {
   const spec = decision.stream?.spec;
-  if (spec === undefined) return [];
   const events: EventInput[] = [];
-  for (const { release, image } of decision.imagesToDelete) {
+  const attempted: { item: ReleaseImageToDelete; outcome: ImageDeleteOutcome }[] = [];
+  if (spec === undefined) return { events, attempted };
+  for (const item of decision.imagesToDelete) {
+    const { release, image } = item;
     try {
       if (deps.deleteReleaseImage === undefined)
         throw new Error("this operator has no registry access configured");
@@ -381,6 +388,7 @@ async function deleteReleaseImages(
         namespace,
         ...(spec.pushSecret === undefined ? {} : { pushSecret: spec.pushSecret.name }),
       });
+      attempted.push({ item, outcome: {} });
       events.push({
         type: "Normal",
         reason: "ReleaseImageDeleted",
@@ -388,20 +396,18 @@ async function deleteReleaseImages(
         note: `release ${release}: image ${image} ${outcome === "deleted" ? "deleted from its registry" : "was already gone from its registry"} (spec.retention.deleteImages)`,
       });
     } catch (err: unknown) {
-      const message = err instanceof Error ? err.message : String(err);
+      const message = `${err instanceof Error ? err.message : String(err)}${hintFor(err instanceof Error ? err.message : String(err))}`;
+      attempted.push({ item, outcome: { refused: message } });
       deps.log.warn({ release, image, err: message }, "deleting a removed release's image was refused");
       events.push({
         type: "Warning",
         reason: "ReleaseImageDeleteRefused",
         action: "Prune",
-        note: `release ${release} removed, but its image ${image} stays in the registry: ${message}${hintFor(message)}`.slice(
-          0,
-          1024,
-        ),
+        note: `release ${release} removed, but its image ${image} stays in the registry (attempt ${item.attempts + 1}, retried with backoff; status.imageDeletes): ${message}`,
       });
     }
   }
-  return events;
+  return { events, attempted };
 }
 
 /** What to do about a refused delete, from the status in the registry's answer. */

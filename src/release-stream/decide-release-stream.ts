@@ -7,7 +7,7 @@
  * target ImageStream's tags and the pinned ImageStreams when the status lacks them (a reconcile cut
  * short between its writes), so a restarted operator never cuts a release twice.
  */
-import type { ReleaseStream, ReleaseStreamStatus, StreamRelease } from "../api/index.js";
+import type { ImageDeleteStatus, ReleaseStream, ReleaseStreamStatus, StreamRelease } from "../api/index.js";
 import {
   findCondition,
   parseReleaseStream,
@@ -35,6 +35,7 @@ import {
   streamOwnerReference,
   type Job,
 } from "./release-stream-objects.js";
+import { planImageDeletes, type ReleaseImageToDelete } from "./image-deletes.js";
 import { nextExpiryMs, releasesToRemove } from "./retention.js";
 import { ReleaseStreamReason, timestampOf, type CutState } from "./release-stream-status.js";
 import { defaultVerifyRetryDelayMs, verifyRelease, type VerifyContext } from "./verify-release.js";
@@ -53,13 +54,6 @@ export interface DecideStreamContext {
 export interface StreamChildToDelete {
   readonly kind: "ImageStream" | "Job" | "PayloadBuild";
   readonly object: KubeObject;
-}
-
-/** A removed release's image to delete from its registry (`spec.retention.deleteImages`). */
-export interface ReleaseImageToDelete {
-  readonly release: string;
-  /** `registry/repository@sha256:...` as pushed. */
-  readonly image: string;
 }
 
 /** The assembly of the newest Pending release. */
@@ -88,8 +82,13 @@ export interface ReleaseStreamDecision {
   readonly assemble?: StreamAssembly;
   readonly jobsToCreate: readonly KubeObjectInput[];
   readonly deletes: readonly StreamChildToDelete[];
-  /** Images of removed releases to delete from their registry; only with `spec.retention.deleteImages`. */
+  /**
+   * Images to delete from their registry now (`spec.retention.deleteImages`): those of releases removed
+   * in this reconcile and recorded refused deletes whose retry time has come.
+   */
   readonly imagesToDelete: readonly ReleaseImageToDelete[];
+  /** Recorded refused deletes not yet due again (kept in `status.imageDeletes`). */
+  readonly imageDeletesWaiting: readonly ImageDeleteStatus[];
   readonly cut: CutState;
   readonly inputProblem?: CutState;
   readonly requeueAfterMs: number | null;
@@ -104,6 +103,7 @@ const EMPTY: ReleaseStreamDecision = {
   jobsToCreate: [],
   deletes: [],
   imagesToDelete: [],
+  imageDeletesWaiting: [],
   cut: { reason: ReleaseStreamReason.Idle, message: "" },
   requeueAfterMs: null,
 };
@@ -565,13 +565,17 @@ export function decideReleaseStream(
       if (pb.metadata.name === r.payloadBuild) deletes.push({ kind: "PayloadBuild", object: pb });
   }
   // Only pinned by digest: deleting by tag could remove whatever the tag names now.
-  const imagesToDelete: ReleaseImageToDelete[] = spec.retention.deleteImages
-    ? removed.flatMap((r) =>
-        r.image !== undefined && /@sha256:[0-9a-f]{64}$/.test(r.image)
-          ? [{ release: r.name, image: r.image }]
-          : [],
-      )
-    : [];
+  const imageDeletes = planImageDeletes(
+    obs.status?.imageDeletes,
+    removed.flatMap((r) =>
+      r.image !== undefined && /@sha256:[0-9a-f]{64}$/.test(r.image)
+        ? [{ release: r.name, image: r.image }]
+        : [],
+    ),
+    spec.retention.deleteImages === true,
+    nowMs,
+  );
+  if (imageDeletes.nextDueInMs !== undefined) requeues.push(imageDeletes.nextDueInMs);
   // Jobs and pinned streams of releases no longer known (removed by an earlier reconcile).
   const known = new Set([...releases, ...removed].map((r) => r.name));
   for (const j of obs.jobs) {
@@ -596,7 +600,8 @@ export function decideReleaseStream(
     ...(assemble === undefined ? {} : { assemble }),
     jobsToCreate,
     deletes,
-    imagesToDelete,
+    imagesToDelete: imageDeletes.due,
+    imageDeletesWaiting: imageDeletes.waiting,
     cut,
     ...(inputProblem === undefined ? {} : { inputProblem }),
     requeueAfterMs: positive.length === 0 ? null : Math.min(...positive),

@@ -11,7 +11,9 @@ import {
   type ReleaseStreamStatus,
   type StreamRelease,
 } from "../api/index.js";
+import type { ImageDeleteStatus } from "../api/index.js";
 import type { RefusedWrite } from "../payload-build/refused-writes.js";
+import { imageDeletesMessage } from "./image-deletes.js";
 import { refusedWritesMessage } from "../payload-build/refused-writes.js";
 
 /** Reasons of the stream's conditions and Events. */
@@ -28,6 +30,7 @@ export const ReleaseStreamReason = {
   InputNotFound: "InputNotFound",
   AssemblyFailing: "AssemblyFailing",
   WriteRefused: "WriteRefused",
+  ReleaseImageDeleteRefused: "ReleaseImageDeleteRefused",
   AsExpected: "AsExpected",
 } as const;
 
@@ -48,6 +51,8 @@ export interface StreamStatusInput {
   readonly inputProblem?: CutState;
   readonly assemblyError?: string;
   readonly refusedWrites?: readonly RefusedWrite[];
+  /** Refused image deletes still pending (retried with backoff), for `status.imageDeletes` and Degraded. */
+  readonly imageDeletes?: readonly ImageDeleteStatus[];
   readonly lastScheduleTime?: string;
   readonly now: Date;
 }
@@ -111,6 +116,7 @@ export function computeStreamStatus(input: StreamStatusInput): ReleaseStreamStat
     now,
   );
   const refused = input.refusedWrites ?? [];
+  const imageDeletes = input.imageDeletes ?? [];
   conditions = setCondition(
     conditions,
     refused.length > 0
@@ -131,13 +137,21 @@ export function computeStreamStatus(input: StreamStatusInput): ReleaseStreamStat
           }
         : input.inputProblem !== undefined
           ? { type: "Degraded", status: "True", ...input.inputProblem, ...gen }
-          : {
-              type: "Degraded",
-              status: "False",
-              reason: ReleaseStreamReason.AsExpected,
-              message: "releases are cut, assembled and verified as configured",
-              ...gen,
-            },
+          : imageDeletes.length > 0
+            ? {
+                type: "Degraded",
+                status: "True",
+                reason: ReleaseStreamReason.ReleaseImageDeleteRefused,
+                message: imageDeletesMessage(imageDeletes).slice(0, 32_000),
+                ...gen,
+              }
+            : {
+                type: "Degraded",
+                status: "False",
+                reason: ReleaseStreamReason.AsExpected,
+                message: "releases are cut, assembled and verified as configured",
+                ...gen,
+              },
     now,
   );
   return {
@@ -147,6 +161,7 @@ export function computeStreamStatus(input: StreamStatusInput): ReleaseStreamStat
     ...(latest === undefined ? {} : { latest: latest.name }),
     ...(accepted === undefined ? {} : { latestAccepted: accepted.name }),
     ...(input.lastScheduleTime === undefined ? {} : { lastScheduleTime: input.lastScheduleTime }),
+    ...(imageDeletes.length === 0 ? {} : { imageDeletes: imageDeletes.map((d) => ({ ...d })) }),
   };
 }
 

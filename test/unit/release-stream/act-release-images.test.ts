@@ -1,7 +1,8 @@
 /**
  * Act with `spec.retention.deleteImages`: each removed release's image is deleted through the deleter
- * given; a refusal becomes a Warning Event that says why and what to do, and the rest of retention
- * (the status without the removed releases) goes on.
+ * given; a refusal becomes a Warning Event that says why and what to do, is recorded in
+ * `status.imageDeletes` with Degraded=True, and is retried once its backoff has passed; the rest of
+ * retention (the status without the removed releases) goes on.
  */
 import { pino } from "pino";
 import { Registry } from "prom-client";
@@ -86,5 +87,52 @@ describe("deleting removed releases' images", () => {
       `${releases[2]?.image ?? ""} deleted from its registry`,
     );
     expect(events.filter((e) => e.reason === "ReleaseRemoved")).toHaveLength(2);
+
+    // The refusal is in the status, and Degraded names the image and what to do.
+    const after = statuses.at(-1);
+    expect(after?.imageDeletes).toEqual([
+      expect.objectContaining({
+        release: releases[1]?.name,
+        image: releases[1]?.image,
+        attempts: 1,
+        retryAt: "2026-11-22T08:00:30Z",
+      }),
+    ]);
+    expect(after?.imageDeletes?.[0]?.message).toContain("manifest deletes disabled");
+    const degraded = after?.conditions?.find((c) => c.type === "Degraded");
+    expect(degraded).toMatchObject({ status: "True", reason: "ReleaseImageDeleteRefused" });
+    expect(degraded?.message).toContain(releases[1]?.image ?? "");
+
+    // Before the retry time nothing is attempted; the reconcile asks to come back when it is due.
+    const later = observation({
+      stream: stream({ retention: { keepAccepted: 1, deleteImages: true }, pushSecret: { name: "push" } }),
+      input: input(TAGS),
+      releases: (after?.releases ?? []).slice(),
+      ...(after === undefined ? {} : { status: after }),
+    });
+    const early = decideReleaseStream(later, { now: new Date(clock.now() + 10_000) });
+    expect(early.imagesToDelete).toEqual([]);
+    expect(early.requeueAfterMs).toBe(20_000);
+
+    // Once due it is tried again; the registry now deletes it, and status and Degraded clear.
+    clock.advance(30_000);
+    asked.length = 0;
+    const due = decideReleaseStream(later, { now: new Date(clock.now()) });
+    expect(due.imagesToDelete).toEqual([
+      { release: releases[1]?.name, image: releases[1]?.image, attempts: 1 },
+    ]);
+    await actOnReleaseStream(due, later, {
+      client,
+      events: { record: (_regarding, event) => Promise.resolve(void events.push(event)) },
+      metrics: new ReleaseStreamMetrics(new Registry()),
+      clock,
+      log: pino({ level: "silent" }),
+      assembleRelease: () => Promise.reject(new Error("no assembly expected")),
+      deleteReleaseImage: (deletion) =>
+        Promise.resolve(void asked.push(deletion)).then(() => "deleted" as const),
+    });
+    expect(asked.map((a) => a.image)).toEqual([releases[1]?.image]);
+    expect(statuses.at(-1)?.imageDeletes).toBeUndefined();
+    expect(statuses.at(-1)?.conditions?.find((c) => c.type === "Degraded")?.status).toBe("False");
   });
 });

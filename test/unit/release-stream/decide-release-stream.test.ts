@@ -281,7 +281,7 @@ describe("retention of the images in the registry", () => {
       at(T0 + 86_400_000),
     );
     expect(d.imagesToDelete).toEqual(
-      [releases[1], releases[2]].map((r) => ({ release: r?.name, image: r?.image })),
+      [releases[1], releases[2]].map((r) => ({ release: r?.name, image: r?.image, attempts: 0 })),
     );
     expect(d.imagesToDelete.every((i) => /@sha256:[0-9a-f]{64}$/.test(i.image))).toBe(true);
   });

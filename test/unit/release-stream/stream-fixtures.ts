@@ -1,5 +1,5 @@
 /** Scenario builders for the ReleaseStream decide step: streams, ImageStreams, Jobs, observations. */
-import type { StreamRelease } from "../../../src/api/index.js";
+import type { ReleaseStreamStatus, StreamRelease } from "../../../src/api/index.js";
 import type { ImageStream } from "../../../src/builds/image-stream-schema.js";
 import type { KubeObject } from "../../../src/kube/kube-object.js";
 import type { ReleaseStreamObservation } from "../../../src/release-stream/observe-release-stream.js";
@@ -133,11 +133,14 @@ export function observation(parts: {
   target?: ImageStream;
   pinned?: ImageStream[];
   jobs?: Job[];
+  /** The stored status (its releases replaced by `releases` when given). */
+  status?: ReleaseStreamStatus;
 }): ReleaseStreamObservation {
   return {
     key: { namespace: NS, name: "okd-scos" },
     stream: parts.stream,
-    status: parts.releases === undefined ? undefined : { releases: parts.releases },
+    status:
+      parts.releases === undefined ? parts.status : { ...(parts.status ?? {}), releases: parts.releases },
     inputStream: parts.input,
     targetStream: parts.target,
     pinnedStreams: parts.pinned ?? [],
