@@ -58,6 +58,11 @@ export interface OperatorConfig {
   readonly logLevel: string;
   /** Shortest time between two progress-only status writes of one PayloadBuild. */
   readonly statusMinIntervalMs?: number;
+  /**
+   * Quiet time (ms) after the latest watch event before a PayloadBuild is reconciled (at most 5x
+   * this after its first event); 0 turns debouncing off. Default 200.
+   */
+  readonly reconcileDebounceMs?: number;
   /** First retry delay of a failed build (doubling, at most 5 min). */
   readonly buildRetryDelayMs?: number;
   /** First retry delay of a failed verification Job (doubling, at most 15 min). */
@@ -157,6 +162,14 @@ export async function startOperator(config: OperatorConfig, logger?: Logger): Pr
     },
     registryIdentity,
     ...(config.statusMinIntervalMs === undefined ? {} : { statusMinIntervalMs: config.statusMinIntervalMs }),
+    ...(config.reconcileDebounceMs === undefined
+      ? {}
+      : {
+          reconcileDebounce: {
+            windowMs: config.reconcileDebounceMs,
+            maxDelayMs: 5 * config.reconcileDebounceMs,
+          },
+        }),
     ...(retryDelayMs === undefined
       ? {}
       : { retryDelayMs: (n: number) => Math.min(retryDelayMs * 2 ** Math.max(0, n - 1), 300_000) }),

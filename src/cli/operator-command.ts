@@ -22,6 +22,7 @@ interface OperatorFlags {
   integratedRegistry?: string[];
   logLevel: string;
   statusInterval?: number;
+  reconcileDebounce?: number;
   buildRetryDelay?: number;
   verifyRetryDelay?: number;
   buildPushSecret?: string;
@@ -88,6 +89,7 @@ export function operatorConfigFromFlags(flags: OperatorFlags): OperatorConfig {
     ...(flags.integratedRegistry === undefined ? {} : { integratedRegistries: flags.integratedRegistry }),
     logLevel: flags.logLevel,
     ...(flags.statusInterval === undefined ? {} : { statusMinIntervalMs: flags.statusInterval }),
+    ...(flags.reconcileDebounce === undefined ? {} : { reconcileDebounceMs: flags.reconcileDebounce }),
     ...(flags.buildRetryDelay === undefined
       ? {}
       : { buildRetryDelayMs: Math.round(flags.buildRetryDelay * 1000) }),
@@ -145,6 +147,11 @@ export function operatorCommand(): Command {
     .option(
       "--status-interval <ms>",
       "shortest time between two progress-only status writes of one PayloadBuild (default 2000)",
+      parseNonNegativeInt,
+    )
+    .option(
+      "--reconcile-debounce <ms>",
+      "quiet time after the latest event before a PayloadBuild is reconciled, at most 5x this after the first (default 200; 0: off)",
       parseNonNegativeInt,
     )
     .option(

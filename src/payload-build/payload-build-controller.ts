@@ -18,6 +18,7 @@ import {
 } from "../kube/resource.js";
 import type { RegistryOptions } from "../registry/image-store.js";
 import type { Controller } from "../runtime/controller.js";
+import type { DebounceOptions } from "../runtime/debounce.js";
 import { ownerKeys, type EventFilter } from "../runtime/controller-builder.js";
 import type { EventRecorder } from "../runtime/event-recorder.js";
 import type { Manager } from "../runtime/manager.js";
@@ -83,8 +84,21 @@ export interface PayloadBuildControllerOptions {
   readonly writeConcurrency?: number;
   /** Concurrent reconciles of distinct PayloadBuilds. Default 4. */
   readonly maxConcurrentReconciles?: number;
+  /**
+   * Coalescing of the watch events that wake one PayloadBuild (its own, its children's, its
+   * ImageStream's): default {@link DEFAULT_RECONCILE_DEBOUNCE}; a `windowMs` of 0 turns it off.
+   */
+  readonly reconcileDebounce?: DebounceOptions;
   readonly logger?: Logger;
 }
+
+/**
+ * A PayloadBuild is reconciled once its objects have been quiet for 200 ms, and at most 1 s after
+ * the first event: a burst of Build completions and ImageStream updates becomes one reconcile
+ * (about 3.9 reconciles per component without it), at the cost of up to a second before a landed
+ * dependency's dependents are started.
+ */
+export const DEFAULT_RECONCILE_DEBOUNCE: DebounceOptions = { windowMs: 200, maxDelayMs: 1000 };
 
 /** The input identity as the backends record it: `componentInputHash` over the backend's identity. */
 export const backendInputHash: InputHasher = (component, dependencyImages, backend) =>
@@ -180,7 +194,8 @@ export function setupPayloadBuildController(options: PayloadBuildControllerOptio
     .controller(PAYLOAD_BUILD_CONTROLLER)
     .for(PAYLOAD_BUILDS, scope)
     .withMaxConcurrentReconciles(options.maxConcurrentReconciles ?? 4)
-    .withRateLimiter({ maxDelayMs: options.errorBackoffMaxMs ?? 120_000 });
+    .withRateLimiter({ maxDelayMs: options.errorBackoffMaxMs ?? 120_000 })
+    .withDebounce(options.reconcileDebounce ?? DEFAULT_RECONCILE_DEBOUNCE);
   // A child's ADDED event that only echoes our own create (the version the create returned, already
   // in the expectations) changes nothing the reconciler sees: it need not wake it again.
   const notOwnCreate: EventFilter<KubeObject> = (e) =>

@@ -8,6 +8,7 @@ import { formatObjectKey, type KubeResource, type ObjectKey } from "../kube/reso
 import type { RuntimeMetrics } from "../observability/runtime-metrics.js";
 import type { Clock } from "./clock.js";
 import { Controller, type Reconciler } from "./controller.js";
+import type { DebounceOptions } from "./debounce.js";
 import type { Informer, InformerCache, InformerScope } from "./informer-cache.js";
 import type { RateLimiterOptions } from "./rate-limiter.js";
 import { keyOfObject } from "./store.js";
@@ -66,6 +67,7 @@ export class ControllerBuilder {
   readonly #sources: Source[] = [];
   #maxConcurrent = 1;
   #rateLimiter: RateLimiterOptions | undefined;
+  #debounce: DebounceOptions | undefined;
 
   constructor(deps: ControllerBuilderDeps) {
     this.#deps = deps;
@@ -138,6 +140,15 @@ export class ControllerBuilder {
     return this;
   }
 
+  /**
+   * Coalesces the events of every source per key: a key is reconciled once its objects have been
+   * quiet for `windowMs`, and at most `maxDelayMs` after its first event. Default: no debounce.
+   */
+  withDebounce(options: DebounceOptions): this {
+    this.#debounce = options;
+    return this;
+  }
+
   /** Builds the controller, connects its sources and registers it with the manager. */
   complete(reconciler: Reconciler): Controller {
     if (this.#primary === undefined) throw new Error(`controller ${this.#deps.name}: for() is required`);
@@ -149,6 +160,7 @@ export class ControllerBuilder {
         logger,
         maxConcurrentReconciles: this.#maxConcurrent,
         ...(this.#rateLimiter === undefined ? {} : { rateLimiter: this.#rateLimiter }),
+        ...(this.#debounce === undefined ? {} : { debounce: this.#debounce }),
         ...(metrics === undefined
           ? {}
           : { metrics: (inFlight) => metrics.forController(name, this.#maxConcurrent, inFlight) }),

@@ -6,6 +6,9 @@
  * - Level-triggered: the reconciler gets a key, never the event; it must read current state.
  * - At most one reconcile per key at a time; at most `maxConcurrentReconciles` overall.
  * - A change seen during a reconcile leads to exactly one more reconcile afterwards.
+ * - With `debounce`, watch events for one key are coalesced: the key is queued once it has been
+ *   quiet for the window, and at most `maxDelayMs` after its first event (kube-rs `debounce`,
+ *   bounded). Requeues and retries are never debounced.
  * - One error policy: a thrown error requeues the key with per-key exponential backoff (and
  *   honours a 429's Retry-After); a {@link TerminalError} is logged and counted, not retried;
  *   success resets the backoff, then `requeueAfterMs` schedules the next visit.
@@ -19,6 +22,7 @@ import { parseObjectKey, type ObjectKey } from "../kube/resource.js";
 import type { ControllerMetrics } from "../observability/runtime-metrics.js";
 import { reconcileLogger } from "../observability/logger.js";
 import type { Clock } from "./clock.js";
+import type { DebounceOptions } from "./debounce.js";
 import { isTerminalError, type Outcome } from "./outcome.js";
 import type { RateLimiterOptions } from "./rate-limiter.js";
 import type { Store } from "./store.js";
@@ -48,6 +52,8 @@ export interface ControllerOptions {
   /** Default 1. */
   readonly maxConcurrentReconciles?: number;
   readonly rateLimiter?: RateLimiterOptions;
+  /** Coalescing of watch-triggered enqueues (see the module documentation); default none. */
+  readonly debounce?: DebounceOptions;
   /** Builds the metrics sink given the queue's in-flight probe; omit for none. */
   readonly metrics?: (
     inFlight: () => { unfinishedSeconds: number; longestSeconds: number },
@@ -76,6 +82,7 @@ export class Controller {
     this.queue = new WorkQueue({
       clock: options.clock,
       ...(options.rateLimiter === undefined ? {} : { rateLimiter: options.rateLimiter }),
+      ...(options.debounce === undefined ? {} : { debounce: options.debounce }),
       observer: {
         added: () => sink.metrics?.queue.added(),
         depth: (n) => sink.metrics?.queue.depth(n),
@@ -89,9 +96,9 @@ export class Controller {
     this.#metrics = metrics;
   }
 
-  /** Queues a key (`namespace/name`) for reconciliation. */
+  /** Queues a key (`namespace/name`) for reconciliation, debounced when the controller debounces. */
   enqueue(key: string): void {
-    this.queue.add(key);
+    this.queue.addDebounced(key);
   }
 
   /** A store whose sync the workers wait for before starting. */

@@ -10,10 +10,15 @@
  * - `addAfter` keeps only the earliest pending delay per key.
  * - `addRateLimited` waits max(per-key exponential backoff, global token bucket); `forget`
  *   resets the key's backoff.
+ * - `addDebounced` (watch events) queues the key once it has been quiet for the debounce window,
+ *   at most `maxDelayMs` after its first pending event (see `debounce.ts`); without debounce
+ *   options it is `add`. A key already queued or marked dirty ignores it, and handing a key out
+ *   drops its pending debounce: that reconcile reads the state those events left.
  * - After `shutDown()`, `get()` resolves `undefined` at once and adds are ignored; `drain()`
  *   resolves when no key is being processed.
  */
 import type { Clock, CancelTimer } from "./clock.js";
+import { debounceAfterEvent, isDebouncing, type DebounceOptions, type PendingDebounce } from "./debounce.js";
 import { RateLimiter, type RateLimiterOptions } from "./rate-limiter.js";
 
 /** Receives the queue's measurements (see `src/observability/runtime-metrics.ts`). */
@@ -32,6 +37,8 @@ export interface WorkQueueOptions {
   readonly clock: Clock;
   readonly rateLimiter?: RateLimiterOptions;
   readonly observer?: WorkQueueObserver;
+  /** Coalescing of {@link WorkQueue.addDebounced} calls; default none (they queue at once). */
+  readonly debounce?: DebounceOptions;
 }
 
 /** See the module documentation for the contract. */
@@ -39,6 +46,8 @@ export class WorkQueue {
   readonly #clock: Clock;
   readonly #limiter: RateLimiter;
   readonly #observer: WorkQueueObserver | undefined;
+  readonly #debounce: DebounceOptions | undefined;
+  readonly #debounced = new Map<string, PendingDebounce & { cancel: CancelTimer }>();
   #queue: string[] = [];
   readonly #dirty = new Set<string>();
   readonly #processing = new Map<string, number>();
@@ -52,6 +61,7 @@ export class WorkQueue {
     this.#clock = options.clock;
     this.#limiter = new RateLimiter(options.clock, options.rateLimiter);
     this.#observer = options.observer;
+    this.#debounce = options.debounce;
   }
 
   /** Queues `key` now (de-duplicated; see the module contract). */
@@ -79,6 +89,29 @@ export class WorkQueue {
       this.add(key);
     }, delayMs);
     this.#delayed.set(key, { at, cancel });
+  }
+
+  /**
+   * Queues `key` for a watch event, debounced (see the module contract): each call moves the
+   * key's due time to `windowMs` from now, never past `maxDelayMs` after the first pending call.
+   */
+  addDebounced(key: string): void {
+    if (this.#shuttingDown) return;
+    const options = this.#debounce;
+    if (!isDebouncing(options)) return this.add(key);
+    if (this.#dirty.has(key)) return;
+    const now = this.#clock.now();
+    const pending = this.#debounced.get(key);
+    const next = debounceAfterEvent(pending, now, options);
+    if (pending !== undefined) {
+      if (pending.dueAt === next.dueAt) return;
+      pending.cancel();
+    }
+    const cancel = this.#clock.setTimer(() => {
+      this.#debounced.delete(key);
+      this.add(key);
+    }, next.dueAt - now);
+    this.#debounced.set(key, { ...next, cancel });
   }
 
   /**
@@ -142,6 +175,11 @@ export class WorkQueue {
     return this.#delayed.size;
   }
 
+  /** Keys waiting for their debounce window to end. */
+  get debouncedCount(): number {
+    return this.#debounced.size;
+  }
+
   /** Seconds of work in progress summed over keys, and of the longest-running one. */
   inFlight(): { unfinishedSeconds: number; longestSeconds: number } {
     const now = this.#clock.now();
@@ -166,6 +204,8 @@ export class WorkQueue {
     this.#shuttingDown = true;
     for (const { cancel } of this.#delayed.values()) cancel();
     this.#delayed.clear();
+    for (const { cancel } of this.#debounced.values()) cancel();
+    this.#debounced.clear();
     const getters = this.#getters;
     this.#getters = [];
     for (const g of getters) g(undefined);
@@ -204,5 +244,10 @@ export class WorkQueue {
     this.#queuedAt.delete(key);
     this.#dirty.delete(key);
     this.#processing.set(key, now);
+    const debounced = this.#debounced.get(key);
+    if (debounced !== undefined) {
+      debounced.cancel();
+      this.#debounced.delete(key);
+    }
   }
 }
