@@ -8,8 +8,15 @@ import { mkdtemp, rm, writeFile, readFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
+import { hasTools, missingTools, missingToolsMessage, type ToolName } from "./required-tool.js";
 
 const run = promisify(execFile);
+
+/** Throws naming the install command when one of `tools` is missing (never a raw `spawn ENOENT`). */
+function assertTools(tools: readonly ToolName[]): void {
+  const missing = missingTools(tools);
+  if (missing.length > 0) throw new Error(`cannot start docker-registry: ${missingToolsMessage(missing)}`);
+}
 
 /** Options of {@link startDockerRegistry}. */
 export interface DockerRegistryOptions {
@@ -38,20 +45,9 @@ export interface RunningDockerRegistry {
   stop(): Promise<void>;
 }
 
-/** True when the `docker-registry` binary is on PATH. */
+/** True when the `docker-registry` binary is on PATH (gate tests with `required-tool.ts` instead). */
 export async function hasDockerRegistry(): Promise<boolean> {
-  return run("sh", ["-c", "command -v docker-registry"]).then(
-    () => true,
-    () => false,
-  );
-}
-
-/** True when `tool` is on PATH. */
-export async function hasTool(tool: string): Promise<boolean> {
-  return run("sh", ["-c", `command -v ${tool}`]).then(
-    () => true,
-    () => false,
-  );
+  return Promise.resolve(hasTools(["docker-registry"]));
 }
 
 /** True when an htpasswd bcrypt line can be made here (apache2-utils, or python3 with crypt(3) bcrypt). */
@@ -147,6 +143,7 @@ async function makeCertificates(
 export async function startDockerRegistry(
   options: DockerRegistryOptions = {},
 ): Promise<RunningDockerRegistry> {
+  assertTools(options.tls === true ? ["docker-registry", "openssl"] : ["docker-registry"]);
   const dir = await mkdtemp(join(tmpdir(), "docker-registry-"));
   const lines = [
     "version: 0.1",

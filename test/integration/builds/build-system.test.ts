@@ -20,7 +20,8 @@ import { readLayerFiles, underDirectories } from "../../../src/oci-image/read-la
 import { openImageStore } from "../../../src/registry/image-store.js";
 import { parseManifest } from "../../../src/registry/manifest-schemas.js";
 import { buildSyntheticImage } from "../../../src/oci-image/build-synthetic-image.js";
-import { hasDockerRegistry, startDockerRegistry } from "../../support/docker-registry.js";
+import { startDockerRegistry } from "../../support/docker-registry.js";
+import { itWithTools } from "../../support/required-tool.js";
 import { createNamespace } from "../../support/dev-cluster-fixture.js";
 import { waitFor } from "../../support/wait-for.js";
 import {
@@ -32,8 +33,6 @@ import {
 } from "./support.js";
 
 const CENTOS = "quay.io/centos/centos:stream9";
-
-const hasRegistryBinary = await hasDockerRegistry();
 
 let h: BuildsHarness;
 let ns: string;
@@ -444,7 +443,7 @@ describe("simulated image import", () => {
     });
   });
 
-  it.runIf(hasRegistryBinary)(
+  itWithTools(["docker-registry"])(
     "imports from a real docker-registry with the Source policy and serves it by digest",
     async () => {
       const external = await startDockerRegistry();

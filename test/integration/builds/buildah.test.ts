@@ -1,22 +1,16 @@
 /** Real builds of `file://` sources with buildah, when it is installed and enabled. */
-import { execFile } from "node:child_process";
 import { mkdtemp, rm, writeFile, mkdir } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
-import { promisify } from "node:util";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, expect, it } from "vitest";
 import { BUILDS, type BuildObject } from "../../../src/devcluster/builds/index.js";
 import { createNamespace } from "../../support/dev-cluster-fixture.js";
+import { describeWithTools } from "../../support/required-tool.js";
 import { waitFor } from "../../support/wait-for.js";
 import { createImageStream, skopeoInspect, startBuildsHarness, type BuildsHarness } from "./support.js";
 
-const hasBuildah = await promisify(execFile)("buildah", ["--version"]).then(
-  () => true,
-  () => false,
-);
-
-describe.runIf(hasBuildah)("buildah builds of local sources", () => {
+describeWithTools(["buildah", "skopeo"])("buildah builds of local sources", () => {
   let h: BuildsHarness;
   let ns: string;
   let src: string;

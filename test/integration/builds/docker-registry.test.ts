@@ -5,7 +5,7 @@
  * completes with its image in that registry and its ImageStream tag landed with the digest; a
  * BuildRun succeeds with its output digest in that registry.
  */
-import { afterAll, beforeAll, expect, it } from "vitest";
+import { afterAll, beforeAll, expect } from "vitest";
 import { installOkdPayloadStrategy } from "../../support/shipwright-strategies.js";
 import {
   BUILDS,
@@ -16,15 +16,13 @@ import {
 import type { DevCluster } from "../../../src/devcluster/dev-cluster.js";
 import type { KubeClient } from "../../../src/kube/kube-client.js";
 import { createNamespace, startClusterAndClient } from "../../support/dev-cluster-fixture.js";
-import {
-  hasDockerRegistry,
-  startDockerRegistry,
-  type RunningDockerRegistry,
-} from "../../support/docker-registry.js";
+import { startDockerRegistry, type RunningDockerRegistry } from "../../support/docker-registry.js";
+import { hasTools, itWithTools, type ToolName } from "../../support/required-tool.js";
 import { waitFor } from "../../support/wait-for.js";
 import { createImageStream, runCorednsBuildRun, skopeoInspect } from "./support.js";
 
-const available = await hasDockerRegistry();
+const TOOLS: readonly ToolName[] = ["docker-registry", "skopeo"];
+const available = hasTools(TOOLS);
 
 let registry: RunningDockerRegistry;
 let cluster: DevCluster;
@@ -47,7 +45,7 @@ afterAll(async () => {
   await registry.stop();
 });
 
-it.runIf(available)("builds into docker-registry and lands the ImageStream tag with the digest", async () => {
+itWithTools(TOOLS)("builds into docker-registry and lands the ImageStream tag with the digest", async () => {
   const stream = await createImageStream(client, ns, "release");
   expect(stream.status?.dockerImageRepository).toBe(`${registry.host}/${ns}/release`);
   await client.create(BUILDS, {
@@ -81,7 +79,7 @@ it.runIf(available)("builds into docker-registry and lands the ImageStream tag w
   expect(landed.dockerImageReference).toBe(`${registry.host}/${ns}/release@${digest}`);
 });
 
-it.runIf(available)("runs a BuildRun to Succeeded with its output digest in docker-registry", async () => {
+itWithTools(TOOLS)("runs a BuildRun to Succeeded with its output digest in docker-registry", async () => {
   const output = `${registry.host}/${ns}/tools:coredns`;
   await installOkdPayloadStrategy(client);
   const run = await runCorednsBuildRun(client, ns, output);

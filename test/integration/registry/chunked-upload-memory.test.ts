@@ -10,9 +10,10 @@ import { createHash } from "node:crypto";
 import { Readable } from "node:stream";
 import { setFlagsFromString } from "node:v8";
 import { runInNewContext } from "node:vm";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { hasDockerRegistry, startDockerRegistry } from "../../support/docker-registry.js";
+import { afterAll, beforeAll, expect, it } from "vitest";
+import { startDockerRegistry } from "../../support/docker-registry.js";
 import type { RunningDockerRegistry } from "../../support/docker-registry.js";
+import { describeWithTools } from "../../support/required-tool.js";
 import { startFaultyProxy } from "./faulty-proxy.js";
 import type { ProxyHook } from "./faulty-proxy.js";
 import { openTestStore } from "./registries.js";
@@ -59,68 +60,60 @@ function blobDigest(size: number): string {
   return `sha256:${hash.digest("hex")}`;
 }
 
-const available = await hasDockerRegistry();
-
-describe("chunked upload memory", () => {
+describeWithTools(["docker-registry"])("chunked upload memory", () => {
   let registry: RunningDockerRegistry | undefined;
 
   beforeAll(async () => {
-    if (available) registry = await startDockerRegistry();
+    registry = await startDockerRegistry();
   });
   afterAll(async () => {
     await registry?.stop();
   });
 
-  it.skipIf(!available)(
-    "holds at most one chunk (plus a little) while streaming a blob in chunks",
-    async () => {
-      if (registry === undefined) throw new Error("no registry");
-      const chunkSize = 8 * MIB;
-      const size = 5 * chunkSize + 12_345;
-      const digest = blobDigest(size);
-      const store = openTestStore(registry.host, "memory/chunked", { chunkSize });
-      const baseline = liveArrayBuffers();
-      let peak = 0;
-      let nextSample = 0;
-      const source = countingSource(size, (bytesRead) => {
-        if (bytesRead < nextSample) return;
-        nextSample += MIB / 2;
-        peak = Math.max(peak, liveArrayBuffers() - baseline);
-      });
-      await store.putBlob({ digest, size }, source);
-      expect(await store.hasBlob(digest)).toBe(true);
-      expect(nextSample).toBeGreaterThan(size);
-      expect(peak).toBeLessThan(chunkSize + 3 * MIB);
-    },
-  );
+  it("holds at most one chunk (plus a little) while streaming a blob in chunks", async () => {
+    if (registry === undefined) throw new Error("no registry");
+    const chunkSize = 8 * MIB;
+    const size = 5 * chunkSize + 12_345;
+    const digest = blobDigest(size);
+    const store = openTestStore(registry.host, "memory/chunked", { chunkSize });
+    const baseline = liveArrayBuffers();
+    let peak = 0;
+    let nextSample = 0;
+    const source = countingSource(size, (bytesRead) => {
+      if (bytesRead < nextSample) return;
+      nextSample += MIB / 2;
+      peak = Math.max(peak, liveArrayBuffers() - baseline);
+    });
+    await store.putBlob({ digest, size }, source);
+    expect(await store.hasBlob(digest)).toBe(true);
+    expect(nextSample).toBeGreaterThan(size);
+    expect(peak).toBeLessThan(chunkSize + 3 * MIB);
+  });
 
-  it.skipIf(!available).each(["a stream", "bytes"])(
-    "retries a failed multi-MiB chunk on its own, from %s",
-    async (kind) => {
-      if (registry === undefined) throw new Error("no registry");
-      const chunkSize = 2 * MIB;
-      const size = 2 * chunkSize + 100_000;
-      const digest = blobDigest(size);
-      let patches = 0;
-      const failFirstAndThird: ProxyHook = (req, res) => {
-        if (req.method !== "PATCH") return "pass";
-        patches += 1;
-        if (patches !== 1 && patches !== 3) return "pass";
-        req.resume();
-        req.on("end", () => res.writeHead(503).end("busy"));
-        return "handled";
-      };
-      const repo = `memory/retried-${kind === "bytes" ? "bytes" : "stream"}`;
-      const proxy = await startFaultyProxy(registry.host, failFirstAndThird);
-      try {
-        const source = countingSource(size, () => undefined);
-        const body = kind === "bytes" ? Buffer.concat((await source.toArray()) as Buffer[]) : source;
-        await openTestStore(proxy.host, repo, { chunkSize }).putBlob({ digest, size }, body);
-        expect(patches).toBe(5);
-        expect(await openTestStore(registry.host, repo).hasBlob(digest)).toBe(true);
-      } finally {
-        await proxy.stop();
-      }
-    },
-  );
+  it.each(["a stream", "bytes"])("retries a failed multi-MiB chunk on its own, from %s", async (kind) => {
+    if (registry === undefined) throw new Error("no registry");
+    const chunkSize = 2 * MIB;
+    const size = 2 * chunkSize + 100_000;
+    const digest = blobDigest(size);
+    let patches = 0;
+    const failFirstAndThird: ProxyHook = (req, res) => {
+      if (req.method !== "PATCH") return "pass";
+      patches += 1;
+      if (patches !== 1 && patches !== 3) return "pass";
+      req.resume();
+      req.on("end", () => res.writeHead(503).end("busy"));
+      return "handled";
+    };
+    const repo = `memory/retried-${kind === "bytes" ? "bytes" : "stream"}`;
+    const proxy = await startFaultyProxy(registry.host, failFirstAndThird);
+    try {
+      const source = countingSource(size, () => undefined);
+      const body = kind === "bytes" ? Buffer.concat((await source.toArray()) as Buffer[]) : source;
+      await openTestStore(proxy.host, repo, { chunkSize }).putBlob({ digest, size }, body);
+      expect(patches).toBe(5);
+      expect(await openTestStore(registry.host, repo).hasBlob(digest)).toBe(true);
+    } finally {
+      await proxy.stop();
+    }
+  });
 });

@@ -1,23 +1,12 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, expect, it } from "vitest";
 import { openImageStore } from "../../../src/registry/image-store.js";
-import {
-  canMakeBcrypt,
-  hasDockerRegistry,
-  hasTool,
-  startDockerRegistry,
-} from "../../support/docker-registry.js";
+import { startDockerRegistry } from "../../support/docker-registry.js";
 import type { RunningDockerRegistry } from "../../support/docker-registry.js";
+import { describeWithTools } from "../../support/required-tool.js";
 import { makeImage, pushImage } from "../../support/test-images.js";
 import { openTestStore } from "./registries.js";
 
-const available = await hasDockerRegistry();
-// CI needs `apache2-utils` (htpasswd) or python3 for bcrypt, and `openssl` for the CA: skipped, and said so, without them.
-const bcrypt = await canMakeBcrypt();
-const openssl = await hasTool("openssl");
-if (!bcrypt) console.warn("registry auth tests skipped: no htpasswd (apache2-utils) and no python3 bcrypt");
-if (!openssl) console.warn("registry TLS tests skipped: openssl is not installed");
-
-describe.skipIf(!available || !bcrypt)("docker-registry with htpasswd auth", () => {
+describeWithTools(["docker-registry", "htpasswd"])("docker-registry with htpasswd auth", () => {
   let registry: RunningDockerRegistry;
   beforeAll(async () => {
     registry = await startDockerRegistry({ htpasswd: { username: "builder", password: "pa55word" } });
@@ -52,7 +41,7 @@ describe.skipIf(!available || !bcrypt)("docker-registry with htpasswd auth", () 
   });
 });
 
-describe.skipIf(!available || !openssl)("docker-registry behind TLS with a self-signed CA", () => {
+describeWithTools(["docker-registry", "openssl"])("docker-registry behind TLS with a self-signed CA", () => {
   let registry: RunningDockerRegistry;
   beforeAll(async () => {
     registry = await startDockerRegistry({ tls: true });

@@ -1,6 +1,6 @@
 import { readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, expect, it } from "vitest";
 import { openImageStore } from "../../../src/registry/image-store.js";
 import { assembleRelease, type AssembledRelease } from "../../../src/release-image/assemble-release.js";
 import { parseImageStream } from "../../../src/release-image/image-stream.js";
@@ -13,7 +13,8 @@ import {
 } from "../../../src/release-image/synthetic-payload.js";
 import { verifyReleasePayload } from "../../../src/release-image/verify-release-payload.js";
 import { startDockerRegistry, type RunningDockerRegistry } from "../../support/docker-registry.js";
-import { cvoLoadRelease, ocReleaseInfo, releaseToolsAvailable } from "./release-tools.js";
+import { describeWithTools, hasTools, type ToolName } from "../../support/required-tool.js";
+import { cvoLoadRelease, ocReleaseInfo, RELEASE_TOOL_NAMES } from "./release-tools.js";
 import {
   buildahBuildAndPush,
   run,
@@ -24,7 +25,10 @@ import {
 } from "./third-party-tools.js";
 
 const NAME = "4.15.0-0.okd-2024-01-02-030405";
-const withReleaseTools = releaseToolsAvailable();
+/** oc and cvo-load check these releases too when built (oc-fidelity.test.ts requires them). */
+const withReleaseTools = hasTools(RELEASE_TOOL_NAMES);
+/** What every suite here needs. */
+const RELEASE_TOOLS: readonly ToolName[] = ["docker-registry", "skopeo", "umoci"];
 let registry: RunningDockerRegistry;
 let other: RunningDockerRegistry;
 let work: { dir: string; cleanup: () => Promise<void> };
@@ -80,6 +84,7 @@ async function verifyRelease(
 }
 
 beforeAll(async () => {
+  if (!hasTools(RELEASE_TOOLS)) return;
   [registry, other] = await Promise.all([startDockerRegistry(), startDockerRegistry()]);
   work = await scratch("release-it-");
   ours = await writeSyntheticPayload({
@@ -114,177 +119,182 @@ afterAll(async () => {
   await work?.cleanup();
 });
 
-describe("assembleRelease against a real registry, checked by skopeo and umoci", () => {
-  let release: AssembledRelease;
+describeWithTools(RELEASE_TOOLS)(
+  "assembleRelease against a real registry, checked by skopeo and umoci",
+  () => {
+    let release: AssembledRelease;
 
-  it("assembles an OCI payload built by our code, mounting the CVO layers", async () => {
-    release = await assembleRelease(
-      {
-        source: { kind: "images" },
-        images: ours.components,
-        name: NAME,
-        to: `docker://${registry.host}/okd/release`,
-      },
-      { openStore },
-    );
-    expect(release.transfers.mounted).toBeGreaterThan(0);
-    expect(release.transfers.copied).toBe(0);
-    const cvo = ours.components.find((c) => c.tag === "cluster-version-operator")?.pullspec ?? "";
-    const files = await verifyRelease(
-      `docker://${registry.host}/okd/release:${NAME}`,
-      `docker://${cvo}`,
-      NAME,
-    );
-    expect([...files.keys()].sort()).toEqual(
-      ["image-references", "release-metadata", ...release.report.manifests.map((m) => m.name)].sort(),
-    );
-    const deployment = files.get("0000_50_operator-01_01_deployment.yaml")?.toString() ?? "";
-    expect(deployment).toContain(`image: ${ours.components.find((c) => c.tag === "operator-01")?.pullspec}`);
-    expect(deployment).toContain(`value: "${NAME}"`);
-    expect(deployment).not.toContain("quay.io/openshift/origin-");
-  });
-
-  it("gives the same digest when the same release is assembled again into another repository", async () => {
-    const again = await assembleRelease(
-      {
-        source: { kind: "images" },
-        images: ours.components,
-        name: NAME,
-        to: `docker://${registry.host}/okd/release-again`,
-      },
-      { openStore },
-    );
-    expect(again.digest).toBe(release.digest);
-    expect((await skopeoInspect(`docker://${registry.host}/okd/release-again:${NAME}`)).Digest).toBe(
-      release.digest,
-    );
-  });
-
-  it("copies the CVO layers once to another registry", async () => {
-    const copied = await assembleRelease(
-      {
-        source: { kind: "images" },
-        images: ours.components,
-        name: NAME,
-        to: `docker://${other.host}/okd/release`,
-      },
-      { openStore },
-    );
-    expect(copied.digest).toBe(release.digest);
-    expect(copied.transfers.copied).toBeGreaterThan(0);
-    expect(copied.transfers.mounted).toBe(0);
-  });
-
-  it("writes a Docker schema 2 release over a Docker schema 2 CVO", async () => {
-    const docker = await assembleRelease(
-      {
-        source: { kind: "images" },
-        images: oursDocker.components,
-        name: "4.15.1",
-        to: `docker://${registry.host}/okd/release-docker`,
-      },
-      { openStore },
-    );
-    expect(docker.mediaType).toBe("application/vnd.docker.distribution.manifest.v2+json");
-    const raw = JSON.parse(
-      await run("skopeo", [
-        "inspect",
-        "--raw",
-        "--tls-verify=false",
-        `docker://${registry.host}/okd/release-docker:4.15.1`,
-      ]),
-    );
-    expect(raw.layers.at(-1).mediaType).toBe("application/vnd.docker.image.rootfs.diff.tar.gzip");
-    const cvo = oursDocker.components.find((c) => c.tag === "cluster-version-operator")?.pullspec ?? "";
-    await verifyRelease(`docker://${registry.host}/okd/release-docker:4.15.1`, `docker://${cvo}`, "4.15.1");
-  });
-
-  it("writes to an oci: layout directory that umoci and skopeo read", async () => {
-    const dir = join(work.dir, "layout");
-    const written = await assembleRelease(
-      { source: { kind: "images" }, images: ours.components, name: NAME, to: `oci:${dir}:release` },
-      { openStore },
-    );
-    expect(written.digest).toBe(release.digest);
-    const cvo = ours.components.find((c) => c.tag === "cluster-version-operator")?.pullspec ?? "";
-    await verifyRelease(`oci:${dir}:release`, `docker://${cvo}`, NAME);
-    const info = await readReleaseInfo(`oci:${dir}:release`, { openStore });
-    expect(info.name).toBe(NAME);
-    expect(info.problems).toEqual([]);
-  });
-
-  it("writes a Docker schema 2 CVO's release to an oci: layout with OCI media types, deterministically", async () => {
-    const dir = join(work.dir, "layout-docker");
-    const reference = `oci:${dir}:4.15.1`;
-    const assemble = () =>
-      assembleRelease(
-        { source: { kind: "images" }, images: oursDocker.components, name: "4.15.1", to: reference },
+    it("assembles an OCI payload built by our code, mounting the CVO layers", async () => {
+      release = await assembleRelease(
+        {
+          source: { kind: "images" },
+          images: ours.components,
+          name: NAME,
+          to: `docker://${registry.host}/okd/release`,
+        },
         { openStore },
       );
-    const written = await assemble();
-    expect(written.mediaType).toBe("application/vnd.oci.image.manifest.v1+json");
-    expect((await assemble()).digest).toBe(written.digest);
-    const inspected = await skopeoInspect(reference);
-    expect(inspected.Digest).toBe(written.digest);
-    const raw = JSON.parse(await run("skopeo", ["inspect", "--raw", reference]));
-    expect(raw.mediaType).toBe("application/vnd.oci.image.manifest.v1+json");
-    expect(raw.config.mediaType).toBe("application/vnd.oci.image.config.v1+json");
-    expect(new Set(raw.layers.map((l: { mediaType: string }) => l.mediaType))).toEqual(
-      new Set(["application/vnd.oci.image.layer.v1.tar+gzip"]),
-    );
-    const cvo = oursDocker.components.find((c) => c.tag === "cluster-version-operator")?.pullspec ?? "";
-    await verifyRelease(reference, `docker://${cvo}`, "4.15.1");
-    const info = await readReleaseInfo(reference, { openStore });
-    expect(info.name).toBe("4.15.1");
-    expect(info.problems).toEqual([]);
-  });
-
-  it("builds one release per platform and an index over them for a multi-arch CVO", async () => {
-    const built = await assembleRelease(
-      {
-        source: { kind: "images" },
-        images: multi.components,
-        name: "4.15.2",
-        to: `docker://${registry.host}/okd/release-multi`,
-      },
-      { openStore },
-    );
-    const raw = JSON.parse(
-      await run("skopeo", [
-        "inspect",
-        "--raw",
-        "--tls-verify=false",
-        `docker://${registry.host}/okd/release-multi:4.15.2`,
-      ]),
-    );
-    expect(raw.manifests.map((m: { platform: { architecture: string } }) => m.platform.architecture)).toEqual(
-      ["amd64", "arm64"],
-    );
-    const cvo = multi.components.find((c) => c.tag === "cluster-version-operator")?.pullspec ?? "";
-    const cvoIndex = JSON.parse(
-      await run("skopeo", ["inspect", "--raw", "--tls-verify=false", `docker://${cvo}`]),
-    );
-    for (const [i, arch] of ["amd64", "arm64"].entries()) {
-      const release = await skopeoInspect(`docker://${registry.host}/okd/release-multi:4.15.2`, [
-        "--override-arch",
-        arch,
-      ]);
-      const base = await skopeoInspect(`docker://${cvo}`, ["--override-arch", arch]);
-      expect(release.Architecture).toBe(arch);
-      expect(release.Labels).toEqual({
-        "io.openshift.release": "4.15.2",
-        "io.openshift.release.base-image-digest": cvoIndex.manifests[i].digest,
-      });
-      expect(release.Layers.length).toBe(base.Layers.length + 1);
-    }
-    const info = await readReleaseInfo(`docker://${registry.host}/okd/release-multi@${built.digest}`, {
-      openStore,
+      expect(release.transfers.mounted).toBeGreaterThan(0);
+      expect(release.transfers.copied).toBe(0);
+      const cvo = ours.components.find((c) => c.tag === "cluster-version-operator")?.pullspec ?? "";
+      const files = await verifyRelease(
+        `docker://${registry.host}/okd/release:${NAME}`,
+        `docker://${cvo}`,
+        NAME,
+      );
+      expect([...files.keys()].sort()).toEqual(
+        ["image-references", "release-metadata", ...release.report.manifests.map((m) => m.name)].sort(),
+      );
+      const deployment = files.get("0000_50_operator-01_01_deployment.yaml")?.toString() ?? "";
+      expect(deployment).toContain(
+        `image: ${ours.components.find((c) => c.tag === "operator-01")?.pullspec}`,
+      );
+      expect(deployment).toContain(`value: "${NAME}"`);
+      expect(deployment).not.toContain("quay.io/openshift/origin-");
     });
-    expect(info.metadata.metadata).toEqual({ "release.openshift.io/architecture": "multi" });
-  });
-});
 
-describe("images built by buildah and umoci", () => {
+    it("gives the same digest when the same release is assembled again into another repository", async () => {
+      const again = await assembleRelease(
+        {
+          source: { kind: "images" },
+          images: ours.components,
+          name: NAME,
+          to: `docker://${registry.host}/okd/release-again`,
+        },
+        { openStore },
+      );
+      expect(again.digest).toBe(release.digest);
+      expect((await skopeoInspect(`docker://${registry.host}/okd/release-again:${NAME}`)).Digest).toBe(
+        release.digest,
+      );
+    });
+
+    it("copies the CVO layers once to another registry", async () => {
+      const copied = await assembleRelease(
+        {
+          source: { kind: "images" },
+          images: ours.components,
+          name: NAME,
+          to: `docker://${other.host}/okd/release`,
+        },
+        { openStore },
+      );
+      expect(copied.digest).toBe(release.digest);
+      expect(copied.transfers.copied).toBeGreaterThan(0);
+      expect(copied.transfers.mounted).toBe(0);
+    });
+
+    it("writes a Docker schema 2 release over a Docker schema 2 CVO", async () => {
+      const docker = await assembleRelease(
+        {
+          source: { kind: "images" },
+          images: oursDocker.components,
+          name: "4.15.1",
+          to: `docker://${registry.host}/okd/release-docker`,
+        },
+        { openStore },
+      );
+      expect(docker.mediaType).toBe("application/vnd.docker.distribution.manifest.v2+json");
+      const raw = JSON.parse(
+        await run("skopeo", [
+          "inspect",
+          "--raw",
+          "--tls-verify=false",
+          `docker://${registry.host}/okd/release-docker:4.15.1`,
+        ]),
+      );
+      expect(raw.layers.at(-1).mediaType).toBe("application/vnd.docker.image.rootfs.diff.tar.gzip");
+      const cvo = oursDocker.components.find((c) => c.tag === "cluster-version-operator")?.pullspec ?? "";
+      await verifyRelease(`docker://${registry.host}/okd/release-docker:4.15.1`, `docker://${cvo}`, "4.15.1");
+    });
+
+    it("writes to an oci: layout directory that umoci and skopeo read", async () => {
+      const dir = join(work.dir, "layout");
+      const written = await assembleRelease(
+        { source: { kind: "images" }, images: ours.components, name: NAME, to: `oci:${dir}:release` },
+        { openStore },
+      );
+      expect(written.digest).toBe(release.digest);
+      const cvo = ours.components.find((c) => c.tag === "cluster-version-operator")?.pullspec ?? "";
+      await verifyRelease(`oci:${dir}:release`, `docker://${cvo}`, NAME);
+      const info = await readReleaseInfo(`oci:${dir}:release`, { openStore });
+      expect(info.name).toBe(NAME);
+      expect(info.problems).toEqual([]);
+    });
+
+    it("writes a Docker schema 2 CVO's release to an oci: layout with OCI media types, deterministically", async () => {
+      const dir = join(work.dir, "layout-docker");
+      const reference = `oci:${dir}:4.15.1`;
+      const assemble = () =>
+        assembleRelease(
+          { source: { kind: "images" }, images: oursDocker.components, name: "4.15.1", to: reference },
+          { openStore },
+        );
+      const written = await assemble();
+      expect(written.mediaType).toBe("application/vnd.oci.image.manifest.v1+json");
+      expect((await assemble()).digest).toBe(written.digest);
+      const inspected = await skopeoInspect(reference);
+      expect(inspected.Digest).toBe(written.digest);
+      const raw = JSON.parse(await run("skopeo", ["inspect", "--raw", reference]));
+      expect(raw.mediaType).toBe("application/vnd.oci.image.manifest.v1+json");
+      expect(raw.config.mediaType).toBe("application/vnd.oci.image.config.v1+json");
+      expect(new Set(raw.layers.map((l: { mediaType: string }) => l.mediaType))).toEqual(
+        new Set(["application/vnd.oci.image.layer.v1.tar+gzip"]),
+      );
+      const cvo = oursDocker.components.find((c) => c.tag === "cluster-version-operator")?.pullspec ?? "";
+      await verifyRelease(reference, `docker://${cvo}`, "4.15.1");
+      const info = await readReleaseInfo(reference, { openStore });
+      expect(info.name).toBe("4.15.1");
+      expect(info.problems).toEqual([]);
+    });
+
+    it("builds one release per platform and an index over them for a multi-arch CVO", async () => {
+      const built = await assembleRelease(
+        {
+          source: { kind: "images" },
+          images: multi.components,
+          name: "4.15.2",
+          to: `docker://${registry.host}/okd/release-multi`,
+        },
+        { openStore },
+      );
+      const raw = JSON.parse(
+        await run("skopeo", [
+          "inspect",
+          "--raw",
+          "--tls-verify=false",
+          `docker://${registry.host}/okd/release-multi:4.15.2`,
+        ]),
+      );
+      expect(
+        raw.manifests.map((m: { platform: { architecture: string } }) => m.platform.architecture),
+      ).toEqual(["amd64", "arm64"]);
+      const cvo = multi.components.find((c) => c.tag === "cluster-version-operator")?.pullspec ?? "";
+      const cvoIndex = JSON.parse(
+        await run("skopeo", ["inspect", "--raw", "--tls-verify=false", `docker://${cvo}`]),
+      );
+      for (const [i, arch] of ["amd64", "arm64"].entries()) {
+        const release = await skopeoInspect(`docker://${registry.host}/okd/release-multi:4.15.2`, [
+          "--override-arch",
+          arch,
+        ]);
+        const base = await skopeoInspect(`docker://${cvo}`, ["--override-arch", arch]);
+        expect(release.Architecture).toBe(arch);
+        expect(release.Labels).toEqual({
+          "io.openshift.release": "4.15.2",
+          "io.openshift.release.base-image-digest": cvoIndex.manifests[i].digest,
+        });
+        expect(release.Layers.length).toBe(base.Layers.length + 1);
+      }
+      const info = await readReleaseInfo(`docker://${registry.host}/okd/release-multi@${built.digest}`, {
+        openStore,
+      });
+      expect(info.metadata.metadata).toEqual({ "release.openshift.io/architecture": "multi" });
+    });
+  },
+);
+
+describeWithTools([...RELEASE_TOOLS, "buildah"])("images built by buildah and umoci", () => {
   it("reads operators and a CVO we did not write (Docker schema 2 and OCI) and rewrites their manifests", async () => {
     const host = registry.host;
     const operand = ours.components.find((c) => c.tag === "component-005");
@@ -375,7 +385,7 @@ describe("images built by buildah and umoci", () => {
   });
 });
 
-describe("payloadctl assemble and release-info", () => {
+describeWithTools(RELEASE_TOOLS)("payloadctl assemble and release-info", () => {
   it("assembles from an ImageStream file and shows the release", async () => {
     const file = join(work.dir, "stream.json");
     await writeFile(file, JSON.stringify(ours.imageStream));

@@ -3,13 +3,13 @@
  * (test/release-tools/): `oc` (`adm release new|info|extract`, `image extract`) and `cvo-load`, the
  * Cluster Version Operator's own payload loader. Helpers run them against the tests' local registry.
  *
- * The binaries must be there: a test that needs them fails naming the build command, unless
- * `PAYLOADCTL_ALLOW_MISSING_RELEASE_TOOLS=1` says skipping is allowed (a machine without Go).
+ * A test that needs them uses `describeWithTools(RELEASE_TOOL_NAMES)`: under CI a missing binary fails
+ * naming the build command, elsewhere the test is skipped with it.
  */
-import { existsSync } from "node:fs";
 import { mkdir, readdir, readFile } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import { z } from "zod";
+import type { ToolName } from "../../support/required-tool.js";
 import { run } from "./third-party-tools.js";
 
 const BIN = resolve(import.meta.dirname, "../../../.tools/bin");
@@ -18,23 +18,8 @@ export const OC = join(BIN, "oc");
 /** Path of the built CVO payload loader. */
 export const CVO_LOAD = join(BIN, "cvo-load");
 
-/**
- * Whether the release-tool tests run. Throws when a binary is missing and skipping was not allowed,
- * so that CI (which builds them) never silently skips.
- */
-export function releaseToolsAvailable(env: NodeJS.ProcessEnv = process.env): boolean {
-  const missing = [OC, CVO_LOAD].filter((bin) => !existsSync(bin));
-  if (missing.length === 0) return true;
-  if (env["PAYLOADCTL_ALLOW_MISSING_RELEASE_TOOLS"] === "1") {
-    console.warn(
-      `skipping the oc / CVO loader fidelity tests: ${missing.join(", ")} not built (run npm run release-tools:build)`,
-    );
-    return false;
-  }
-  throw new Error(
-    `${missing.join(", ")} missing: run \`npm run release-tools:build\` (needs Go and the Go module proxy), or set PAYLOADCTL_ALLOW_MISSING_RELEASE_TOOLS=1 to skip these tests`,
-  );
-}
+/** The tools the release-tool tests need (see `test/support/required-tool.ts`). */
+export const RELEASE_TOOL_NAMES = ["oc", "cvo-load"] as const satisfies readonly ToolName[];
 
 /** Runs `oc` with the given arguments against plain-HTTP test registries; returns stdout. */
 export async function oc(args: readonly string[]): Promise<string> {
