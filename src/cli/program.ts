@@ -6,9 +6,8 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { Command } from "commander";
 import { z } from "zod";
-import { packageRoot } from "../demo/package-root.js";
+import { packageRoot } from "./package-root.js";
 import { assembleCommand } from "./assemble-command.js";
-import { devCommand } from "./dev-command.js";
 import { releaseInfoCommand } from "./release-info-command.js";
 import { importBuildConfigsCommand } from "./import-buildconfigs-command.js";
 import { planCommand } from "./plan-command.js";
@@ -17,7 +16,6 @@ import { validateCommand } from "./validate-command.js";
 import { operatorCommand } from "./operator-command.js";
 import { releasesCommand } from "./releases-command.js";
 import { statusCommand } from "./status-command.js";
-import { demoCommand } from "./demo-command.js";
 
 /** `payloadctl VERSION (Node.js vX)`: the package version, read from its package.json. */
 export function payloadctlVersion(): string {
@@ -27,8 +25,11 @@ export function payloadctlVersion(): string {
   return `payloadctl ${manifest.version} (Node.js ${process.version})`;
 }
 
-/** Builds the `payloadctl` program with every subcommand registered. Never exits the process. */
-export function buildProgram(): Command {
+/**
+ * Builds the `payloadctl` program with every subcommand registered, the dev-only ones
+ * (`loadDevOnlyCommands`: `dev`, `demo`, or their placeholders) last. Never exits the process.
+ */
+export function buildProgram(devOnlyCommands: readonly Command[] = []): Command {
   const program = new Command("payloadctl")
     .description("Plan, build and assemble OKD release payloads")
     .version(payloadctlVersion(), "-V, --version", "print the version")
@@ -43,7 +44,6 @@ export function buildProgram(): Command {
   program.addCommand(operatorCommand());
   program.addCommand(statusCommand());
   program.addCommand(releasesCommand());
-  program.addCommand(devCommand());
-  program.addCommand(demoCommand());
+  for (const command of devOnlyCommands) program.addCommand(command);
   return program;
 }
