@@ -28,6 +28,7 @@ import {
   setupReleaseStreamController,
 } from "./release-stream/release-stream-controller.js";
 import { Manager } from "./runtime/manager.js";
+import { startOperatorWeb } from "./web/operator-web.js";
 
 /** Everything the operator process is configured with (all from flags; nothing read at import time). */
 export interface OperatorConfig {
@@ -69,6 +70,8 @@ export interface OperatorConfig {
   readonly verifyRetryDelayMs?: number;
   /** Operator-wide build settings (push secret, service account of the builds, Shipwright strategy). */
   readonly buildSettings?: BuildBackendSettings;
+  /** Where the read-only web UI and its JSON API are served (`--web-addr`); `undefined`: not served. */
+  readonly web?: { readonly host: string; readonly port: number };
 }
 
 /** A running operator. */
@@ -77,6 +80,8 @@ export interface RunningOperator {
   readonly logger: Logger;
   /** Base URL of the probe/metrics server, when served. */
   readonly healthUrl: string | undefined;
+  /** Base URL of the web UI, when served. */
+  readonly webUrl: string | undefined;
   /** Graceful stop: queues drained, lease released, informers and server stopped. */
   stop(): Promise<void>;
 }
@@ -202,5 +207,28 @@ export async function startOperator(config: OperatorConfig, logger?: Logger): Pr
     },
     "operator started",
   );
-  return { manager, logger: log, healthUrl: manager.healthUrl, stop: () => manager.stop() };
+  const web =
+    config.web === undefined
+      ? undefined
+      : await startOperatorWeb({
+          manager,
+          client,
+          address: config.web,
+          ...(config.namespace === undefined ? {} : { namespace: config.namespace }),
+          registryOptions: {
+            insecureRegistries: config.insecureRegistries,
+            ...(caBundle === undefined ? {} : { caBundle }),
+          },
+          logger: log,
+        });
+  return {
+    manager,
+    logger: log,
+    healthUrl: manager.healthUrl,
+    webUrl: web?.url,
+    stop: async () => {
+      await web?.close();
+      await manager.stop();
+    },
+  };
 }

@@ -14,6 +14,7 @@ interface OperatorFlags {
   kubeconfig?: string;
   namespace?: string;
   metricsAddr: string;
+  webAddr?: string;
   leaderElect?: boolean;
   leaderElectionNamespace?: string;
   insecureRegistry?: string[];
@@ -67,6 +68,7 @@ export function operatorConfigFromFlags(flags: OperatorFlags): OperatorConfig {
     throw new InvalidArgumentError(`--log-level ${flags.logLevel}: must be one of ${LOG_LEVELS.join(", ")}`);
   }
   const metrics = parseListenAddress(flags.metricsAddr);
+  const web = flags.webAddr === undefined ? undefined : parseListenAddress(flags.webAddr);
   const buildSettings = {
     ...(flags.buildPushSecret === undefined ? {} : { pushSecret: flags.buildPushSecret }),
     ...(flags.buildServiceAccount === undefined ? {} : { serviceAccount: flags.buildServiceAccount }),
@@ -79,6 +81,7 @@ export function operatorConfigFromFlags(flags: OperatorFlags): OperatorConfig {
     ...(flags.kubeconfig === undefined ? {} : { kubeconfig: flags.kubeconfig }),
     ...(flags.namespace === undefined ? {} : { namespace: flags.namespace }),
     ...(metrics === undefined ? {} : { metrics }),
+    ...(web === undefined ? {} : { web }),
     leaderElect: flags.leaderElect === true,
     ...(flags.leaderElectionNamespace === undefined
       ? {}
@@ -122,6 +125,10 @@ export function operatorCommand(): Command {
       "--metrics-addr <host:port>",
       'serve /healthz, /readyz and /metrics here (":8080" for all interfaces, port 0 for a free one, "off")',
       "127.0.0.1:8080",
+    )
+    .option(
+      "--web-addr <host:port>",
+      "serve the read-only web UI (release streams, releases, live build view) and its release-controller-compatible JSON API here (port 0 for a free one; default: off)",
     )
     .option("--leader-elect", "run controllers only while holding the payload-operator Lease")
     .option(

@@ -1,0 +1,42 @@
+/**
+ * The operator's web UI, wired: the manager's shared informers as the source, a release content
+ * cache reading release images with the operator's registry options (and a stream's push Secret,
+ * once per release), and the server on `--web-addr`. Started by `startOperator` only when that flag
+ * is given.
+ */
+import type { Logger } from "pino";
+import type { KubeClient } from "../kube/kube-client.js";
+import { readDockerConfigSecret } from "../payload-build/release-assembler.js";
+import type { RegistryOptions } from "../registry/image-store.js";
+import type { Manager } from "../runtime/manager.js";
+import { cachedReleaseContentReader } from "./release-content.js";
+import { startWebServer, type WebServer } from "./web-server.js";
+import { webSourceFromManager } from "./web-source.js";
+
+/** Options of {@link startOperatorWeb}. */
+export interface OperatorWebOptions {
+  readonly manager: Manager;
+  readonly client: KubeClient;
+  readonly address: { readonly host: string; readonly port: number };
+  /** Watch scope of the controllers (the UI shows what they see). */
+  readonly namespace?: string;
+  readonly registryOptions: RegistryOptions;
+  readonly logger: Logger;
+}
+
+/** Starts the UI on the controllers' informers; resolves once it listens. */
+export async function startOperatorWeb(options: OperatorWebOptions): Promise<WebServer> {
+  const scope = options.namespace === undefined ? {} : { namespace: options.namespace };
+  const server = await startWebServer({
+    host: options.address.host,
+    port: options.address.port,
+    source: webSourceFromManager(options.manager, scope),
+    readRelease: cachedReleaseContentReader({
+      registryOptions: options.registryOptions,
+      dockerConfigOf: (namespace, secret) => readDockerConfigSecret(options.client, namespace, secret),
+    }),
+    logger: options.logger.child({ component: "web" }),
+  });
+  options.logger.info({ url: server.url }, "serving the web UI (read-only)");
+  return server;
+}
