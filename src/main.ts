@@ -127,17 +127,25 @@ export function namespaceOf(kubeConfig: KubeConfig, flag: string | undefined): s
   return flag ?? kubeConfig.getContextObject(kubeConfig.getCurrentContext())?.namespace ?? "default";
 }
 
+/**
+ * The `User-Agent` of the operator's API requests: `okd-payload-operator/<identity>`, the identity
+ * it holds the leader Lease with, so the audit log tells two replicas apart.
+ */
+export function operatorUserAgent(identity: string): string {
+  return `okd-payload-operator/${identity}`;
+}
+
 /** Builds and starts the operator. Resolves once probes are served and informers are starting. */
 export async function startOperator(config: OperatorConfig, logger?: Logger): Promise<RunningOperator> {
   const log = logger ?? createLogger({ level: config.logLevel, name: "payload-operator" });
   const kubeConfig = loadKubeConfig(config.kubeconfig);
-  const client = createKubeClient(kubeConfig);
+  const identity = `${hostname()}-${randomBytes(4).toString("hex")}`;
+  const client = createKubeClient(kubeConfig, { userAgent: operatorUserAgent(identity) });
   const caBundle = await registryCaBundle(config);
   const registryIdentity: OperatorRegistryIdentity = {
     registries: config.integratedRegistries ?? [DEFAULT_INTEGRATED_REGISTRY],
     token: bearerTokenSource(kubeConfig),
   };
-  const identity = `${hostname()}-${randomBytes(4).toString("hex")}`;
   const manager = new Manager({
     client,
     logger: log,

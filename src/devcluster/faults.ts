@@ -14,13 +14,23 @@ export interface FaultOptions {
   watchCloseRate?: number;
   /** Every watch started while set ends after this many ms (a number, or [min, max] for random), even when idle. */
   watchLifetimeMs?: number | [number, number];
+  /** Only requests with this `User-Agent` get write faults (unset: every client's writes). */
+  userAgent?: string;
 }
 
 /** What to do with one request. */
 export type FaultDecision = { kind: "none" } | { kind: "fail"; code: 409 | 429 | 500 };
 
-/** Decides whether a write fails; `random` is injectable for tests. */
-export function decideWriteFault(faults: FaultOptions, random: () => number = Math.random): FaultDecision {
+/**
+ * Decides whether a write fails; `random` is injectable for tests. A write whose `userAgent`
+ * differs from `faults.userAgent` (when set) never fails.
+ */
+export function decideWriteFault(
+  faults: FaultOptions,
+  random: () => number = Math.random,
+  userAgent?: string,
+): FaultDecision {
+  if (faults.userAgent !== undefined && userAgent !== faults.userAgent) return { kind: "none" };
   const rate = faults.writeFailureRate ?? 0;
   if (rate <= 0 || random() >= rate) return { kind: "none" };
   const codes = faults.writeFailureCodes ?? [409, 429, 500];

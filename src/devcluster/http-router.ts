@@ -74,6 +74,8 @@ export function createRouter(deps: RouterDeps): {
     return cache;
   };
 
+  // The name of the object a create sends, for its audit entry (kube-apiserver's audit log names it too).
+  const createdNames = new WeakMap<IncomingMessage, string>();
   const audit = (req: IncomingMessage, target: RequestTarget, verb: string, code: number): void => {
     const r = target.kind === "resource" ? target : undefined;
     deps.audit.record({
@@ -83,12 +85,17 @@ export function createRouter(deps: RouterDeps): {
       resource: r?.plural ?? "",
       subresource: r?.subresource ?? "",
       namespace: r?.namespace ?? (r?.plural === "namespaces" ? "" : ""),
-      name: r?.name ?? "",
+      name: r?.name ?? createdNames.get(req) ?? "",
       userAgent: req.headers["user-agent"] ?? "",
       code,
       path: (req.url ?? "").split("?")[0] ?? "",
       time: deps.now().toISOString(),
     });
+  };
+
+  const nameCreate = (req: IncomingMessage, body: unknown): void => {
+    const meta = typeof body === "object" && body !== null ? (body as KubeObject).metadata : undefined;
+    if (typeof meta?.name === "string") createdNames.set(req, meta.name);
   };
 
   const verbOf = (
@@ -177,8 +184,9 @@ export function createRouter(deps: RouterDeps): {
     const isWrite = ["create", "update", "patch", "delete", "deletecollection"].includes(verb);
     if (isWrite) {
       rejectProtobuf(req, verb);
-      const fault = decideWriteFault(deps.faults());
+      const fault = decideWriteFault(deps.faults(), Math.random, req.headers["user-agent"]);
       if (fault.kind === "fail") {
+        if (verb === "create") nameCreate(req, await readObjectBody(req));
         if (fault.code === 429) throw tooManyRequests(deps.faults().retryAfterSeconds ?? 1);
         if (fault.code === 409)
           throw conflict(
@@ -275,6 +283,7 @@ export function createRouter(deps: RouterDeps): {
       }
       case "create": {
         const body = await readObjectBody(req);
+        nameCreate(req, body);
         if (sub === "instantiate") {
           const build = instantiateBuild(deps.core, deps.registry, ns ?? "", name, body, writeOpts);
           deps.afterWrite();

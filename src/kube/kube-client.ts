@@ -10,7 +10,7 @@ import {
   type KubeConfig,
 } from "@kubernetes/client-node";
 import { z } from "zod";
-import { kubeErrorFrom, KubeApiError } from "./kube-errors.js";
+import { kubeErrorFrom, KubeApiError, TooManyRequestsError } from "./kube-errors.js";
 import type { KubeObject } from "./kube-object.js";
 import {
   apiVersionOf,
@@ -112,6 +112,19 @@ export interface KubeClient {
 export interface KubeClientOptions {
   /** Per-request timeout (not for watches). Default 30 s. */
   readonly requestTimeoutMs?: number;
+  /**
+   * `User-Agent` of every request but watches (unset: the HTTP library's), so an API server's
+   * audit log tells this client's writes from another's (e.g. two operator replicas).
+   */
+  readonly userAgent?: string;
+  /**
+   * How often a request answered 429 with a `Retry-After` is sent again, each time only after that
+   * many seconds (client-go's rest client: 10); then the {@link TooManyRequestsError} is thrown.
+   * A throttled request was not processed, so resending it is safe for every verb. Default 10.
+   */
+  readonly throttleRetries?: number;
+  /** The longest `Retry-After` waited for (longer ones are thrown at once). Default 60 s. */
+  readonly maxRetryAfterMs?: number;
 }
 
 const listSchema = z.looseObject({
@@ -125,6 +138,14 @@ const listSchema = z.looseObject({
 export function createKubeClient(kubeConfig: KubeConfig, options: KubeClientOptions = {}): KubeClient {
   const http = new IsomorphicFetchHttpLibrary();
   const timeoutMs = options.requestTimeoutMs ?? 30_000;
+  const throttleRetries = options.throttleRetries ?? 10;
+  const maxRetryAfterMs = options.maxRetryAfterMs ?? 60_000;
+  /** How long to wait before sending a throttled request again, or undefined to throw `error`. */
+  const throttledWaitMs = (error: KubeApiError, throttled: number): number | undefined => {
+    if (!(error instanceof TooManyRequestsError) || throttled >= throttleRetries) return undefined;
+    const ms = error.retryAfterMs;
+    return ms === undefined || ms > maxRetryAfterMs ? undefined : ms;
+  };
 
   async function request(
     method: HttpMethod,
@@ -132,6 +153,7 @@ export function createKubeClient(kubeConfig: KubeConfig, options: KubeClientOpti
     query: Record<string, string | undefined>,
     body?: unknown,
     contentType?: string,
+    throttled = 0,
   ): Promise<unknown> {
     const cluster = kubeConfig.getCurrentCluster();
     if (cluster === null) throw new Error("kubeconfig has no current cluster");
@@ -139,6 +161,7 @@ export function createKubeClient(kubeConfig: KubeConfig, options: KubeClientOpti
     for (const [k, v] of Object.entries(query)) if (v !== undefined) url.searchParams.set(k, v);
     const ctx = new RequestContext(url.toString(), method);
     ctx.setHeaderParam("Accept", "application/json");
+    if (options.userAgent !== undefined) ctx.setHeaderParam("User-Agent", options.userAgent);
     if (body !== undefined) {
       ctx.setHeaderParam("Content-Type", contentType ?? "application/json");
       ctx.setBody(JSON.stringify(body));
@@ -154,7 +177,11 @@ export function createKubeClient(kubeConfig: KubeConfig, options: KubeClientOpti
     }
     const text = await response.body.text();
     if (response.httpStatusCode < 200 || response.httpStatusCode > 299) {
-      throw kubeErrorFrom(response.httpStatusCode, text, what, response.headers["retry-after"]);
+      const error = kubeErrorFrom(response.httpStatusCode, text, what, response.headers["retry-after"]);
+      const waitMs = throttledWaitMs(error, throttled);
+      if (waitMs === undefined) throw error;
+      await new Promise((resolve) => setTimeout(resolve, waitMs));
+      return request(method, path, query, body, contentType, throttled + 1);
     }
     if (text === "") return undefined;
     try {
