@@ -4,8 +4,8 @@
  */
 import { readFile } from "node:fs/promises";
 import { InvalidArgumentError } from "commander";
-import { parseAllDocuments } from "yaml";
 import type { Problem } from "../api/index.js";
+import { parseYamlDocuments, YamlDocumentError } from "./yaml-documents.js";
 
 /** Where a command writes and reads; tests pass their own. */
 export interface CliIo {
@@ -48,11 +48,22 @@ export interface SourceDocument {
  * compiler's message: `  4 |   name: x` then `    |         ^` (pure).
  */
 export function renderSourceLine(text: string, line: number, col: number): string {
-  const source = (text.split(/\r?\n/)[line - 1] ?? "").replace(/\t/g, " ");
+  let source = (text.split(/\r?\n/)[line - 1] ?? "").replace(/\t/g, " ");
+  let caret = Math.max(0, col - 1);
+  // A long line (minified JSON) is shown as a window around the column.
+  if (source.length > SOURCE_WINDOW) {
+    const start = Math.max(0, Math.min(caret - SOURCE_WINDOW / 2, source.length - SOURCE_WINDOW));
+    const end = start + SOURCE_WINDOW;
+    source = `${start > 0 ? "…" : ""}${source.slice(start, end)}${end < source.length ? "…" : ""}`;
+    caret = caret - start + (start > 0 ? 1 : 0);
+  }
   const number = String(line);
   const gutter = " ".repeat(number.length);
-  return `  ${number} | ${source}\n  ${gutter} | ${" ".repeat(Math.max(0, col - 1))}^`;
+  return `  ${number} | ${source}\n  ${gutter} | ${" ".repeat(caret)}^`;
 }
+
+/** Characters of a long source line shown around an error's column. */
+const SOURCE_WINDOW = 100;
 
 /** Reads a YAML or JSON file (`-` for stdin), single or multi-document. Empty documents are skipped. */
 export async function readDocuments(file: string, io: CliIo): Promise<SourceDocument[]> {
@@ -66,20 +77,17 @@ export async function readDocuments(file: string, io: CliIo): Promise<SourceDocu
       `${name}: cannot read file${code === "ENOENT" ? ": no such file" : `: ${String(error)}`}`,
     );
   }
-  const documents = parseAllDocuments(text, { prettyErrors: true });
-  if (!Array.isArray(documents)) return [];
-  const values: unknown[] = [];
-  for (const doc of documents) {
-    const [first] = doc.errors;
-    if (first !== undefined) {
-      const where = first.linePos?.[0];
-      const message = (first.message.split("\n")[0] ?? "").replace(/ at line \d+, column \d+:?$/, "");
-      throw new CliError(
-        `${name}${where ? `:${where.line}:${where.col}` : ""}: invalid YAML/JSON: ${message}${where ? `\n${renderSourceLine(text, where.line, where.col)}` : ""}`,
-      );
-    }
-    const value: unknown = doc.toJS();
-    if (value !== null && value !== undefined) values.push(value);
+  let values: unknown[];
+  try {
+    values = parseYamlDocuments(text);
+  } catch (error) {
+    if (!(error instanceof YamlDocumentError)) throw error;
+    const { line, col } = error;
+    const where = line !== undefined && col !== undefined ? { line, col } : undefined;
+    throw new CliError(
+      `${name}${where ? `:${where.line}:${where.col}` : ""}: invalid YAML/JSON: ${error.message}${where ? `\n${renderSourceLine(text, where.line, where.col)}` : ""}`,
+      { cause: error },
+    );
   }
   return values.map((value, i) => ({
     origin: values.length > 1 ? `${name} (document ${i + 1})` : name,

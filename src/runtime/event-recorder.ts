@@ -16,6 +16,7 @@ import type { KubeClient } from "../kube/kube-client.js";
 import type { KubeObject } from "../kube/kube-object.js";
 import { EVENTS } from "../kube/resource.js";
 import type { Clock } from "./clock.js";
+import { truncateEventNote } from "./event-note.js";
 import { microTime } from "./leader-elector.js";
 import { TokenBucket } from "./rate-limiter.js";
 
@@ -29,7 +30,7 @@ export interface EventRegarding {
   readonly resourceVersion?: string | undefined;
 }
 
-/** One occurrence to record. `reason` and `action` are CamelCase machine words; `note` is for humans (<= 1 kB). */
+/** One occurrence to record. `reason` and `action` are CamelCase machine words; `note` is for humans (cut to 1,024 UTF-8 bytes). */
 export interface EventInput {
   readonly type: "Normal" | "Warning";
   readonly reason: string;
@@ -161,7 +162,7 @@ export class EventRecorder {
       action: event.action,
       reason: event.reason,
       type: event.type,
-      note: event.note.length > 1024 ? `${event.note.slice(0, 1021)}...` : event.note,
+      note: truncateEventNote(event.note),
       regarding: {
         apiVersion: ref.apiVersion,
         kind: ref.kind,
