@@ -8,6 +8,7 @@ import { readFile } from "node:fs/promises";
 import { allCrds } from "../src/api/crds.js";
 import { installBundle, kustomizeLayout, type InstallInputs } from "../src/install/install-layout.js";
 import { operatorPermissions } from "../src/payload-build/operator-permissions.js";
+import { argocdFiles, readRepositoryFile } from "./argocd-generator.js";
 
 /** One generated file. */
 export interface GeneratedFile {
@@ -103,5 +104,16 @@ export function lockWithoutNodeEngines(lockText: string): string {
   return `${JSON.stringify(lock, null, 2)}\n`;
 }
 
+/** The Argo CD `argocd-cm` snippet with the health checks (`scripts/argocd-generator.ts`). */
+export const argocdGenerator: Generator = {
+  name: "argocd",
+  generate: () => argocdFiles(readRepositoryFile),
+};
+
 /** Every generator, in the order they run. */
-export const generators: readonly Generator[] = [crdGenerator, installGenerator, lockEnginesGenerator];
+export const generators: readonly Generator[] = [
+  crdGenerator,
+  installGenerator,
+  lockEnginesGenerator,
+  argocdGenerator,
+];

@@ -10,6 +10,7 @@ import { join } from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { installOkdPayloadStrategy } from "../support/shipwright-strategies.js";
+import { hasRawCondition, recordStatusFixture } from "../support/status-fixtures.js";
 import { BUILD_RUNS, BUILDS } from "../../src/builds/build-resources.js";
 import type { OperatorProcess } from "../../src/demo/operator-process.js";
 import { isNotFound } from "../../src/kube/kube-errors.js";
@@ -277,6 +278,9 @@ export function operatorSuite(plane: ControlPlaneKind): void {
         "phase Failed",
         (s) => s.phase === "Failed",
       );
+      await recordStatusFixture(env, "PayloadBuild", where(ns), "degraded", (o) =>
+        hasRawCondition(o, "Degraded", "True", "ComponentFailed"),
+      );
       const byName = new Map((status.components ?? []).map((c) => [c.name, c]));
       expect(byName.get("broken")).toMatchObject({ state: "Failed", attempts: 2 });
       expect(byName.get("needs-broken")?.state).toBe("Blocked");
@@ -364,6 +368,9 @@ export function operatorSuite(plane: ControlPlaneKind): void {
       expect(ready?.message).toContain("ghost");
       expect(status.phase).toBe("Invalid");
       expect(await buildNames(ns)).toEqual([]);
+      await recordStatusFixture(env, "PayloadBuild", where(ns), "invalid", (o) =>
+        hasRawCondition(o, "Ready", "False", "InvalidSpec"),
+      );
     });
 
     it("rebuilds a changed component and its dependents after a spec change mid-build, and nothing else", async () => {
@@ -384,7 +391,12 @@ export function operatorSuite(plane: ControlPlaneKind): void {
         const state = new Map((s.components ?? []).map((c) => [c.name, c.state]));
         return state.get("leaf") === "Landed" && state.get("slow") === "Building";
       });
+      await recordStatusFixture(env, "PayloadBuild", where(ns), "progressing", (o) =>
+        hasRawCondition(o, "Progressing", "True", "Building"),
+      );
       await replaceSpec(env.client, where(ns), payloadBuild(ns, spec("2")).spec);
+      // As Argo CD sees it right after a sync changed the spec (the status may still describe generation 1).
+      await recordStatusFixture(env, "PayloadBuild", where(ns), "spec-changed", () => true);
       const status = await waitForStatus(
         env,
         operator,
@@ -392,6 +404,9 @@ export function operatorSuite(plane: ControlPlaneKind): void {
         "Ready=True for generation 2",
         (s) => hasCondition(s, "Ready", "True") && s.observedGeneration === 2,
         90_000,
+      );
+      await recordStatusFixture(env, "PayloadBuild", where(ns), "ready", (o) =>
+        hasRawCondition(o, "Ready", "True", "ReleasePushed"),
       );
       expect(status.components?.every((c) => c.state === "Landed")).toBe(true);
       const names = await buildNames(ns);

@@ -19,6 +19,7 @@ import { parseReleaseMetadata } from "../../src/release-image/release-documents.
 import { verifyReleasePayload } from "../../src/release-image/verify-release-payload.js";
 import { JOBS, RELEASE_STREAMS } from "../../src/release-stream/release-stream-objects.js";
 import { umociUnpackRelease } from "../integration/release-image/third-party-tools.js";
+import { hasRawCondition, recordStatusFixture } from "../support/status-fixtures.js";
 import {
   CENTOS,
   component,
@@ -229,6 +230,9 @@ export function releaseStreamSuite(plane: ControlPlaneKind): void {
       await createInput("input-one");
       await createStream("one", "input-one", { verify: [verification("smoke", "smoke")] });
       const status = await waitForStream("one", "Accepted", (s) => phases(s).includes("Accepted"));
+      await recordStatusFixture(env, "ReleaseStream", { namespace: ns, name: "one" }, "ready", (o) =>
+        hasRawCondition(o, "Ready", "True", "LatestAccepted"),
+      );
       expect(status.releases).toHaveLength(1);
       const release = status.releases?.[0] as StreamRelease;
       expect(release.name).toMatch(
@@ -300,6 +304,9 @@ export function releaseStreamSuite(plane: ControlPlaneKind): void {
         ],
       });
       const rejected = await waitForStream("two", "Rejected", (s) => phases(s).includes("Rejected"));
+      await recordStatusFixture(env, "ReleaseStream", { namespace: ns, name: "two" }, "rejected", (o) =>
+        hasRawCondition(o, "Ready", "False", "NoAcceptedRelease"),
+      );
       const release = rejected.releases?.[0] as StreamRelease;
       expect(release.reason).toBe("VerificationFailed");
       expect(release.message).toContain("smoke test failed");
@@ -333,6 +340,9 @@ export function releaseStreamSuite(plane: ControlPlaneKind): void {
       await createInput("input-three");
       await createStream("three", "input-three", { maxUnready: 1, verify: [verification("hold", "hold")] });
       await waitForStream("three", "first release Ready", (s) => phases(s).join() === "Ready");
+      await recordStatusFixture(env, "ReleaseStream", { namespace: ns, name: "three" }, "progressing", (o) =>
+        hasRawCondition(o, "Progressing", "True", "Verifying"),
+      );
       const extra = landed[0] as { tag: string; pullspec: string };
       await addInputTag("input-three", "extra", extra.pullspec);
       await new Promise((r) => setTimeout(r, 1500));
@@ -463,6 +473,41 @@ export function releaseStreamSuite(plane: ControlPlaneKind): void {
         ),
       );
       expect(skopeo).not.toBe(0);
+    });
+
+    it("a stream whose input ImageStream is missing is Degraded=True InputNotFound naming it; an impossible schedule is Ready=False InvalidSpec naming spec.schedule", async () => {
+      await createStream("orphan", "input-missing");
+      const orphan = await waitForStream("orphan", "Degraded=True", (s) =>
+        (s.conditions ?? []).some((c) => c.type === "Degraded" && c.status === "True"),
+      );
+      expect(orphan.conditions?.find((c) => c.type === "Degraded")).toMatchObject({
+        reason: "InputNotFound",
+        message: `ImageStream ${ns}/input-missing (spec.source.imageStream) not found`,
+      });
+      await recordStatusFixture(env, "ReleaseStream", { namespace: ns, name: "orphan" }, "degraded", (o) =>
+        hasRawCondition(o, "Degraded", "True", "InputNotFound"),
+      );
+
+      await env.client.create(RELEASE_STREAMS, {
+        apiVersion: "payload.okd.io/v1alpha1",
+        kind: "ReleaseStream",
+        metadata: { name: "never", namespace: ns },
+        spec: {
+          name: `${PREFIX}-never`,
+          source: {
+            payloadBuild: { spec: { imageStream: "never", components: [component("base", CENTOS)] } },
+          },
+          schedule: "61 * * * *",
+          to: `docker://${env.dockerRegistry.host}/${ns}/never`,
+        },
+      });
+      const never = await waitForStream("never", "Ready=False InvalidSpec", (s) =>
+        (s.conditions ?? []).some((c) => c.type === "Ready" && c.reason === "InvalidSpec"),
+      );
+      expect(never.conditions?.find((c) => c.type === "Ready")?.message).toContain("spec.schedule");
+      await recordStatusFixture(env, "ReleaseStream", { namespace: ns, name: "never" }, "invalid", (o) =>
+        hasRawCondition(o, "Ready", "False", "InvalidSpec"),
+      );
     });
 
     it("a scheduled payloadBuild source creates a PayloadBuild at the next minute, owned by the stream, whose release becomes the stream's", async () => {
