@@ -3,12 +3,15 @@
  * `payloadctl` as npm links it (`npx payloadctl ...` after `npm ci`, or node_modules/.bin/payloadctl):
  * runs the TypeScript sources (src/cli/payloadctl.ts) through tsx on the Node the project pins (the
  * `node` devDependency), whichever Node started this script, so nothing needs building first.
- * Signals are passed on to the CLI and its exit status is this script's.
+ * Signals are passed on to the CLI and its exit status is this script's. Started by `npx`/`npm exec`
+ * (which run this through `sh -c`, and a SIGTERM to npx ends that shell without passing the signal
+ * on), the CLI is also sent SIGTERM when this script's parent goes away, so no server is orphaned.
  */
 import { spawn } from "node:child_process";
 import { existsSync } from "node:fs";
 import { dirname, join } from "node:path";
 import process from "node:process";
+import { clearInterval, setInterval } from "node:timers";
 import { fileURLToPath } from "node:url";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
@@ -29,7 +32,21 @@ const child = spawn(
 const SIGNALS = ["SIGINT", "SIGTERM", "SIGHUP"];
 const relay = (signal) => child.kill(signal);
 for (const signal of SIGNALS) process.on(signal, relay);
+// npx/npm exec: the shell between npm and us dies on SIGTERM without passing it on; we notice by
+// being reparented, and stop the CLI as if the signal had reached us.
+const parent = process.ppid;
+const orphanWatch =
+  process.env.npm_command === "exec"
+    ? setInterval(() => {
+        if (process.ppid !== parent) {
+          clearInterval(orphanWatch);
+          relay("SIGTERM");
+        }
+      }, 250)
+    : undefined;
+orphanWatch?.unref();
 child.on("exit", (code, signal) => {
+  if (orphanWatch !== undefined) clearInterval(orphanWatch);
   for (const s of SIGNALS) process.off(s, relay);
   if (signal !== null) process.kill(process.pid, signal);
   else process.exit(code ?? 1);

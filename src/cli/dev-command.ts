@@ -1,13 +1,14 @@
 /**
- * `payloadctl dev [--port N] [--kubeconfig FILE] [--data DIR] [--crds PATH...] [--registry-port N]
- * [--speed N]`: the local cluster, in the foreground, for as long as the user likes: the dev cluster
+ * `payloadctl dev [--port N] [--kubeconfig FILE] [--write-env FILE] [--data DIR] [--crds PATH...]
+ * [--registry-port N] [--speed N]`: the local cluster, in the foreground, for as long as the user likes: the dev cluster
  * (which serves what `kubectl apply -f deploy/install.yaml` needs), its integrated registry, the
  * simulated build system (Builds, BuildRuns and image imports that push real images there) and the
  * simulated job runner; the same environment as the demo. It prints the kubeconfig, the registry and
- * the exact `payloadctl operator` command line to run against it, and stops everything on Ctrl-C
- * (SIGINT), SIGTERM or SIGHUP.
+ * the exact `payloadctl operator` command line to run against it, writes `--write-env` (a shell file
+ * exporting KUBECONFIG and REGISTRY, for `. ./FILE` in another terminal; removed on stop) once all is
+ * up, and stops everything on Ctrl-C (SIGINT), SIGTERM or SIGHUP.
  */
-import { mkdtemp, rm } from "node:fs/promises";
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { Command, InvalidArgumentError } from "commander";
@@ -70,10 +71,26 @@ function collect(value: string, previous: string[] | undefined): string[] {
 interface DevFlags {
   port?: number;
   kubeconfig?: string;
+  writeEnv?: string;
   data?: string;
   crds?: string[];
   registryPort?: number;
   speed: number;
+}
+
+/** Single-quotes a value for a POSIX shell. */
+function shellQuote(value: string): string {
+  return `'${value.replaceAll("'", "'\\''")}'`;
+}
+
+/** The `--write-env` text: KUBECONFIG and REGISTRY exported for a POSIX shell (pure). */
+export function renderDevEnvFile(kubeconfigPath: string, registryHost: string): string {
+  return [
+    "# written by `payloadctl dev` while it runs (removed when it stops); load with: . ./FILE",
+    `export KUBECONFIG=${shellQuote(kubeconfigPath)}`,
+    `export REGISTRY=${shellQuote(registryHost)}`,
+    "",
+  ].join("\n");
 }
 
 /** The lines `payloadctl dev` prints once everything is up (pure). */
@@ -117,6 +134,10 @@ export function devCommand(deps: Partial<DevCommandDeps> = {}): Command {
     )
     .option("-p, --port <port>", "API server port on 127.0.0.1 (default: a free port)", parsePort)
     .option("--kubeconfig <file>", "where to write the kubeconfig (default: a temporary file)")
+    .option(
+      "--write-env <file>",
+      "once up, write a shell file exporting KUBECONFIG and REGISTRY (load it with `. ./FILE`); removed on stop",
+    )
     .option(
       "--data <dir>",
       "keep objects and images in this directory across restarts (default: memory only)",
@@ -171,10 +192,14 @@ export function devCommand(deps: Partial<DevCommandDeps> = {}): Command {
         stop.release();
         throw error;
       }
+      const envFile = flags.writeEnv === undefined ? undefined : resolve(flags.writeEnv);
+      if (envFile !== undefined)
+        await writeFile(envFile, renderDevEnvFile(cluster.kubeconfigPath, registry.host));
       io.stdout.write(renderDevClusterBanner(cluster, registry.host, dataDir));
       const reason = await stop.stopped();
       io.stdout.write(`stopping (${reason}) ...\n`);
       try {
+        if (envFile !== undefined) await rm(envFile, { force: true });
         await cluster.stop();
         if (scratch !== undefined) await rm(scratch, { recursive: true, force: true });
       } finally {

@@ -4,10 +4,10 @@
  * reason, so a new README command fails this test until it is run or explained.
  */
 import { spawn, type ChildProcess } from "node:child_process";
-import { rm } from "node:fs/promises";
+import { readFile, rm } from "node:fs/promises";
+import { connect } from "node:net";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { freePort } from "../../src/control-plane/child-process.js";
 import { readmeCommands } from "../support/readme-commands.js";
 import { ROOT } from "./e2e-harness.js";
 
@@ -20,32 +20,18 @@ const SKIPPED: readonly (readonly [string, string])[] = [
     "runs in the foreground until Ctrl-C; test/integration/control-plane covers it",
   ],
   ["npm run demo -- --control-plane real", "demo.e2e.test.ts runs it"],
-  [
-    "kubectl apply -f config/samples/releasestream.yaml",
-    "the sample stream pushes to quay.io/example (a real remote registry)",
-  ],
-  ["kubectl get releasestreams -A", "follows the ReleaseStream sample above"],
-  ["npx payloadctl releases okd-scos-4-17 -n okd-build -w", "follows the ReleaseStream sample above"],
 ];
 
 const commands = readmeCommands(join(ROOT, "README.md"));
 const skipReason = (line: string): string | undefined =>
   SKIPPED.find(([start]) => line.startsWith(start))?.[1];
 const toRun = commands.filter((c) => skipReason(c.line) === undefined).map((c) => c.line);
-/**
- * The one change to the lines as written: the README's registry port 5000 becomes a free port, so
- * the test never depends on 5000 being free (tests use random ports).
- */
-const PORT = await freePort();
-const withPort = (line: string): string =>
-  line
-    .replaceAll("--registry-port 5000", `--registry-port ${PORT}`)
-    .replaceAll("127.0.0.1:5000", `127.0.0.1:${PORT}`);
-const [devLine, ...scriptLines] = toRun.map(withPort);
-const leftovers = ["dev.kubeconfig", "operator.log", "pb.yaml"];
+const [devLine, ...scriptLines] = toRun;
+const leftovers = ["dev.env", "operator.log", "pb.yaml"];
 
 let dev: ChildProcess | undefined;
 let devOutput = "";
+let registry = "";
 
 /** Signals a process group (npx runs `sh -c payloadctl`, which passes no signal on, as a terminal would). */
 function killGroup(child: ChildProcess | undefined, signal: NodeJS.Signals): void {
@@ -91,7 +77,9 @@ describe("README commands", () => {
     dev.stderr?.on("data", (chunk: Buffer) => (devOutput += chunk.toString()));
     for (let i = 0; i < 1200 && !devOutput.includes("Press Ctrl-C to stop."); i++)
       await new Promise((resolve) => setTimeout(resolve, 100));
-    expect(devOutput).toContain(`integrated registry:  127.0.0.1:${PORT}`);
+    // The registry on the free port it chose, as dev.env (which the README sources) says.
+    registry = /REGISTRY='([^']+)'/.exec(await readFile(join(ROOT, "dev.env"), "utf8"))?.[1] ?? "";
+    expect(devOutput).toContain(`integrated registry:  ${registry}`);
 
     // The lines in one shell, as a user types them; the operator started with `&` is stopped last.
     const result = await runBash(`${scriptLines.join("\n")}\nkill $!\nwait $! || true\n`, 240_000);
@@ -99,22 +87,34 @@ describe("README commands", () => {
     expect(result.output).toContain("payloadbuild.payload.okd.io/okd-scos-4-17 created");
     expect(result.output).toMatch(
       new RegExp(
-        `Release: +4\\.17\\.0-0\\.okd-scos-2026-11-21-120000 127\\.0\\.0\\.1:${PORT}/okd-build/okd-release@sha256:`,
+        `Release: +4\\.17\\.0-0\\.okd-scos-2026-11-21-120000 ${registry.replaceAll(".", "\\.")}/okd-build/okd-release@sha256:`,
       ),
     );
     expect(result.output).toContain('"okd-build/okd-release"');
     expect(result.output).toContain("flowchart LR");
+    // The ReleaseStream sample: a release cut from the PayloadBuild's images, verified and accepted.
+    expect(result.output).toContain("releasestream.payload.okd.io/okd-scos-4-17 created");
+    expect(result.output).toContain("releasestream.payload.okd.io/okd-scos-4-17 condition met");
+    expect(result.output).toMatch(/4\.17\.0-0\.okd-scos-\d{4}-\d\d-\d\d-\d{6} +Accepted/);
     expect(result.output).toContain("payloadbuild.payload.okd.io/release created (server dry run)");
     expect(result.code, result.output).toBe(0);
 
-    // SIGTERM (to the group, as closing the terminal does) stops the server promptly.
+    // SIGTERM to npx alone (not its process group: npx runs `sh -c payloadctl`, and sh passes no
+    // signal on) still stops the server promptly, and nothing is left listening.
     const exited = new Promise((resolve) => dev?.on("exit", resolve));
     const sent = Date.now();
-    killGroup(dev, "SIGTERM");
+    dev?.kill("SIGTERM");
     await exited;
     for (let i = 0; i < 100 && !devOutput.includes("dev cluster stopped"); i++)
       await new Promise((resolve) => setTimeout(resolve, 100));
     expect(Date.now() - sent).toBeLessThan(10_000);
     expect(devOutput).toContain("dev cluster stopped (SIGTERM)");
+    const [host, port] = registry.split(":");
+    const stillListening = await new Promise<boolean>((done) => {
+      const socket = connect({ host: host ?? "", port: Number(port) }, () => done(true));
+      socket.on("error", () => done(false));
+      socket.on("connect", () => socket.destroy());
+    });
+    expect(stillListening).toBe(false);
   }, 400_000);
 });

@@ -15,6 +15,7 @@ describe("payloadctl dev", () => {
     const out: string[] = [];
     let served = 0;
     let registryServed = 0;
+    let envFile = "";
     try {
       const command = devCommand({
         io: {
@@ -30,12 +31,14 @@ describe("payloadctl dev", () => {
           served = (await fetch(`${server}/api/v1/namespaces/default`)).status;
           const registry = /integrated registry: +(\S+)/.exec(out.join(""))?.[1] ?? "";
           registryServed = (await fetch(`http://${registry}/v2/`)).status;
+          envFile = await readFile(join(dir, "dev.env"), "utf8");
           return "test";
         },
       });
-      await command.parseAsync(["--kubeconfig", join(dir, "kc"), "--data", join(dir, "data")], {
-        from: "user",
-      });
+      await command.parseAsync(
+        ["--kubeconfig", join(dir, "kc"), "--data", join(dir, "data"), "--write-env", join(dir, "dev.env")],
+        { from: "user" },
+      );
       const text = out.join("");
       expect(text).toContain(`export KUBECONFIG=${join(dir, "kc")}`);
       expect(text).toMatch(/dev cluster: +http:\/\/127\.0\.0\.1:\d+ \(objects and images kept in /);
@@ -48,6 +51,11 @@ describe("payloadctl dev", () => {
       expect(text).toContain("dev cluster stopped (test)");
       expect(served).toBe(200);
       expect(registryServed).toBe(200);
+      // --write-env: sourced by a shell while the cluster runs, removed when it stops.
+      const registry = /integrated registry: +(\S+)/.exec(out.join(""))?.[1] ?? "";
+      expect(envFile).toContain(`export KUBECONFIG='${join(dir, "kc")}'\n`);
+      expect(envFile).toContain(`export REGISTRY='${registry}'\n`);
+      await expect(readFile(join(dir, "dev.env"), "utf8")).rejects.toThrow(/ENOENT/);
       expect(JSON.parse(await readFile(join(dir, "data", "objects.json"), "utf8"))).toHaveProperty(
         "resourceVersion",
       );
