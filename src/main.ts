@@ -19,14 +19,17 @@ import {
   type OperatorRegistryIdentity,
 } from "./payload-build/integrated-registry.js";
 import { createLogger } from "./observability/logger.js";
+import { registerStatusMetrics } from "./observability/status-metrics.js";
 import {
   PAYLOAD_BUILD_CONTROLLER,
+  PAYLOAD_BUILDS,
   setupPayloadBuildController,
 } from "./payload-build/payload-build-controller.js";
 import {
   RELEASE_STREAM_CONTROLLER,
   setupReleaseStreamController,
 } from "./release-stream/release-stream-controller.js";
+import { RELEASE_STREAMS } from "./release-stream/release-stream-objects.js";
 import { Manager } from "./runtime/manager.js";
 import { startOperatorWeb } from "./web/operator-web.js";
 
@@ -203,6 +206,14 @@ export async function startOperator(config: OperatorConfig, logger?: Logger): Pr
       : {
           verifyRetryDelayMs: (n: number) => Math.min(verifyRetryDelayMs * 2 ** Math.max(0, n - 1), 900_000),
         }),
+  });
+  // The controllers' shared informers (set up above, with their indexers) feed the per-object gauges.
+  const watchScope = config.namespace === undefined ? {} : { namespace: config.namespace };
+  const payloadBuildStore = manager.informer(PAYLOAD_BUILDS, watchScope).store;
+  const releaseStreamStore = manager.informer(RELEASE_STREAMS, watchScope).store;
+  registerStatusMetrics(manager.registry, {
+    payloadBuilds: () => payloadBuildStore.list(),
+    releaseStreams: () => releaseStreamStore.list(),
   });
   await manager.start();
   log.info(
