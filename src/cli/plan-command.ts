@@ -1,12 +1,16 @@
 /** `payloadctl plan -f FILE`: components, levels, critical path and lower bound, or a picture of the graph. */
 import { Command, Option } from "commander";
 import { planPayload, selectComponentsToStart } from "../payload-build/index.js";
-import { parsePositiveInt, processIo, type CliIo } from "./cli-io.js";
+import { collectList, storeOpenerFromFlags, type RegistryCliOptions } from "./assemble-command.js";
+import { CliError, parsePositiveInt, processIo, type CliIo } from "./cli-io.js";
+import { explainRebuilds, renderRebuildsJson, renderRebuildsText } from "./explain-rebuilds.js";
 import { loadValidPayload, readDurations } from "./load-payload.js";
 import { renderPlanDot, renderPlanJson, renderPlanMermaid, renderPlanText } from "./plan-render.js";
 
-interface PlanOptions {
+interface PlanOptions extends RegistryCliOptions {
   file: string;
+  explainRebuilds?: boolean;
+  records?: string;
   concurrency?: number;
   output: "text" | "json" | "mermaid" | "dot";
   durations?: string;
@@ -24,8 +28,39 @@ export function planCommand(io: CliIo = processIo): Command {
         .default("text"),
     )
     .option("--durations <file>", "JSON object of component name to expected build seconds")
+    .option(
+      "--explain-rebuilds",
+      "which components would be built and why (NewCommit, InputChanged, SpecChanged, NoPreviousBuild), against --records",
+    )
+    .option(
+      "--records <repository>",
+      "the repository the component images are pushed to, whose <component>-<key> tags record earlier builds (docker://host/ns/imagestream)",
+    )
+    .option("--authfile <file>", "registry credentials (a dockerconfigjson / containers auth.json)")
+    .option("--registry-ca <file>", "PEM CA bundle trusted for registries with a private CA")
+    .option("--insecure-registry <host...>", "registries (host[:port]) reached over plain HTTP", collectList)
     .action(async (options: PlanOptions) => {
       const { payloadBuild, graph } = await loadValidPayload(options.file, io);
+      if (options.explainRebuilds === true) {
+        if (options.records === undefined)
+          throw new CliError(
+            "--explain-rebuilds needs --records docker://REGISTRY/NAMESPACE/IMAGESTREAM: where earlier builds are recorded",
+          );
+        if (options.output !== "text" && options.output !== "json")
+          throw new CliError("--explain-rebuilds prints -o text or -o json");
+        const explanation = await explainRebuilds(
+          payloadBuild,
+          graph,
+          options.records,
+          await storeOpenerFromFlags(options),
+        );
+        io.stdout.write(
+          options.output === "json" ? renderRebuildsJson(explanation) : renderRebuildsText(explanation),
+        );
+        if (explanation.problems.length > 0)
+          throw new CliError(`${explanation.problems.length} component(s) cannot be planned (see above)`);
+        return;
+      }
       const durations =
         options.durations === undefined ? undefined : await readDurations(options.durations, graph, io);
       const concurrency = options.concurrency ?? payloadBuild.spec.concurrency;

@@ -7,7 +7,7 @@
  * that names another image, and refuses an image whose label is not the key. Also resolves the
  * external images of a payload to digests (once per plan).
  */
-import { isRegistryError, type ImageStore, type ImageStores } from "../registry/image-store.js";
+import { isRegistryError, type ImageStore } from "../registry/image-store.js";
 import { parseDockerReference } from "../registry/image-reference.js";
 import { resolveImage } from "../release-image/resolve-image.js";
 import { componentKeyTag, pinnedDigestOf, type ComponentKeyDocument } from "./component-key.js";
@@ -21,6 +21,11 @@ export const COMPONENT_KEY_DOCUMENT_LABEL = "io.okd.payload.component-key-docume
 export const BUILT_BY_LABEL = "io.okd.payload.built-by";
 /** ImageStream spec tag annotation holding the component key of the image the tag names. */
 export const COMPONENT_KEY_ANNOTATION = "payload.okd.io/component-key";
+
+/** Opens a repository by pullspec (`ImageStores` is one). */
+export interface RepositoryOpener {
+  open(reference: string): ImageStore;
+}
 
 /** Registry error codes of a tag or repository that does not exist. */
 const ABSENT = ["MANIFEST_UNKNOWN", "NAME_UNKNOWN", "NOT_FOUND"];
@@ -113,7 +118,7 @@ export async function recordComponentBuild(
  */
 export async function resolveImageDigests(
   pullspecs: readonly string[],
-  stores: ImageStores,
+  stores: RepositoryOpener,
 ): Promise<Record<string, string>> {
   const entries = await Promise.all(
     pullspecs.map(async (pullspec): Promise<[string, string]> => {

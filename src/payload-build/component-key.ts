@@ -51,6 +51,11 @@ export interface ComponentKeyInput {
   /** The backend identity of a component (`backendForComponent(...).identity`). */
   readonly backendIdentity: (component: ResolvedComponent) => JsonValue;
   readonly resolved: ResolvedPayloadInputs;
+  /**
+   * When given, a component whose key cannot be computed is reported here and left out (and so,
+   * naming a missing parent key, are its descendants) instead of throwing.
+   */
+  readonly onError?: (error: ComponentKeyError) => void;
 }
 
 /** One component's key and the document it hashes. */
@@ -141,7 +146,14 @@ export function computeComponentKeys(input: ComponentKeyInput): Map<string, Comp
   for (const index of topologicalOrder(graph)) {
     const component = byName.get(graph.names[index] ?? "");
     if (component === undefined) continue;
-    const document = keyDocument(component, input, architectures, referenceKey);
+    let document: ComponentKeyDocument;
+    try {
+      document = keyDocument(component, input, architectures, referenceKey);
+    } catch (err: unknown) {
+      if (input.onError === undefined || !(err instanceof ComponentKeyError)) throw err;
+      input.onError(err);
+      continue;
+    }
     const key = `sha256:${createHash("sha256").update(canonicalJson(document)).digest("hex")}`;
     keys.set(component.name, { key, document });
   }
