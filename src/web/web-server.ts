@@ -83,6 +83,11 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
       res.end(req.method === "HEAD" ? undefined : asset.body);
       return;
     }
+    if (url.pathname === "/favicon.ico") {
+      res.writeHead(204, SECURITY_HEADERS);
+      res.end();
+      return;
+    }
     if (url.pathname === "/events") {
       res.writeHead(200, {
         "Content-Type": "text/event-stream",
