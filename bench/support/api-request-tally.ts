@@ -2,7 +2,9 @@
 import type { AuditEntry } from "../../src/devcluster/index.js";
 
 /** `verb resource[/subresource]` (with ` -> CODE` for answers other than 2xx) -> count, most frequent first. */
-export function tallyRequests(entries: readonly AuditEntry[]): [string, number][] {
+export function tallyRequests(
+  entries: readonly Pick<AuditEntry, "verb" | "resource" | "subresource" | "path" | "code">[],
+): [string, number][] {
   const counts = new Map<string, number>();
   for (const e of entries) {
     const what =
@@ -14,7 +16,7 @@ export function tallyRequests(entries: readonly AuditEntry[]): [string, number][
 }
 
 /** Entries that write a PayloadBuild's status (update or patch of `payloadbuilds/status`). */
-export function isStatusWrite(e: AuditEntry): boolean {
+export function isStatusWrite(e: Pick<AuditEntry, "verb" | "resource" | "subresource">): boolean {
   return (
     e.resource === "payloadbuilds" &&
     e.subresource === "status" &&

@@ -30,6 +30,10 @@ export interface OperatorBenchOptions {
   readonly maxConcurrentBuilds: number;
   /** Run the operator under `node --cpu-prof`, the profile written to `<work>/cpu-prof/` on exit. */
   readonly cpuProfile: boolean;
+  /** Further `payloadctl operator` flags. */
+  readonly operatorArgs?: readonly string[];
+  /** The command running payloadctl; default the sources under tsx (`--cpu-prof` needs that). */
+  readonly payloadctl?: readonly string[];
 }
 
 /** A running environment. */
@@ -52,7 +56,8 @@ function kubeConfigFor(url: string): KubeConfig {
   return config;
 }
 
-async function waitForHealthUrl(operator: OperatorProcess, logFile: string): Promise<string> {
+/** The operator's health/metrics base URL, read from its "operator started" log line. */
+export async function waitForHealthUrl(operator: OperatorProcess, logFile: string): Promise<string> {
   const deadline = Date.now() + 60_000;
   while (Date.now() < deadline) {
     const log = await readFile(logFile, "utf8").catch(() => "");
@@ -100,7 +105,7 @@ export async function startOperatorBenchEnvironment(
     const cpuProfileDir = join(work, "cpu-prof");
     const logFile = join(work, "operator.log");
     const operator = await startOperatorProcess({
-      payloadctl: [
+      payloadctl: options.payloadctl ?? [
         process.execPath,
         ...(options.cpuProfile ? ["--cpu-prof", "--cpu-prof-dir", cpuProfileDir] : []),
         "--import",
@@ -110,7 +115,13 @@ export async function startOperatorBenchEnvironment(
       kubeconfig: cluster.kubeconfigPath,
       cwd: options.root,
       logFile,
-      args: ["--metrics-addr", "127.0.0.1:0", "--insecure-registry", registry.host],
+      args: [
+        "--metrics-addr",
+        "127.0.0.1:0",
+        "--insecure-registry",
+        registry.host,
+        ...(options.operatorArgs ?? []),
+      ],
     });
     stops.push(() => operator.stop(20_000));
     const operatorHealthUrl = await waitForHealthUrl(operator, logFile);

@@ -1,0 +1,338 @@
+/**
+ * Cost under load (issue 12): the operator's cost on the cluster with near-instant simulated
+ * builds, on the dev cluster and on the real control plane side by side. Scenarios (default):
+ * one PayloadBuild of 1,000 components, and 20 PayloadBuilds of 200 at once (each in its own
+ * namespace). A fresh environment and operator process per plane and scenario. Prints, per run:
+ * wall time to Ready=True, the operator's API requests per component by verb and resource (from
+ * the kube-apiserver audit log on the real plane, the dev cluster's audit log on the dev plane),
+ * writes per component, status writes per PayloadBuild, reconciles per component, operator CPU
+ * and peak RSS (`VmHWM`), and the latency from a dependency landing to its dependents' Build being
+ * created (p50, p99; seen by the bench's own watches).
+ *
+ * Run: `npm run bench -- cost-under-load` or `npx tsx bench/cost-under-load.ts [--planes dev,real]
+ * [--scenarios 1x1000,20x200] [--concurrency 16] [--duration-ms 1000] [--speed 100]
+ * [--reconcile-debounce MS] [--timeout-s 1800] [--reduced] [--tsx]`. The operator runs compiled, as its
+ * image runs it (`--tsx`: the sources under tsx). `--reduced` runs 1x60,4x30 (what CI
+ * and `npm run reliability` can afford). Prints figures; never asserts on time.
+ */
+import { cpus, loadavg } from "node:os";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { pathToFileURL } from "node:url";
+import { parseArgs } from "node:util";
+import { parsePayloadBuild, PayloadBuildStatusSchema } from "../src/api/index.js";
+import { loadSimulationProfile } from "../src/devcluster/builds/index.js";
+import { NAMESPACES } from "../src/kube/resource.js";
+import { silentLogger } from "../src/observability/logger.js";
+import type { ComponentGraph } from "../src/payload-build/component-graph.js";
+import { validatePayloadSpec } from "../src/payload-build/index.js";
+import { PAYLOAD_BUILDS } from "../src/payload-build/payload-build-controller.js";
+import { ROOT } from "../test/e2e/e2e-harness.js";
+import { isStatusWrite, tallyRequests } from "./support/api-request-tally.js";
+import { compileOperator } from "./support/compiled-operator.js";
+import { startCostEnvironment, type BenchPlane } from "./support/cost-environment.js";
+import { dependencyLatencies, percentile, watchLandingsAndBuilds } from "./support/dependency-latency.js";
+import { processCpuMs } from "./support/process-cpu.js";
+import { sumSamples } from "./support/prometheus-text.js";
+import { syntheticOkdPayload } from "./support/synthetic-okd-payload.js";
+
+/** `payloads` PayloadBuilds of `components` components each, created at once. */
+export interface CostScenario {
+  readonly payloads: number;
+  readonly components: number;
+}
+
+/** The issue's scenarios: 1 x 1,000 and 20 x 200. */
+export const FULL_SCENARIOS: readonly CostScenario[] = [
+  { payloads: 1, components: 1000 },
+  { payloads: 20, components: 200 },
+];
+/** A reduced run for CI and `npm run reliability`: 1 x 60 and 4 x 30. */
+export const REDUCED_SCENARIOS: readonly CostScenario[] = [
+  { payloads: 1, components: 60 },
+  { payloads: 4, components: 30 },
+];
+
+/** Options of {@link runCostUnderLoad}. */
+export interface CostOptions {
+  readonly planes: readonly BenchPlane[];
+  readonly scenarios: readonly CostScenario[];
+  /** `spec.concurrency` of every PayloadBuild and the build system's concurrent builds. Default 16. */
+  readonly concurrency?: number;
+  /** Simulated build duration before `speed`. Default 1000 ms. */
+  readonly durationMs?: number;
+  /** Default 100 (10 ms builds). */
+  readonly speed?: number;
+  /** `payloadctl operator --reconcile-debounce`; default: the operator's default. */
+  readonly reconcileDebounceMs?: number;
+  readonly timeoutMs?: number;
+  /**
+   * Run the operator compiled, as its image does (`compiled-operator.ts`); default true. False
+   * runs the sources under tsx, whose loader adds about 150 MiB to the operator's RSS.
+   */
+  readonly compiled?: boolean;
+  /** Called with each run's figures as soon as it ends. */
+  readonly onFigures?: (figures: CostFigures) => void;
+}
+
+/** What one run measured. */
+export interface CostFigures {
+  readonly plane: BenchPlane;
+  readonly scenario: CostScenario;
+  /** Components over all PayloadBuilds. */
+  readonly components: number;
+  /** From the creates to the last PayloadBuild's Ready=True. */
+  readonly wallMs: number;
+  /** Each PayloadBuild's time to Ready=True (ms), ascending. */
+  readonly readyMs: readonly number[];
+  readonly buildsCreated: number;
+  readonly requests: number;
+  /** create, update, patch, delete and deletecollection requests. */
+  readonly writes: number;
+  /** `verb resource[/sub]` -> count. */
+  readonly tally: readonly [string, number][];
+  readonly statusWrites: number;
+  readonly reconciles: number;
+  readonly operatorCpuMs: number;
+  readonly peakRssBytes: number;
+  readonly latencyP50Ms: number;
+  readonly latencyP99Ms: number;
+  readonly latencySamples: number;
+  readonly auditDropped: number;
+  readonly loadAverage: number;
+}
+
+const WRITE_VERBS: ReadonlySet<string> = new Set(["create", "update", "patch", "delete", "deletecollection"]);
+
+/** Peak resident set size of process `pid` so far (`VmHWM` of `/proc/<pid>/status`), bytes. */
+function peakRssBytes(pid: number): number {
+  const match = /^VmHWM:\s+(\d+) kB$/m.exec(readFileSync(`/proc/${pid}/status`, "utf8"));
+  if (match?.[1] === undefined) throw new Error(`no VmHWM in /proc/${pid}/status`);
+  return Number(match[1]) * 1024;
+}
+
+async function runScenario(
+  plane: BenchPlane,
+  scenario: CostScenario,
+  o: CostOptions,
+  payloadctl: readonly string[] | undefined,
+): Promise<CostFigures> {
+  const concurrency = o.concurrency ?? 16;
+  const durationMs = o.durationMs ?? 1000;
+  const timeoutMs = o.timeoutMs ?? 1_800_000;
+  const baseProfile = await loadSimulationProfile(join(ROOT, "config/samples/simulation.yaml"));
+  const namespaces = Array.from({ length: scenario.payloads }, (_, i) => `bench-${i}`);
+  const synthetic = (namespace: string, releaseTo: string) =>
+    syntheticOkdPayload({
+      components: scenario.components,
+      namespace,
+      concurrency,
+      releaseTo,
+      durationMs,
+      baseProfile,
+    });
+  const env = await startCostEnvironment({
+    plane,
+    root: ROOT,
+    profile: synthetic("bench-0", "docker://127.0.0.1/unused").profile,
+    speed: o.speed ?? 100,
+    maxConcurrentBuilds: concurrency,
+    ...(payloadctl === undefined ? {} : { payloadctl }),
+    operatorArgs:
+      o.reconcileDebounceMs === undefined ? [] : ["--reconcile-debounce", String(o.reconcileDebounceMs)],
+  });
+  const watch = watchLandingsAndBuilds(env.client, silentLogger());
+  try {
+    const payloads = namespaces.map((ns) => synthetic(ns, `docker://${env.registryHost}/${ns}/okd-release`));
+    const graphs: ComponentGraph[] = payloads.map((p) => {
+      const parsed = parsePayloadBuild(p.payloadBuild);
+      if (!parsed.ok) throw new Error(`synthetic payload is invalid: ${JSON.stringify(parsed.problems[0])}`);
+      return validatePayloadSpec(parsed.value.spec).graph;
+    });
+    for (const ns of namespaces) await env.client.create(NAMESPACES, { metadata: { name: ns } });
+    await watch.synced();
+    const loadAverage = loadavg()[0] ?? 0;
+    env.markStart();
+    const cpuBefore = processCpuMs(env.operator.pid);
+    const start = performance.now();
+    await Promise.all(payloads.map((p) => env.client.create(PAYLOAD_BUILDS, p.payloadBuild)));
+    const readyAt = new Map<string, number>();
+    while (readyAt.size < namespaces.length) {
+      const { items } = await env.client.list(PAYLOAD_BUILDS);
+      for (const pb of items) {
+        const status = PayloadBuildStatusSchema.safeParse(pb["status"] ?? {});
+        if (!status.success) continue;
+        const ns = pb.metadata.namespace ?? "";
+        if ((status.data.conditions ?? []).some((c) => c.type === "Ready" && c.status === "True"))
+          if (!readyAt.has(ns)) readyAt.set(ns, performance.now() - start);
+        if (status.data.phase === "Failed" || status.data.phase === "Invalid")
+          throw new Error(
+            `${ns}: PayloadBuild ${status.data.phase}: ${JSON.stringify(status.data.conditions)}`,
+          );
+      }
+      if (env.operator.hasExited() || performance.now() - start > timeoutMs)
+        throw new Error(`${readyAt.size}/${namespaces.length} Ready:\n${await env.operator.tail(20)}`);
+      await new Promise((r) => setTimeout(r, 250));
+    }
+    const wallMs = performance.now() - start;
+    const operatorCpuMs = processCpuMs(env.operator.pid) - cpuBefore;
+    const peakRss = peakRssBytes(env.operator.pid);
+    const metrics = await (await fetch(`${env.operatorHealthUrl}/metrics`)).text();
+    const requests = await env.operatorRequests();
+    const latencies = namespaces.flatMap((ns, i) => {
+      const graph = graphs[i];
+      return graph === undefined ? [] : dependencyLatencies(graph, ns, watch);
+    });
+    return {
+      plane,
+      scenario,
+      components: scenario.payloads * scenario.components,
+      wallMs,
+      readyMs: [...readyAt.values()].sort((a, b) => a - b),
+      buildsCreated: requests.filter((r) => r.verb === "create" && r.resource === "builds" && r.code === 201)
+        .length,
+      requests: requests.length,
+      writes: requests.filter((r) => WRITE_VERBS.has(r.verb)).length,
+      tally: tallyRequests(requests),
+      statusWrites: requests.filter(isStatusWrite).length,
+      reconciles:
+        sumSamples(metrics, "controller_runtime_reconcile_total", { controller: "payloadbuild" }) ??
+        Number.NaN,
+      operatorCpuMs,
+      peakRssBytes: peakRss,
+      latencyP50Ms: percentile(latencies, 50),
+      latencyP99Ms: percentile(latencies, 99),
+      latencySamples: latencies.length,
+      auditDropped: env.auditDropped(),
+      loadAverage,
+    };
+  } finally {
+    await watch.stop();
+    await env.stop();
+  }
+}
+
+/** Runs every scenario on every plane, one after another; resolves with every run's figures. */
+export async function runCostUnderLoad(options: CostOptions): Promise<CostFigures[]> {
+  const all: CostFigures[] = [];
+  const compiled = options.compiled === false ? undefined : await compileOperator(ROOT);
+  try {
+    for (const scenario of options.scenarios)
+      for (const plane of options.planes) {
+        const figures = await runScenario(plane, scenario, options, compiled?.payloadctl);
+        options.onFigures?.(figures);
+        all.push(figures);
+      }
+  } finally {
+    await compiled?.remove();
+  }
+  return all;
+}
+
+const s = (ms: number): string => (ms / 1000).toFixed(1);
+const per = (n: number, d: number): string => (n / d).toFixed(2);
+
+/** `payloads x components` */
+export function scenarioName(scenario: CostScenario): string {
+  return `${scenario.payloads}x${scenario.components}`;
+}
+
+/** A markdown table of runs side by side (one column per run). */
+export function formatCostTable(runs: readonly CostFigures[]): string {
+  const head = runs.map((r) => `${r.plane}, ${scenarioName(r.scenario)}`);
+  const row = (what: string, cell: (r: CostFigures) => string): string =>
+    `| ${what} | ${runs.map(cell).join(" | ")} |`;
+  return [
+    `| measurement | ${head.join(" | ")} |`,
+    `| --- | ${runs.map(() => "---:").join(" | ")} |`,
+    row("wall time to Ready=True (last PayloadBuild)", (r) => `${s(r.wallMs)} s`),
+    row("time to Ready=True, first / median PayloadBuild", (r) =>
+      r.readyMs.length > 1 ? `${s(r.readyMs[0] ?? 0)} / ${s(percentile(r.readyMs, 50))} s` : "–",
+    ),
+    row("builds created", (r) => String(r.buildsCreated)),
+    row("operator API requests per component", (r) => per(r.requests, r.components)),
+    row("operator API writes per component", (r) => per(r.writes, r.components)),
+    row("status writes per PayloadBuild (per minute of wall)", (r) => {
+      const each = r.statusWrites / r.scenario.payloads;
+      return `${each.toFixed(1)} (${(each / (r.wallMs / 60_000)).toFixed(1)})`;
+    }),
+    row("reconciles per component", (r) => per(r.reconciles, r.components)),
+    row("operator CPU (user + sys)", (r) => `${s(r.operatorCpuMs)} s`),
+    row("operator peak RSS (VmHWM)", (r) => `${(r.peakRssBytes / 2 ** 20).toFixed(0)} MiB`),
+    row(
+      "dependency landed -> dependent's Build created, p50 / p99",
+      (r) => `${r.latencyP50Ms.toFixed(0)} / ${r.latencyP99Ms.toFixed(0)} ms (${r.latencySamples})`,
+    ),
+    row(
+      "load average (1 min) at start; audit entries dropped",
+      (r) => `${r.loadAverage.toFixed(1)}; ${r.auditDropped}`,
+    ),
+  ].join("\n");
+}
+
+/** The operator's requests per component by verb and resource, one line each. */
+export function formatTally(run: CostFigures): string {
+  return run.tally
+    .map(
+      ([what, count]) => `  ${per(count, run.components).padStart(7)}  ${String(count).padStart(6)}  ${what}`,
+    )
+    .join("\n");
+}
+
+function parseScenarios(text: string): CostScenario[] {
+  return text.split(",").map((part) => {
+    const match = /^(\d+)x(\d+)$/.exec(part.trim());
+    if (match === null) throw new Error(`--scenarios: "${part}" must be PAYLOADSxCOMPONENTS, e.g. 20x200`);
+    return { payloads: Number(match[1]), components: Number(match[2]) };
+  });
+}
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      planes: { type: "string", default: "dev,real" },
+      scenarios: { type: "string" },
+      reduced: { type: "boolean", default: false },
+      concurrency: { type: "string", default: "16" },
+      "duration-ms": { type: "string", default: "1000" },
+      speed: { type: "string", default: "100" },
+      "reconcile-debounce": { type: "string" },
+      "timeout-s": { type: "string", default: "1800" },
+      tsx: { type: "boolean", default: false },
+    },
+  });
+  const planes = (values.planes ?? "").split(",").map((p) => {
+    if (p !== "dev" && p !== "real") throw new Error(`--planes: "${p}" must be dev or real`);
+    return p;
+  });
+  const scenarios =
+    values.scenarios !== undefined
+      ? parseScenarios(values.scenarios)
+      : values.reduced === true
+        ? REDUCED_SCENARIOS
+        : FULL_SCENARIOS;
+  const debounce = values["reconcile-debounce"];
+  console.log(
+    `Cost under load: Node ${process.version}, ${cpus().length} cores, builds ${values["duration-ms"]} ms / speed ${values.speed}, concurrency ${values.concurrency}, operator ${values.tsx === true ? "under tsx" : "compiled (tsc, plain node)"} --reconcile-debounce ${debounce ?? "(default)"}`,
+  );
+  const runs = await runCostUnderLoad({
+    planes,
+    scenarios,
+    concurrency: Number(values.concurrency),
+    durationMs: Number(values["duration-ms"]),
+    speed: Number(values.speed),
+    timeoutMs: Number(values["timeout-s"]) * 1000,
+    compiled: values.tsx !== true,
+    ...(debounce === undefined ? {} : { reconcileDebounceMs: Number(debounce) }),
+    onFigures: (run) => {
+      console.log(`\n### ${run.plane} plane, ${scenarioName(run.scenario)}\n`);
+      console.log(formatCostTable([run]));
+      console.log("\nOperator API requests (per component, count, verb resource):");
+      console.log(formatTally(run));
+    },
+  });
+  console.log("\n### All runs\n");
+  console.log(formatCostTable(runs));
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) await main();
