@@ -71,9 +71,7 @@ export function releaseChangelog(
     const old = before.get(name);
     if (old === undefined) continue;
     if (now.commitId === undefined || now.commitId === old.commitId) {
-      if (now.digest !== old.digest || now.commitId === undefined) {
-        if (now.digest !== old.digest) rebuiltImages.push(name);
-      }
+      if (now.digest !== old.digest) rebuiltImages.push(name);
       continue;
     }
     const key = `${now.sourceLocation ?? ""}|${old.commitId ?? ""}|${now.commitId}`;

@@ -261,7 +261,7 @@ export function graphResponse(models: readonly StreamModel[], query: URLSearchPa
       nodes.push({
         version: r.name,
         payload: r.image ?? tagPullSpec(stream, r),
-        metadata: { "io.openshift.upgrades.graph.release.channels": channel, phase: r.phase },
+        metadata: { "io.openshift.release.phase": r.phase },
       });
     }
   }

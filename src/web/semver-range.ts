@@ -65,7 +65,14 @@ export function parseVersionRange(text: string): VersionRange {
     const parts = alt
       .trim()
       .split(/\s+/)
-      .filter((p) => p !== "");
+      .filter((p) => p !== "")
+      .reduce<string[]>((joined, p) => {
+        // ">= 4.17.0": an operator alone belongs to the version after it.
+        const last = joined[joined.length - 1];
+        if (last !== undefined && /^(>=|<=|!=|==|=|>|<)$/.test(last)) joined[joined.length - 1] = last + p;
+        else joined.push(p);
+        return joined;
+      }, []);
     if (parts.length === 0) throw new Error(`empty range in "${text}"`);
     return parts.map((part): VersionRange => {
       const m = COMPARATOR.exec(part);
