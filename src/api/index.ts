@@ -2,6 +2,7 @@
 export * from "./group.js";
 export * from "./problems.js";
 export * from "./common.js";
+export * from "./limits.js";
 export * from "./condition.js";
 export * from "./payload-build.js";
 export * from "./release-stream.js";

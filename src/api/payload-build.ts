@@ -10,32 +10,40 @@ import {
   componentName,
   listMapByName,
   objectName,
-  stringMap,
   timestamp,
 } from "./common.js";
 import { conditionList } from "./condition.js";
 import { API_GROUP_VERSION, PAYLOAD_BUILD } from "./group.js";
+import {
+  boundedString,
+  boundedStringMap,
+  MAX_COMPONENTS,
+  MAX_DEPENDS_ON,
+  MAX_LIST_ITEMS,
+  MAX_PATH_LENGTH,
+  MAX_PREVIOUS_RELEASES,
+  MAX_PULLSPEC_LENGTH,
+  MAX_REF_LENGTH,
+  MAX_RELEASE_NAME_LENGTH,
+  MAX_URI_LENGTH,
+} from "./limits.js";
 import { parseWith, type ParseResult } from "./problems.js";
 
 /** An image reference field: a component name (a dependency) or an external image pullspec. */
 const imageOrComponent = (description: string) =>
-  z
-    .string()
-    .min(1)
-    .describe(
-      `${description} A component name makes this component depend on it; anything else must be an image pullspec such as quay.io/centos/centos:stream9.`,
-    );
+  boundedString(MAX_PULLSPEC_LENGTH).describe(
+    `${description} A component name makes this component depend on it; anything else must be an image pullspec such as quay.io/centos/centos:stream9.`,
+  );
 
 /** Files copied out of an input image into the source directory. */
 export const InputPathSchema = z
   .strictObject({
-    sourcePath: z.string().min(1).describe("Absolute path of a file or directory inside the input image."),
-    destinationDir: z
-      .string()
-      .min(1)
-      .describe(
-        "Directory where it is copied before the build starts, relative to the repository root (the source directory, before source.contextDir applies), as OpenShift's source.images[].paths[].destinationDir: with contextDir images/cli, a Dockerfile for the build goes to images/cli. Must not start with .. or /.",
-      ),
+    sourcePath: boundedString(MAX_PATH_LENGTH).describe(
+      "Absolute path of a file or directory inside the input image.",
+    ),
+    destinationDir: boundedString(MAX_PATH_LENGTH).describe(
+      "Directory where it is copied before the build starts, relative to the repository root (the source directory, before source.contextDir applies), as OpenShift's source.images[].paths[].destinationDir: with contextDir images/cli, a Dockerfile for the build goes to images/cli. Must not start with .. or /.",
+    ),
   })
   .describe("A file or directory copied from the input image into the source directory.");
 /** Files copied out of an input image into the build context. */
@@ -46,13 +54,15 @@ export const ComponentInputSchema = z
   .strictObject({
     from: imageOrComponent("The input image."),
     as: z
-      .array(z.string().min(1))
+      .array(boundedString(MAX_PULLSPEC_LENGTH))
+      .max(MAX_LIST_ITEMS)
       .optional()
       .describe(
         "Image names in the Dockerfile (FROM or COPY --from) that this input replaces, e.g. registry.ci.openshift.org/ocp/builder:rhel-9-golang-1.21-openshift-4.15.",
       ),
     paths: z
       .array(InputPathSchema)
+      .max(MAX_LIST_ITEMS)
       .optional()
       .describe("Files copied out of the input image into the build context."),
   })
@@ -65,13 +75,10 @@ export type ComponentInput = z.output<typeof ComponentInputSchema>;
 /** Git source of a component. */
 export const GitSourceSchema = z
   .strictObject({
-    uri: z
-      .string()
-      .min(1)
-      .describe("Repository URL, e.g. https://github.com/openshift/cluster-dns-operator."),
-    ref: z
-      .string()
-      .min(1)
+    uri: boundedString(MAX_URI_LENGTH).describe(
+      "Repository URL, e.g. https://github.com/openshift/cluster-dns-operator.",
+    ),
+    ref: boundedString(MAX_REF_LENGTH)
       .optional()
       .describe("Branch, tag or commit to build; the default branch when unset."),
   })
@@ -83,9 +90,7 @@ export type GitSource = z.output<typeof GitSourceSchema>;
 export const ComponentSourceSchema = z
   .strictObject({
     git: GitSourceSchema.optional(),
-    contextDir: z
-      .string()
-      .min(1)
+    contextDir: boundedString(MAX_PATH_LENGTH)
       .optional()
       .describe("Sub-directory of the repository used as the build context; the repository root when unset."),
   })
@@ -101,34 +106,32 @@ export const ComponentSpecSchema = z
     name: componentName(
       "Component name; also the ImageStream tag its image lands in and its name in the release.",
     ),
-    image: z
-      .string()
-      .min(1)
+    image: boundedString(MAX_PULLSPEC_LENGTH)
       .optional()
       .describe(
         "A prebuilt image pullspec taken as it is (no build). Pin it by digest for reproducible releases. Excludes source, dockerfile, from, inputs, buildArgs and env.",
       ),
     source: ComponentSourceSchema.optional(),
-    dockerfile: z
-      .string()
-      .min(1)
+    dockerfile: boundedString(MAX_PATH_LENGTH)
       .optional()
       .describe("Path of the Dockerfile, relative to the build context; Dockerfile when unset."),
     from: imageOrComponent("Base image of the Dockerfile's final stage (replaces its FROM).").optional(),
     inputs: z
       .array(ComponentInputSchema)
+      .max(MAX_LIST_ITEMS)
       .optional()
       .describe(
         "Further images the build uses: Dockerfile stage replacements and files copied into the context.",
       ),
     dependsOn: z
       .array(componentName("Name of a component that must land first."))
+      .max(MAX_DEPENDS_ON)
       .optional()
       .describe("Components that must land before this one starts, besides those named by from and inputs."),
-    buildArgs: stringMap(
+    buildArgs: boundedStringMap(
       "Docker build arguments (ARG values), merged over spec.defaults.buildArgs.",
     ).optional(),
-    env: stringMap("Environment variables of the build, merged over spec.defaults.env.").optional(),
+    env: boundedStringMap("Environment variables of the build, merged over spec.defaults.env.").optional(),
     resources: ResourceRequirementsSchema.optional().describe(
       "Compute resources of the build pod (requests and limits); replaces spec.defaults.resources as a whole.",
     ),
@@ -137,7 +140,8 @@ export const ComponentSpecSchema = z
       .default(false)
       .describe("Ignore spec.defaults entirely for this component (e.g. for the builder and base images)."),
     skipDefaultInputs: z
-      .array(z.string().min(1))
+      .array(boundedString(MAX_PULLSPEC_LENGTH))
+      .max(MAX_LIST_ITEMS)
       .optional()
       .describe(
         "Ignore these spec.defaults.inputs, named by their from (e.g. [cli] on the cli component's own dependencies). A default input whose from is the component itself is always ignored.",
@@ -154,14 +158,17 @@ export const ComponentDefaultsSchema = z
   .strictObject({
     inputs: z
       .array(ComponentInputSchema)
+      .max(MAX_LIST_ITEMS)
       .optional()
       .describe(
         "Inputs added to every built component, e.g. replacing the upstream builder images with the builder component.",
       ),
-    buildArgs: stringMap(
+    buildArgs: boundedStringMap(
       "Build arguments of every built component; a component's own value wins.",
     ).optional(),
-    env: stringMap("Build environment of every built component; a component's own value wins.").optional(),
+    env: boundedStringMap(
+      "Build environment of every built component; a component's own value wins.",
+    ).optional(),
     resources: ResourceRequirementsSchema.optional().describe(
       "Compute resources of every built component's build pod, unless the component sets its own.",
     ),
@@ -189,6 +196,7 @@ export const ReleaseSpecSchema = z
       .describe("Release name, a semantic version: 4.17.0-0.okd-scos-2026-11-21-120000."),
     to: z
       .string()
+      .max(MAX_PULLSPEC_LENGTH)
       .regex(RELEASE_DESTINATION_PATTERN, "must be docker://REGISTRY/REPOSITORY[:TAG] or oci:DIRECTORY[:TAG]")
       .describe(
         "Where the release image is pushed: docker://quay.io/example/okd-release or oci:/var/lib/releases/okd; the tag defaults to the release name.",
@@ -200,21 +208,21 @@ export const ReleaseSpecSchema = z
       "Component whose image is the release image's base (the Cluster Version Operator).",
     ).default("cluster-version-operator"),
     previous: z
-      .array(z.string().min(1))
+      .array(boundedString(MAX_RELEASE_NAME_LENGTH))
+      .max(MAX_PREVIOUS_RELEASES)
       .optional()
       .describe("Release names this release can upgrade from (release-metadata previous)."),
-    metadata: stringMap(
+    metadata: boundedStringMap(
       "Extra release-metadata metadata, e.g. url: https://github.com/okd-project/okd/releases.",
     ).optional(),
     include: z
       .array(componentName("Component name."))
+      .max(MAX_COMPONENTS)
       .optional()
       .describe(
         "Components put into the release's image-references; every component when unset. The base component is always included.",
       ),
-    fromRelease: z
-      .string()
-      .min(1)
+    fromRelease: boundedString(MAX_PULLSPEC_LENGTH)
       .optional()
       .describe(
         "Amend an existing release (a pullspec): its images are taken as prebuilt components unless spec.components lists them.",
@@ -243,6 +251,10 @@ export const PayloadBuildSpecSchema = z
     components: z
       .array(ComponentSpecSchema)
       .min(1)
+      .max(
+        MAX_COMPONENTS,
+        `must have at most ${MAX_COMPONENTS} components (the status of more would pass the API server's object size limit); split the payload into several PayloadBuilds`,
+      )
       .meta(listMapByName)
       .describe(
         "The payload's images. Names must be unique; dependencies come from from, inputs and dependsOn.",

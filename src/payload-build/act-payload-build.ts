@@ -39,6 +39,7 @@ import {
   type RefusedWrite,
 } from "./refused-writes.js";
 import type { PayloadMetrics } from "./payload-metrics.js";
+import { fitStatusToObjectLimit } from "./status-size.js";
 import type { StatusWriteLimiter } from "./status-write-limiter.js";
 
 /** Assembles and pushes a release; resolves to its digest and `pullspec@digest`. */
@@ -486,9 +487,16 @@ export async function actOnPayloadBuild(
           refusedWrites: refused,
           now: new Date(deps.clock.now()),
         });
+  // Never a status etcd would refuse: measured, and shortened with a condition saying so.
+  const fitted = fitStatusToObjectLimit(obs.payloadBuild, status, new Date(deps.clock.now()));
+  if (fitted.truncated)
+    deps.log.warn(
+      { bytes: fitted.bytes, omittedComponents: fitted.omitted },
+      "the status is shortened to keep the PayloadBuild under the object size limit",
+    );
   // A started attempt is recorded at once (never deferred): attempts are counted from the status.
   const deferred = await writeStatus(
-    status,
+    fitted.status,
     obs,
     deps,
     release !== undefined || decision.invalid !== undefined || refused.length > 0 || creates.created > 0,

@@ -3,10 +3,10 @@
  * (`Ready`, `Progressing`, `Degraded`), per-component entries, counts and the plan summary. Pure:
  * the same input always gives the same status, so writing it is skipped when nothing changed.
  */
+import { summarizeProblems } from "./problem-summary.js";
 import { refusedWritesMessage, type RefusedWrite } from "./refused-writes.js";
 import {
   ConditionType,
-  formatProblems,
   formatTimestamp,
   setCondition,
   type ComponentCounts,
@@ -240,7 +240,8 @@ export function computePayloadBuildStatus(input: PayloadBuildStatusInput): Paylo
 
 /**
  * The status of a PayloadBuild whose spec is invalid: `Ready=False`, reason `InvalidSpec`, every
- * problem in the message (one per line, with its field path); no components, counts or plan.
+ * problem in the message (one per line, with its field path; past 12 KiB the rest is counted, see
+ * `summarizeProblems`); no components, counts or plan.
  */
 export function invalidSpecStatus(
   previous: PayloadBuildStatus | undefined,
@@ -248,7 +249,7 @@ export function invalidSpecStatus(
   problems: readonly Problem[],
   now: Date,
 ): PayloadBuildStatus {
-  const message = `the spec is invalid; fix these fields and apply again:\n${formatProblems(problems)}`;
+  const message = `the spec is invalid; fix these fields and apply again:\n${summarizeProblems(problems)}`;
   const R = PayloadBuildReason;
   return {
     ...(generation === undefined ? {} : { observedGeneration: generation }),
