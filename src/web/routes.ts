@@ -83,7 +83,11 @@ async function releaseDetails(
   if (content !== undefined && before !== undefined && previous !== undefined) {
     if ("error" in content) changelog = { error: content.error };
     else if ("error" in before) changelog = { error: `${previous.name}: ${before.error}` };
-    else changelog = releaseChangelog(before, content);
+    else
+      changelog = releaseChangelog(
+        { name: previous.name, components: before.components },
+        { name: release.name, components: content.components },
+      );
   }
   return { content, changelog, previous };
 }
