@@ -16,7 +16,7 @@ import { fileURLToPath } from "node:url";
 import { PayloadBuildStatusSchema, type PayloadBuildStatus } from "../../src/api/index.js";
 import { buildSystemAddon } from "../../src/devcluster/builds/index.js";
 import type { BuildBehaviour, SimulationProfile } from "../../src/devcluster/builds/index.js";
-import { startDevCluster, type AuditEntry } from "../../src/devcluster/dev-cluster.js";
+import { startDevCluster, type AuditEntry, type FaultOptions } from "../../src/devcluster/dev-cluster.js";
 import { jobRunnerAddon, type JobBehaviour } from "../../src/devcluster/jobs/index.js";
 import { kubeconfigYaml } from "../../src/devcluster/kubeconfig.js";
 import {
@@ -44,7 +44,7 @@ export type ControlPlaneKind = "dev" | "real";
 /** One API request of the operator, as an audit log recorded it. */
 export type OperatorRequest = Pick<
   AuditEntry,
-  "verb" | "group" | "resource" | "subresource" | "namespace" | "name" | "code"
+  "verb" | "group" | "resource" | "subresource" | "namespace" | "name" | "code" | "userAgent" | "time"
 >;
 
 /** Everything a test file uses. */
@@ -65,6 +65,15 @@ export interface E2eEnvironment {
    */
   readonly registryAccess?: RunningRegistryAccessControl;
   readonly work: string;
+  /**
+   * Dev plane only: the API faults the dev cluster injects (`src/devcluster/faults.ts`), dropping
+   * its watch history (resumes then get 410 Gone) and cutting every watch stream.
+   */
+  readonly apiFaults?: {
+    set(faults: FaultOptions): void;
+    compactHistory(): void;
+    closeWatches(): void;
+  };
   /** Starts an operator process (stop it, or let `stop()` do it). */
   startOperator(extraArgs?: readonly string[]): Promise<OperatorProcess>;
   /** The audit entries of the operator's requests so far, in order. */
@@ -87,6 +96,12 @@ export interface E2eOptions {
    * reads with its ServiceAccount's (`--integrated-registry`).
    */
   readonly integratedRegistryAccess?: boolean;
+  /**
+   * Real plane only: puts something (e.g. a fault-injecting proxy) in front of each
+   * `docker-registry` (the one builds push to and the release destination); everything, the
+   * operator included, reaches the registry through the host it returns.
+   */
+  readonly wrapRegistry?: (host: string) => Promise<{ readonly host: string; stop(): Promise<unknown> }>;
 }
 
 /** Starts the environment on the control plane `options.plane` asks for. */
@@ -125,6 +140,11 @@ async function startDevEnvironment(options: E2eOptions): Promise<E2eEnvironment>
       jobs,
       dockerRegistry,
       work,
+      apiFaults: {
+        set: (faults) => cluster.setFaults(faults),
+        compactHistory: () => cluster.compactHistory(),
+        closeWatches: () => cluster.closeWatches(),
+      },
       startOperator: operatorStarter({
         work,
         kubeconfig,

@@ -23,7 +23,7 @@ import {
   OPERATOR_USER,
 } from "../../src/control-plane/operator-identity.js";
 import { startControlPlane, type ControlPlane } from "../../src/control-plane/control-plane.js";
-import { startDockerRegistry } from "../support/docker-registry.js";
+import { startDockerRegistry, type RunningDockerRegistry } from "../support/docker-registry.js";
 import { operatorStarter, type E2eEnvironment, type E2eOptions } from "./e2e-harness.js";
 
 const run = promisify(execFile);
@@ -49,16 +49,24 @@ export async function startRealPlaneEnvironment(options: E2eOptions): Promise<E2
     for (const s of stops.reverse()) await s().catch(() => undefined);
   };
   try {
-    const [plane, imageRegistry, dockerRegistry] = await Promise.all([
+    const [plane, imageBackend, releaseBackend] = await Promise.all([
       startControlPlane({ dir: join(work, "control-plane") }),
       startDockerRegistry(),
       startDockerRegistry(),
     ]);
     stops.push(
       () => plane.stop(),
-      () => imageRegistry.stop(),
-      () => dockerRegistry.stop(),
+      () => imageBackend.stop(),
+      () => releaseBackend.stop(),
     );
+    const wrap = async (registry: RunningDockerRegistry): Promise<RunningDockerRegistry> => {
+      if (options.wrapRegistry === undefined) return registry;
+      const front = await options.wrapRegistry(registry.host);
+      stops.push(() => front.stop());
+      return { ...registry, host: front.host, url: `http://${front.host}` };
+    };
+    const imageRegistry = await wrap(imageBackend);
+    const dockerRegistry = await wrap(releaseBackend);
     await installOperatorOn(plane);
     const registryAccess =
       options.integratedRegistryAccess === true

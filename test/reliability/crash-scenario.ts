@@ -1,0 +1,152 @@
+/**
+ * Crashes: an undisturbed run of a generated payload gives the reference digest; then the same
+ * PayloadBuild again while the operator is SIGKILLed at random moments and restarted each time.
+ * Measured from the audit log: Build creations per name (each Build of each attempt exactly once),
+ * the time from each restart to the operator's first useful write; from the status: Ready=True and
+ * the release digest.
+ */
+import type { OperatorProcess } from "../../src/demo/operator-process.js";
+import { createNamespace, type E2eEnvironment } from "../e2e/e2e-harness.js";
+import {
+  creationsByName,
+  duplicates,
+  firstUsefulWriteAfter,
+  timeOf,
+  type AuditedRequest,
+} from "./audit-checks.js";
+import {
+  applyBehaviours,
+  applyPayload,
+  buildNames,
+  deletePayload,
+  isReady,
+  reliabilityPayload,
+  seededRandom,
+  waitReady,
+  type PayloadShape,
+} from "./reliability-payload.js";
+import { statusOf } from "../e2e/e2e-harness.js";
+import { PAYLOAD_NAME } from "./reliability-payload.js";
+
+/** Options of {@link crashScenario}. */
+export interface CrashOptions {
+  readonly shape: PayloadShape;
+  readonly kills: number;
+  readonly seed: number;
+  /** Run the operator with `--leader-elect` (a restart then waits for the dead one's Lease to expire). */
+  readonly leaderElect: boolean;
+  /** After a restart's first useful write, the kill comes after a random delay up to this. */
+  readonly maxKillDelayMs: number;
+  readonly timeoutMs: number;
+}
+
+/** What {@link crashScenario} found. */
+export interface CrashResult {
+  readonly plane: string;
+  readonly components: number;
+  readonly killsAsked: number;
+  readonly kills: number;
+  readonly leaderElect: boolean;
+  readonly expectedBuilds: readonly string[];
+  /** Builds in the namespace at the end. */
+  readonly builds: readonly string[];
+  /** Successful Build creations counted in the audit log during the disturbed run. */
+  readonly creations: number;
+  readonly duplicateCreations: readonly [string, number][];
+  readonly ready: boolean;
+  readonly undisturbedDigest: string | undefined;
+  readonly digest: string | undefined;
+  readonly sameComponentImages: boolean;
+  /** Per restart: ms from the process start to its first useful write. */
+  readonly recoveryMs: readonly number[];
+  /** Per restart: ms from the process start to its first API request (the process starting up). */
+  readonly startupMs: readonly number[];
+  readonly auditDropped: number;
+  readonly wallMs: number;
+}
+
+/** Runs the scenario in a new namespace of `env` (see the module documentation). */
+export async function crashScenario(env: E2eEnvironment, options: CrashOptions): Promise<CrashResult> {
+  const started = Date.now();
+  const random = seededRandom(options.seed);
+  const ns = await createNamespace(env.client, "crash");
+  const payload = reliabilityPayload(
+    options.shape,
+    random,
+    `docker://${env.dockerRegistry.host}/${ns}/release`,
+  );
+  const flags = options.leaderElect ? ["--leader-elect"] : [];
+
+  applyBehaviours(env, payload);
+  let operator: OperatorProcess = await env.startOperator(flags);
+  await applyPayload(env, ns, payload);
+  const undisturbed = await waitReady(env, ns, () => operator, options.timeoutMs);
+  await deletePayload(env, ns);
+
+  applyBehaviours(env, payload);
+  const mark = (await env.operatorRequests()).length;
+  const recoveryMs: number[] = [];
+  let kills = 0;
+  await applyPayload(env, ns, payload);
+  let restartedAt: number | undefined;
+  const restarts: number[] = [];
+  for (let k = 0; k < options.kills; k++) {
+    if (restartedAt !== undefined) recoveryMs.push(await waitFirstUsefulWrite(env, restartedAt, operator));
+    await new Promise((r) => setTimeout(r, random() * options.maxKillDelayMs));
+    if (isReady(await statusOf(env.client, ns, PAYLOAD_NAME))) break;
+    await operator.kill("SIGKILL");
+    kills += 1;
+    restartedAt = Date.now();
+    restarts.push(restartedAt);
+    operator = await env.startOperator(flags);
+  }
+  if (restartedAt !== undefined) recoveryMs.push(await waitFirstUsefulWrite(env, restartedAt, operator));
+  const final = await waitReady(env, ns, () => operator, options.timeoutMs).catch(() => undefined);
+  const requests = (await env.operatorRequests()).slice(mark);
+  const counts = creationsByName(requests, ns);
+  const startupMs = restarts.map((t) => firstRequestAfter(requests, t));
+  await operator.stop(5_000);
+  return {
+    plane: env.plane,
+    components: options.shape.components,
+    killsAsked: options.kills,
+    kills,
+    leaderElect: options.leaderElect,
+    expectedBuilds: payload.expectedBuilds,
+    builds: await buildNames(env, ns),
+    creations: [...counts.values()].reduce((a, b) => a + b, 0),
+    duplicateCreations: duplicates(counts),
+    ready: final !== undefined,
+    undisturbedDigest: undisturbed.release?.digest,
+    digest: final?.release?.digest,
+    sameComponentImages:
+      JSON.stringify(final?.components?.map((c) => c.image)) ===
+      JSON.stringify(undisturbed.components?.map((c) => c.image)),
+    recoveryMs,
+    startupMs,
+    auditDropped: env.auditDropped(),
+    wallMs: Date.now() - started,
+  };
+}
+
+/** Waits for the operator's first useful write at or after `since`; returns the ms it took. */
+async function waitFirstUsefulWrite(
+  env: E2eEnvironment,
+  since: number,
+  operator: OperatorProcess,
+  timeoutMs = 90_000,
+): Promise<number> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const ms = firstUsefulWriteAfter(await env.operatorRequests(), since);
+    if (ms !== undefined) return ms;
+    if (operator.hasExited() || Date.now() > deadline)
+      throw new Error(`no useful write ${timeoutMs} ms after the restart; log:\n${await operator.tail(30)}`);
+    await new Promise((r) => setTimeout(r, 400));
+  }
+}
+
+function firstRequestAfter(requests: readonly AuditedRequest[], since: number): number {
+  const first = requests.find((e) => timeOf(e) >= since);
+  return first === undefined ? -1 : timeOf(first) - since;
+}
