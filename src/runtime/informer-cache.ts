@@ -44,6 +44,8 @@ export interface InformerCacheOptions {
   readonly clock: Clock;
   readonly logger: Logger;
   readonly tuning?: WatcherTuning;
+  /** Applied to every object before it is cached (see `WatcherOptions.transform`). Default: none. */
+  readonly transform?: (object: KubeObject) => KubeObject;
 }
 
 interface Entry {
@@ -99,6 +101,7 @@ export class InformerCache {
     const watcher = new Watcher<T>({
       ...this.#o.tuning,
       ...scope,
+      ...(this.#o.transform === undefined ? {} : { transform: this.#o.transform as (object: T) => T }),
       client: this.#o.client,
       clock: this.#o.clock,
       logger: this.#o.logger.child({

@@ -43,6 +43,7 @@ import { EventRecorder } from "./event-recorder.js";
 import { InformerCache, type Informer, type InformerScope, type WatcherTuning } from "./informer-cache.js";
 import { LeaderElector } from "./leader-elector.js";
 import type { Indexers } from "./store.js";
+import { stripManagedFields } from "./watcher.js";
 
 /** Leader election settings (see `LeaderElector`). */
 export interface ManagerLeaderElection {
@@ -66,6 +67,11 @@ export interface ManagerOptions {
   /** Probe/metrics server; `false` for none. Default 127.0.0.1 on a random port. */
   readonly health?: { readonly host?: string; readonly port?: number } | false;
   readonly watcherTuning?: WatcherTuning;
+  /**
+   * Cache objects without `metadata.managedFields` (controller-runtime's
+   * `TransformStripManagedFields`), which no reconciler reads. Default true.
+   */
+  readonly stripManagedFields?: boolean;
   /** Adds Node process metrics (`process_*`, `nodejs_*`) to the registry. Default true. */
   readonly processMetrics?: boolean;
   /** Called once when the lease is lost. Default: log and `process.exit(1)`. */
@@ -102,6 +108,7 @@ export class Manager {
       clock: this.clock,
       logger: options.logger,
       ...(options.watcherTuning === undefined ? {} : { tuning: options.watcherTuning }),
+      ...(options.stripManagedFields === false ? {} : { transform: stripManagedFields }),
     });
     this.#checks.push({ name: "informers-synced", check: () => this.cache.isSynced() });
     const le = options.leaderElection;

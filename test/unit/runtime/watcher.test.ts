@@ -7,7 +7,7 @@ import { CONFIG_MAPS } from "../../../src/kube/resource.js";
 import { silentLogger } from "../../../src/observability/logger.js";
 import { ManualClock } from "../../../src/runtime/clock.js";
 import { StoreWriter } from "../../../src/runtime/store.js";
-import { Watcher, type WatcherEvent } from "../../../src/runtime/watcher.js";
+import { stripManagedFields, Watcher, type WatcherEvent } from "../../../src/runtime/watcher.js";
 
 /** A scripted API: lists come from `objects`, watch streams are driven by the test. */
 class ScriptedApi {
@@ -76,7 +76,13 @@ async function eventually(condition: () => boolean, what: string): Promise<void>
   }
 }
 
-function setup(options: { quietTimeoutMs?: number; resyncIntervalMs?: number } = {}) {
+function setup(
+  options: {
+    quietTimeoutMs?: number;
+    resyncIntervalMs?: number;
+    transform?: (o: KubeObject) => KubeObject;
+  } = {},
+) {
   const api = new ScriptedApi();
   const clock = new ManualClock();
   const store = new StoreWriter<KubeObject>();
@@ -90,6 +96,7 @@ function setup(options: { quietTimeoutMs?: number; resyncIntervalMs?: number } =
     resyncIntervalMs: options.resyncIntervalMs ?? 0,
     backoffInitialMs: 1000,
     backoffMaxMs: 8000,
+    ...(options.transform === undefined ? {} : { transform: options.transform }),
   });
   const events: WatcherEvent<KubeObject>[] = [];
   watcher.on((e) => events.push(e));
@@ -97,6 +104,23 @@ function setup(options: { quietTimeoutMs?: number; resyncIntervalMs?: number } =
 }
 
 describe("Watcher", () => {
+  it("stores and announces listed and watched objects as the transform returns them (managedFields stripped)", async () => {
+    const { api, store, watcher, events } = setup({ transform: stripManagedFields });
+    const withFields = (obj: KubeObject): KubeObject => ({
+      ...obj,
+      metadata: { ...obj.metadata, managedFields: [{ manager: "kubectl", operation: "Apply" }] },
+    });
+    api.objects.set("a", withFields(api.put("a")));
+    watcher.start();
+    await eventually(() => api.streams.length === 1, "watch");
+    api.streams[0]?.emit({ type: "ADDED", object: withFields(api.put("b")) });
+    expect(store.get("ns/a")?.metadata).toEqual({ name: "a", namespace: "ns", resourceVersion: "11" });
+    expect(store.get("ns/b")?.metadata.managedFields).toBeUndefined();
+    expect(store.get("ns/b")?.metadata.resourceVersion).toBe("12");
+    expect(events.map((e) => e.object.metadata.managedFields)).toEqual([undefined, undefined]);
+    await watcher.stop();
+  });
+
   it("lists, then watches from the list's version and resumes from the last seen version after the stream ends", async () => {
     const { api, store, watcher, events } = setup();
     api.put("a");
