@@ -6,6 +6,10 @@
  * skopeo + umoci CLI steps (copy the CVO image to an OCI layout, unpack, add release-manifests, repack,
  * set labels, push). Every tool writes to a new repository each run; runs alternate between the tools
  * so that load from other work hits them alike. Registry caches are warmed once before timing.
+ * Ours is measured cold (no content cache: every manifest, config and operator top layer read from the
+ * registry, as oc reads them) and warm (a `DirectoryContentCache` filled by one untimed assembly, as a
+ * repeated `payloadctl assemble --cache-dir` or the operator's next release of the same components
+ * finds it); the ratios are printed for both.
  *
  * Run: `npx tsx bench/assemble.ts [--components 200] [--operators 60] [--manifests 5] [--cvo-mib 64] [--runs 3]`
  * Prints a Markdown table (min and median of the runs). Never asserts on time.
@@ -16,6 +20,7 @@ import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { parseArgs, promisify } from "node:util";
+import { DirectoryContentCache } from "../src/registry/content-cache.js";
 import { ImageStores } from "../src/registry/image-store.js";
 import { assembleRelease, type AssembledRelease } from "../src/release-image/assemble-release.js";
 import { inspectComponents } from "../src/release-image/inspect-components.js";
@@ -23,6 +28,7 @@ import { readReleaseInfo } from "../src/release-image/read-release-info.js";
 import { readTopLayerDirectory, resolveImage } from "../src/release-image/resolve-image.js";
 import { writeSyntheticPayload } from "../src/release-image/synthetic-payload.js";
 import { startDockerRegistry } from "../test/support/docker-registry.js";
+import { startCountingProxy } from "../test/support/counting-proxy.js";
 
 const exec = promisify(execFile);
 const OC = resolve(import.meta.dirname, "../.tools/bin/oc");
@@ -77,7 +83,8 @@ async function main(): Promise<void> {
     await inspectComponents(setup.value.components, openStore);
     const hasOc = existsSync(OC);
 
-    const ours = async (repository: string): Promise<AssembledRelease> =>
+    const cache = new DirectoryContentCache(join(work, "content-cache"));
+    const ours = async (repository: string, cached = false): Promise<AssembledRelease> =>
       assembleRelease(
         {
           source: { kind: "images" },
@@ -85,11 +92,15 @@ async function main(): Promise<void> {
           name,
           to: `docker://${registry.host}/${repository}`,
         },
-        { openStore },
+        { openStore, ...(cached ? { cache } : {}) },
       );
-    const times: Record<"ours" | "again" | "oc" | "baseline", number[]> = {
+    // Fill the content cache once, untimed (the first assembly of these components, as the operator
+    // or a user with --cache-dir made it before).
+    await ours("okd/release-cache-fill", true);
+    const times: Record<"ours" | "again" | "warm" | "oc" | "baseline", number[]> = {
       ours: [],
       again: [],
+      warm: [],
       oc: [],
       baseline: [],
     };
@@ -105,6 +116,10 @@ async function main(): Promise<void> {
       const repeat = await timed(() => ours(`okd/release-${run}`));
       times.again.push(repeat.seconds);
       again ??= repeat.value;
+      const warm = await timed(() => ours(`okd/release-warm-${run}`, true));
+      times.warm.push(warm.seconds);
+      if (warm.value.digest !== mine.value.digest)
+        throw new Error(`the warm assembly gave ${warm.value.digest}, the cold one ${mine.value.digest}`);
       if (hasOc) {
         const repository = `${registry.host}/okd/oc-release-${run}`;
         const oc = await timed(() =>
@@ -131,6 +146,15 @@ async function main(): Promise<void> {
       times.baseline.push(baseline.seconds);
       baselineBytes = baseline.value;
     }
+    const requests = await countRequests({
+      registry: registry.host,
+      components: setup.value.components,
+      name,
+      cache,
+      stream: setup.value.imageStream,
+      work,
+      hasOc,
+    });
     const info = await readReleaseInfo(`docker://${registry.host}/okd/release-0:${name}`, { openStore });
 
     const mib = (bytes: number): string =>
@@ -154,6 +178,11 @@ async function main(): Promise<void> {
         times.again,
         mib(again?.transfers.uploadedBytes ?? 0),
       ),
+      row(
+        "payloadctl assembleRelease, warm content cache, new repository (component reads from the cache)",
+        times.warm,
+        mib(first?.transfers.uploadedBytes ?? 0),
+      ),
       ...(hasOc
         ? [
             row(
@@ -169,7 +198,11 @@ async function main(): Promise<void> {
         mib(baselineBytes),
       ),
       "",
-      `Ratios (min / min): oc / ours ${hasOc ? (min(times.oc) / oursMin).toFixed(2) : "n/a"}, skopeo+umoci / ours ${(min(times.baseline) / oursMin).toFixed(2)}`,
+      `Ratios (min / min), cold: oc / ours ${hasOc ? (min(times.oc) / oursMin).toFixed(2) : "n/a"}, skopeo+umoci / ours ${(min(times.baseline) / oursMin).toFixed(2)}`,
+      `Ratios (min / min), warm cache: oc / ours ${hasOc ? (min(times.oc) / min(times.warm)).toFixed(2) : "n/a"}, skopeo+umoci / ours ${(min(times.baseline) / min(times.warm)).toFixed(2)}`,
+      "",
+      "Registry requests of one assembly (through a counting proxy, untimed):",
+      ...requests,
       "",
       "Baseline steps (median):",
       ...Object.entries(steps).map(([label, seconds]) => `- ${label}: ${median(seconds).toFixed(2)} s`),
@@ -179,6 +212,70 @@ async function main(): Promise<void> {
     await registry.stop();
     await rm(work, { recursive: true, force: true });
   }
+}
+
+/**
+ * One assembly each of ours (cold, then with the warm cache) and of `oc adm release new`, through a
+ * counting proxy in front of the registry: requests by kind and connections opened. One line each.
+ */
+async function countRequests(input: {
+  registry: string;
+  components: readonly { tag: string; pullspec: string }[];
+  name: string;
+  cache: DirectoryContentCache;
+  stream: Record<string, unknown>;
+  work: string;
+  hasOc: boolean;
+}): Promise<string[]> {
+  const proxy = await startCountingProxy(input.registry);
+  const lines: string[] = [];
+  const describe = (label: string): void => {
+    const counts = Object.entries(proxy.counts())
+      .sort(([a], [b]) => (a < b ? -1 : 1))
+      .map(([kind, n]) => `${kind} ${n}`);
+    lines.push(
+      `- ${label}: ${proxy.total()} requests over ${proxy.connections()} connections (${counts.join(", ")})`,
+    );
+    proxy.reset();
+  };
+  const via = (text: string): string => text.replaceAll(input.registry, proxy.host);
+  try {
+    for (const warm of [false, true]) {
+      // A new factory each time: its own connection pool and scheme probe, as a new process has.
+      const stores = new ImageStores({ insecureRegistries: [proxy.host] });
+      await assembleRelease(
+        {
+          source: { kind: "images" },
+          images: input.components.map((c) => ({ ...c, pullspec: via(c.pullspec) })),
+          name: input.name,
+          to: `docker://${proxy.host}/okd/counted-${warm ? "warm" : "cold"}`,
+        },
+        { openStore: (reference) => stores.open(reference), ...(warm ? { cache: input.cache } : {}) },
+      );
+      describe(warm ? "ours, warm content cache" : "ours, cold (no cache)");
+    }
+    if (input.hasOc) {
+      const streamFile = join(input.work, "stream-counted.json");
+      await writeFile(streamFile, via(JSON.stringify(input.stream)));
+      await exec(OC, [
+        "adm",
+        "release",
+        "new",
+        "--insecure=true",
+        "--from-image-stream-file",
+        streamFile,
+        "--reference-mode=source",
+        "--name",
+        input.name,
+        "--to-image",
+        `${proxy.host}/okd/counted-oc:${input.name}`,
+      ]);
+      describe("oc adm release new");
+    }
+  } finally {
+    await proxy.close();
+  }
+  return lines;
 }
 
 /** Bytes of a release's new blobs: its top layer, config and manifest (the rest is mounted). */

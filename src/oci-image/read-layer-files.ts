@@ -3,7 +3,7 @@
  * keep only the entries the filter accepts, drain the rest. Never holds more than the kept files.
  */
 import { Readable } from "node:stream";
-import { createGunzip } from "node:zlib";
+import { createGunzip, gunzipSync } from "node:zlib";
 import { extract as createExtract } from "tar-stream";
 import { normalizeTarPath } from "./deterministic-tar.js";
 
@@ -65,12 +65,31 @@ async function* gunzipIfNeeded(source: AsyncIterable<Uint8Array>): AsyncGenerato
   }
 }
 
+/** A whole gzip layer decompressing to more than this is streamed instead (bounded memory). */
+const WHOLE_GUNZIP_LIMIT = 64 * 1024 * 1024;
+
 /**
- * Streams a layer (gzip or plain tar, detected from its first bytes) and returns the kept entries in
- * archive order. Whiteouts (`.wh.*`), links and special files are skipped.
+ * A gzip layer given whole, decompressed at once: for KiB-sized layers (an operator's manifests) far
+ * cheaper than a stream. `undefined` for anything else, or when it decompresses to more than
+ * {@link WHOLE_GUNZIP_LIMIT} (then it is streamed like any other).
+ */
+function gunzipWhole(bytes: Uint8Array): Uint8Array[] | undefined {
+  if (bytes.length < 2 || bytes[0] !== 0x1f || bytes[1] !== 0x8b) return undefined;
+  try {
+    return [gunzipSync(bytes, { maxOutputLength: WHOLE_GUNZIP_LIMIT })];
+  } catch (error) {
+    if ((error as { code?: string }).code === "ERR_BUFFER_TOO_LARGE") return undefined;
+    throw error;
+  }
+}
+
+/**
+ * Reads a layer (gzip or plain tar, detected from its first bytes) and returns the kept entries in
+ * archive order. Whiteouts (`.wh.*`), links and special files are skipped. `source` is a stream of the
+ * layer's bytes, or the bytes whole (a small layer already read).
  */
 export async function readLayerFiles(
-  source: AsyncIterable<Uint8Array>,
+  source: AsyncIterable<Uint8Array> | Uint8Array,
   options: ReadLayerFilesOptions = {},
 ): Promise<LayerFile[]> {
   const include = options.include ?? (() => true);
@@ -78,7 +97,11 @@ export async function readLayerFiles(
   const maxTotalBytes = options.maxTotalBytes ?? 256 * 1024 * 1024;
   const where = options.description === undefined ? "" : ` in ${options.description}`;
   const extract = createExtract();
-  const input = Readable.from(gunzipIfNeeded(source));
+  const input = Readable.from(
+    source instanceof Uint8Array
+      ? (gunzipWhole(source) ?? gunzipIfNeeded(Readable.from([source])))
+      : gunzipIfNeeded(source),
+  );
   input.on("error", (error) => extract.destroy(error));
   input.pipe(extract);
   const files: LayerFile[] = [];

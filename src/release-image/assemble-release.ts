@@ -13,6 +13,8 @@ import {
   tagOrDigestOf,
 } from "../registry/image-reference.js";
 import type { ImageStore } from "../registry/image-store.js";
+import { withContentCache } from "../registry/caching-store.js";
+import type { ContentCache } from "../registry/content-cache.js";
 import {
   componentsFromImageReferences,
   componentsFromImageStream,
@@ -74,6 +76,13 @@ export interface AssembleReleaseDeps {
   readonly openStore: (reference: string) => ImageStore;
   /** Progress messages (default: none). */
   readonly log?: (message: string) => void;
+  /**
+   * Where component configs and small top layers are kept between assemblies (default: none, every
+   * assembly reads them all, as `oc adm release new` does). Content addressed, so never stale: a
+   * repeated assembly reads only the configs and operator layers of changed components. Component
+   * manifests are still read every time (that a component image is gone fails as without a cache).
+   */
+  readonly cache?: ContentCache;
 }
 
 /** The release written. */
@@ -203,9 +212,10 @@ export async function assembleRelease(
   }
 
   // Observe: every component pinned and read; then the base.
+  const cache = deps.cache;
   const { components, inspected, images, storeFor } = await inspectComponents(
     resolved.components,
-    deps.openStore,
+    cache === undefined ? deps.openStore : (reference) => withContentCache(deps.openStore(reference), cache),
     input.concurrency,
     baseTag,
   );

@@ -83,8 +83,12 @@ export async function resolveImage(
   };
 }
 
+/** Top layers up to this size are read whole (one verified read, cacheable: see `withContentCache`). */
+export const SMALL_LAYER_BYTES = 1024 * 1024;
+
 /**
- * The direct children of `directory` in the image's top layer (no deeper entries), streamed.
+ * The direct children of `directory` in the image's top layer (no deeper entries). A layer of at most
+ * {@link SMALL_LAYER_BYTES} (as its descriptor says) is read whole, a larger one streamed.
  * `maxFileBytes` bounds each file.
  */
 export async function readTopLayerDirectory(
@@ -97,9 +101,12 @@ export async function readTopLayerDirectory(
   const layers = image.manifest.layers;
   const top = layers[layers.length - 1];
   if (top === undefined) return [];
-  const stream = await store.openBlob(top.digest);
   try {
-    return await readLayerFiles(stream, {
+    const source =
+      top.size <= SMALL_LAYER_BYTES
+        ? await store.readBlob(top.digest, top.size)
+        : await store.openBlob(top.digest);
+    return await readLayerFiles(source, {
       include: (path) => path.startsWith(`${directory}/`) && !path.slice(directory.length + 1).includes("/"),
       maxFileBytes,
       description: `the top layer of ${what}`,
