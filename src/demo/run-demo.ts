@@ -11,6 +11,7 @@ import { tmpdir } from "node:os";
 import { join, relative, resolve } from "node:path";
 import { parse } from "yaml";
 import { z } from "zod";
+import { freePort } from "../control-plane/child-process.js";
 import { startRegistryServer, type RunningRegistryServer } from "../devcluster/registry/index.js";
 import { createKubeClient } from "../kube/kube-client.js";
 import { NAMESPACES, SECRETS } from "../kube/resource.js";
@@ -124,6 +125,8 @@ export function keptDemoLines(at: {
   registry: string;
   pushed: string;
   operatorLog: string;
+  /** Base URL of the operator's web UI. */
+  web: string;
 }): string[] {
   return [
     "Everything is still running (--keep); look at it from another terminal:",
@@ -136,6 +139,7 @@ export function keptDemoLines(at: {
     // by digest: the demo pushes no :latest, so a bare repository names nothing
     `  skopeo inspect --tls-verify=false docker://${at.pushed}`,
     `  npx payloadctl release-info docker://${at.pushed} --insecure-registry ${at.registry}`,
+    `  curl -s ${at.web}/api/v1/releasestream/${at.stream}/latest          # the web UI's API; open ${at.web}/ in a browser`,
     `  tail -f ${at.operatorLog}          # the operator's log`,
     "Press Ctrl-C to stop everything.",
   ];
@@ -174,6 +178,7 @@ export async function runDemo(options: DemoOptions, deps: DemoDeps): Promise<Dem
     say(`integrated registry:  ${registry.host}`);
 
     const logFile = join(work, "operator.log");
+    const web = `http://127.0.0.1:${await freePort()}`;
     operator = await startOperatorProcess({
       payloadctl: deps.payloadctl,
       kubeconfig: cluster.operatorKubeconfig,
@@ -186,6 +191,8 @@ export async function runDemo(options: DemoOptions, deps: DemoDeps): Promise<Dem
         "500",
         "--build-retry-delay",
         "1",
+        "--web-addr",
+        web.slice("http://".length),
         ...insecure.flatMap((host) => ["--insecure-registry", host]),
       ],
     });
@@ -213,6 +220,7 @@ export async function runDemo(options: DemoOptions, deps: DemoDeps): Promise<Dem
       spec: { ...sample.spec, ...architectures, release: { ...release, to } },
     });
     say(`watch it meanwhile:   kubectl --kubeconfig ${cluster.kubeconfigPath} get payloadbuilds -A -w`);
+    say(`live build view:      ${web}/payloadbuild/${namespace}/${name}  (release streams: ${web}/)`);
     say(`applied ${SAMPLE}: PayloadBuild ${namespace}/${name}, release ${release.name} -> ${to}\n`);
 
     const status = await followPayloadBuild({
@@ -283,6 +291,7 @@ release ${stream.accepted} cut, verified and Accepted; payloadctl releases ${str
       registry: registry.host,
       pushed,
       operatorLog: logFile,
+      web,
     });
     return {
       ...result,
