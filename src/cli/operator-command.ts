@@ -62,8 +62,60 @@ export function parseListenAddress(value: string): { host: string; port: number 
 
 const LOG_LEVELS = ["trace", "debug", "info", "warn", "error", "fatal", "silent"];
 
-/** The operator configuration from parsed flags. */
-export function operatorConfigFromFlags(flags: OperatorFlags): OperatorConfig {
+/** The environment variables `payloadctl operator` reads (a flag wins over its variable). */
+export const OPERATOR_ENVIRONMENT: readonly { readonly name: string; readonly description: string }[] = [
+  {
+    name: "WATCH_NAMESPACE",
+    description:
+      "the one namespace to watch, as --namespace; empty or unset: all namespaces (the Deployment sets it; config/namespaced to the pod's namespace)",
+  },
+  {
+    name: "POD_NAMESPACE",
+    description:
+      "the namespace the operator runs in, where its leader election Lease lives, as --leader-election-namespace",
+  },
+  {
+    name: "KUBECONFIG",
+    description: "kubeconfig file when --kubeconfig is not given (else ~/.kube/config or in-cluster)",
+  },
+];
+
+const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+
+/**
+ * The namespace to watch from `--namespace` or else `WATCH_NAMESPACE`: `undefined` (all namespaces)
+ * when neither is set or the value is empty. Throws naming the source for anything but one
+ * namespace name (OLM's comma-separated `olm.targetNamespaces` of several namespaces included).
+ */
+export function watchNamespaceOf(flag: string | undefined, variable: string | undefined): string | undefined {
+  const source = flag !== undefined ? "--namespace" : "WATCH_NAMESPACE";
+  const value = (flag ?? variable ?? "").trim();
+  if (value === "") return undefined;
+  if (value.includes(",")) {
+    throw new InvalidArgumentError(
+      `${source} "${value}": the operator watches one namespace or all of them (empty); install it once per namespace, or cluster-wide`,
+    );
+  }
+  if (value.length > 63 || !DNS_LABEL.test(value)) {
+    throw new InvalidArgumentError(
+      `${source} "${value}": must be a namespace name (lowercase DNS label, at most 63 characters)`,
+    );
+  }
+  return value;
+}
+
+/**
+ * The operator configuration, parsed once from the flags and the environment
+ * ({@link OPERATOR_ENVIRONMENT}; a flag wins over its variable). Throws an
+ * `InvalidArgumentError` naming the flag or variable for a bad value.
+ */
+export function operatorConfigFromFlags(
+  flags: OperatorFlags,
+  env: Readonly<Record<string, string | undefined>> = {},
+): OperatorConfig {
+  const namespace = watchNamespaceOf(flags.namespace, env["WATCH_NAMESPACE"]);
+  const podNamespace = env["POD_NAMESPACE"]?.trim() || undefined;
+  const leaderElectionNamespace = flags.leaderElectionNamespace ?? podNamespace;
   if (!LOG_LEVELS.includes(flags.logLevel)) {
     throw new InvalidArgumentError(`--log-level ${flags.logLevel}: must be one of ${LOG_LEVELS.join(", ")}`);
   }
@@ -79,13 +131,11 @@ export function operatorConfigFromFlags(flags: OperatorFlags): OperatorConfig {
   };
   return {
     ...(flags.kubeconfig === undefined ? {} : { kubeconfig: flags.kubeconfig }),
-    ...(flags.namespace === undefined ? {} : { namespace: flags.namespace }),
+    ...(namespace === undefined ? {} : { namespace }),
     ...(metrics === undefined ? {} : { metrics }),
     ...(web === undefined ? {} : { web }),
     leaderElect: flags.leaderElect === true,
-    ...(flags.leaderElectionNamespace === undefined
-      ? {}
-      : { leaderElectionNamespace: flags.leaderElectionNamespace }),
+    ...(leaderElectionNamespace === undefined ? {} : { leaderElectionNamespace }),
     insecureRegistries: flags.insecureRegistry ?? [],
     ...(flags.registryCa === undefined ? {} : { registryCaFile: flags.registryCa }),
     ...(flags.serviceCa === undefined ? {} : { serviceCaFile: flags.serviceCa }),
@@ -119,8 +169,15 @@ function parsePositiveSeconds(value: string): number {
 export function operatorCommand(): Command {
   return new Command("operator")
     .description("Run the PayloadBuild operator against the current kubeconfig (until SIGTERM)")
+    .addHelpText(
+      "after",
+      `\nEnvironment (a flag wins over its variable):\n${OPERATOR_ENVIRONMENT.map((v) => `  ${v.name.padEnd(16)} ${v.description}`).join("\n")}\n`,
+    )
     .option("--kubeconfig <file>", "kubeconfig file (default: $KUBECONFIG, ~/.kube/config, or in-cluster)")
-    .option("-n, --namespace <ns>", "watch only this namespace (default: all namespaces)")
+    .option(
+      "-n, --namespace <ns>",
+      "watch only this namespace (default: $WATCH_NAMESPACE; empty or unset: all namespaces)",
+    )
     .option(
       "--metrics-addr <host:port>",
       'serve /healthz, /readyz and /metrics here (":8080" for all interfaces, port 0 for a free one, "off")',
@@ -133,7 +190,7 @@ export function operatorCommand(): Command {
     .option("--leader-elect", "run controllers only while holding the payload-operator Lease")
     .option(
       "--leader-election-namespace <ns>",
-      "namespace of the Lease (default: --namespace, the pod's, or default)",
+      "namespace of the Lease (default: $POD_NAMESPACE, --namespace, the pod's, or default)",
     )
     .option(
       "--insecure-registry <host...>",
@@ -186,7 +243,7 @@ export function operatorCommand(): Command {
       "service account Shipwright BuildRuns run as; it must push to the ImageStreams (default: Shipwright's pipeline, else default)",
     )
     .action(async (flags: OperatorFlags) => {
-      const operator = await startOperator(operatorConfigFromFlags(flags));
+      const operator = await startOperator(operatorConfigFromFlags(flags, process.env));
       operator.manager.stopOnSignals();
     });
 }

@@ -1,6 +1,7 @@
 /**
  * The kubebuilder-style kustomize layout (`config/crd` with its own copy of the generated CRDs in
- * `config/crd/bases/`, `config/rbac`, `config/manager`, `config/default`; `crds/` stays plain CRD
+ * `config/crd/bases/`, `config/rbac`, `config/manager`, `config/default`, `config/samples`,
+ * `config/prometheus`, and the namespaced variant `config/namespaced` with `config/rbac-namespaced`; `crds/` stays plain CRD
  * YAML so `kubectl apply -f crds/` works) and the rendered install bundle `deploy/install.yaml`. The bundle is rendered here, from the same
  * objects, with the transformations `config/default` asks kustomize for (namespace, name prefix,
  * image), so no kustomize binary is needed; a test checks that `kubectl kustomize config/default`
@@ -8,8 +9,20 @@
  */
 import type { OperatorPermission } from "../payload-build/operator-permissions.js";
 import { BASE_IMAGE, INSTALL_NAME_PREFIX, INSTALL_NAMESPACE, OPERATOR_IMAGE } from "./install-names.js";
-import { managerDeployment, managerNamespace, metricsService } from "./manager-manifests.js";
+import {
+  managerDeployment,
+  managerNamespace,
+  metricsService,
+  watchOwnNamespacePatch,
+} from "./manager-manifests.js";
+import { prometheusRule } from "./prometheus-rules.js";
 import { rbacManifests, type ManifestObject } from "./rbac-manifests.js";
+import { serviceMonitor } from "./service-monitor.js";
+
+/** Namespace of the namespaced variant `config/namespaced` (the samples' namespace), which it also watches. */
+export const NAMESPACED_INSTALL_NAMESPACE = "okd-build";
+/** The samples `config/samples/kustomization.yaml` lists (written by hand, not generated). */
+export const SAMPLE_FILES: readonly string[] = ["payloadbuild.yaml", "releasestream.yaml"];
 
 /** One file of the layout: its repository-relative path and the YAML documents it holds. */
 export interface LayoutFile {
@@ -41,10 +54,76 @@ export function crdBasePath(crd: ManifestObject): string {
   return `bases/${name.slice(dot + 1)}_${name.slice(0, dot)}.yaml`;
 }
 
+/**
+ * `config/prometheus/`: kubebuilder's `monitor.yaml` (ServiceMonitor) and the PrometheusRule; not
+ * part of `config/default` (their CRDs come with the Prometheus Operator): `kubectl apply -k
+ * config/prometheus` on a cluster that has it.
+ */
+function prometheusLayout(): LayoutFile[] {
+  const files: Record<string, ManifestObject> = {
+    "monitor.yaml": serviceMonitor(),
+    "prometheus_rule.yaml": prometheusRule(),
+  };
+  return [
+    ...Object.entries(files).map(([file, object]) => ({
+      path: `config/prometheus/${file}`,
+      documents: [object],
+    })),
+    {
+      path: "config/prometheus/kustomization.yaml",
+      documents: [
+        kustomization({
+          namespace: INSTALL_NAMESPACE,
+          namePrefix: INSTALL_NAME_PREFIX,
+          resources: Object.keys(files),
+        }),
+      ],
+    },
+  ];
+}
+
+/**
+ * `config/rbac-namespaced/` and `config/namespaced/`: the operator installed in
+ * {@link NAMESPACED_INSTALL_NAMESPACE}, watching only that namespace (`WATCH_NAMESPACE` from the
+ * pod's namespace), with a Role and RoleBinding in place of the ClusterRole and its binding.
+ */
+function namespacedLayout(inputs: InstallInputs): LayoutFile[] {
+  const rbac = rbacManifests(inputs.permissions, "namespace");
+  return [
+    ...Object.entries(rbac).map(([file, object]) => ({
+      path: `config/rbac-namespaced/${file}`,
+      documents: [object],
+    })),
+    {
+      path: "config/rbac-namespaced/kustomization.yaml",
+      documents: [kustomization({ resources: Object.keys(rbac) })],
+    },
+    { path: "config/namespaced/metrics_service.yaml", documents: [metricsService()] },
+    { path: "config/namespaced/manager_watch_namespace_patch.yaml", documents: [watchOwnNamespacePatch()] },
+    {
+      path: "config/namespaced/kustomization.yaml",
+      documents: [
+        kustomization({
+          namespace: NAMESPACED_INSTALL_NAMESPACE,
+          namePrefix: INSTALL_NAME_PREFIX,
+          resources: ["../crd", "../rbac-namespaced", "../manager", "metrics_service.yaml"],
+          patches: [{ path: "manager_watch_namespace_patch.yaml" }],
+        }),
+      ],
+    },
+  ];
+}
+
 /** Every file of the kustomize layout (not the bundle). */
 export function kustomizeLayout(inputs: InstallInputs): LayoutFile[] {
   const rbac = rbacManifests(inputs.permissions);
   return [
+    ...prometheusLayout(),
+    ...namespacedLayout(inputs),
+    {
+      path: "config/samples/kustomization.yaml",
+      documents: [kustomization({ resources: [...SAMPLE_FILES] })],
+    },
     ...inputs.crds.map((c) => ({ path: `config/crd/${crdBasePath(c.crd)}`, documents: [c.crd] })),
     {
       path: "config/crd/kustomization.yaml",

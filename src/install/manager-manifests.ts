@@ -23,6 +23,46 @@ export const METRICS_SERVICE = "controller-manager-metrics-service";
  */
 export const MANAGER_ARGS: readonly string[] = ["--leader-elect", `--metrics-addr=:${METRICS_PORT}`];
 
+/**
+ * Environment of the manager container: `WATCH_NAMESPACE` empty (every namespace; the namespaced
+ * variant `config/namespaced` sets it to the pod's own namespace) and `POD_NAMESPACE` (the
+ * namespace of the leader election Lease), as `payloadctl operator` reads them.
+ */
+export const MANAGER_ENV: readonly Readonly<Record<string, unknown>>[] = [
+  { name: "WATCH_NAMESPACE", value: "" },
+  { name: "POD_NAMESPACE", valueFrom: { fieldRef: { fieldPath: "metadata.namespace" } } },
+];
+
+/**
+ * The strategic merge patch of `config/namespaced`: the manager watches only the namespace it runs
+ * in (`WATCH_NAMESPACE` from the pod's namespace).
+ */
+export function watchOwnNamespacePatch(): ManifestObject {
+  return {
+    apiVersion: "apps/v1",
+    kind: "Deployment",
+    metadata: { name: MANAGER_DEPLOYMENT, namespace: BASE_NAMESPACE },
+    spec: {
+      template: {
+        spec: {
+          containers: [
+            {
+              name: "manager",
+              env: [
+                {
+                  name: "WATCH_NAMESPACE",
+                  value: null,
+                  valueFrom: { fieldRef: { fieldPath: "metadata.namespace" } },
+                },
+              ],
+            },
+          ],
+        },
+      },
+    },
+  };
+}
+
 /** The Namespace the operator runs in (renamed by `config/default`). */
 export function managerNamespace(): ManifestObject {
   return {
@@ -34,8 +74,9 @@ export function managerNamespace(): ManifestObject {
 
 /**
  * The operator Deployment: one replica (leader election makes a second one a hot standby),
- * non-root with a read-only root filesystem and no capabilities, `/healthz` liveness and
- * `/readyz` readiness (informers synced), the metrics port named `metrics`.
+ * non-root with a read-only root filesystem, no capabilities and the RuntimeDefault seccomp profile,
+ * `/healthz` liveness and `/readyz` readiness (informers synced), the metrics port named `metrics`,
+ * requests and limits, and {@link MANAGER_ENV}.
  */
 export function managerDeployment(): ManifestObject {
   const probe = (
@@ -72,6 +113,7 @@ export function managerDeployment(): ManifestObject {
               name: "manager",
               image: BASE_IMAGE,
               args: [...MANAGER_ARGS],
+              env: [...MANAGER_ENV],
               ports: [{ name: "metrics", containerPort: METRICS_PORT, protocol: "TCP" }],
               livenessProbe: probe("/healthz", 15, 20),
               readinessProbe: probe("/readyz", 5, 10),

@@ -71,8 +71,24 @@ const serviceAccountSubject = {
   namespace: BASE_NAMESPACE,
 };
 
-/** `config/rbac/<file>` -> the object it holds, in the order of `config/rbac/kustomization.yaml`. */
-export function rbacManifests(permissions: readonly OperatorPermission[]): Record<string, ManifestObject> {
+/**
+ * Where the operator's own permissions (`cluster` scope) are granted: `cluster`, a ClusterRole and
+ * ClusterRoleBinding (`config/rbac`, watching every namespace); `namespace`, a Role and RoleBinding
+ * of the same names in the operator's namespace (`config/rbac-namespaced`, for an operator that
+ * watches only its own namespace).
+ */
+export type RbacScope = "cluster" | "namespace";
+
+/**
+ * `config/rbac/<file>` (or with `scope` `namespace`, `config/rbac-namespaced/<file>`) -> the object
+ * it holds, in the order of the directory's `kustomization.yaml`.
+ */
+export function rbacManifests(
+  permissions: readonly OperatorPermission[],
+  scope: RbacScope = "cluster",
+): Record<string, ManifestObject> {
+  const namespaced = scope === "namespace";
+  const roleKind = namespaced ? "Role" : "ClusterRole";
   return {
     "service_account.yaml": {
       apiVersion: "v1",
@@ -81,15 +97,15 @@ export function rbacManifests(permissions: readonly OperatorPermission[]): Recor
     },
     "role.yaml": {
       apiVersion: "rbac.authorization.k8s.io/v1",
-      kind: "ClusterRole",
-      metadata: metadata(RBAC_NAMES.clusterRole, false),
+      kind: roleKind,
+      metadata: metadata(RBAC_NAMES.clusterRole, namespaced),
       rules: policyRules(permissions, "cluster"),
     },
     "role_binding.yaml": {
       apiVersion: "rbac.authorization.k8s.io/v1",
-      kind: "ClusterRoleBinding",
-      metadata: metadata(RBAC_NAMES.clusterRoleBinding, false),
-      roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "ClusterRole", name: RBAC_NAMES.clusterRole },
+      kind: namespaced ? "RoleBinding" : "ClusterRoleBinding",
+      metadata: metadata(RBAC_NAMES.clusterRoleBinding, namespaced),
+      roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: roleKind, name: RBAC_NAMES.clusterRole },
       subjects: [serviceAccountSubject],
     },
     "leader_election_role.yaml": {
