@@ -4,6 +4,7 @@
  */
 import { Command } from "commander";
 import { readFile } from "node:fs/promises";
+import { DirectoryContentCache } from "../registry/content-cache.js";
 import { ImageStores, isRegistryError, type ImageStore } from "../registry/image-store.js";
 import {
   assembleRelease,
@@ -24,6 +25,7 @@ interface AssembleOptions extends RegistryCliOptions {
   baseComponent: string;
   previous?: string[];
   include?: string[];
+  cacheDir?: string;
 }
 
 /** The creation time of a new release: `SOURCE_DATE_EPOCH` when set (reproducible builds), else now. */
@@ -95,6 +97,10 @@ export function assembleCommand(io: CliIo = processIo, now: () => Date = () => n
     .option("--authfile <file>", "registry credentials (a dockerconfigjson / containers auth.json)")
     .option("--registry-ca <file>", "PEM CA bundle trusted for registries with a private CA")
     .option("--insecure-registry <host...>", "registries (host[:port]) reached over plain HTTP", collectList)
+    .option(
+      "--cache-dir <dir>",
+      "keep component image configs and operator manifest layers here between runs (by digest, never stale): a later run reads only what changed",
+    )
     .action(async (options: AssembleOptions) => {
       try {
         const source = await sourceFrom(options);
@@ -111,7 +117,11 @@ export function assembleCommand(io: CliIo = processIo, now: () => Date = () => n
             ...(options.include === undefined ? {} : { include: options.include }),
             ...(source.kind === "release" ? {} : { created: releaseCreationTime(process.env, now) }),
           },
-          { openStore, log: (message) => io.stderr.write(`info: ${message}\n`) },
+          {
+            openStore,
+            log: (message) => io.stderr.write(`info: ${message}\n`),
+            ...(options.cacheDir === undefined ? {} : { cache: new DirectoryContentCache(options.cacheDir) }),
+          },
         );
         io.stderr.write(formatAssemblyReport(release));
         io.stdout.write(`${release.digest} ${release.name} ${release.created}\n`);

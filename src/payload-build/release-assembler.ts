@@ -3,7 +3,10 @@
  * registry options (`--insecure-registry`, `--registry-ca`) and runs `assembleRelease`. Credentials
  * by registry: the push Secret (type `kubernetes.io/dockerconfigjson`, when one is named) for the
  * destination's registry only; the operator's own bearer token for the integrated registry (see
- * `integrated-registry.ts`); nothing for any other registry.
+ * `integrated-registry.ts`); nothing for any other registry. One connection pool per registry and
+ * credentials per assembly (not per component). Component configs and operator manifest layers are
+ * kept between assemblies in an in-memory content cache, so the next release of mostly the same
+ * components reads only what changed (manifests are read every time).
  */
 import type { Logger } from "pino";
 import type { KubeClient } from "../kube/kube-client.js";
@@ -17,6 +20,7 @@ import {
   isRegistryError,
   type RegistryOptions,
 } from "../registry/image-store.js";
+import { MemoryContentCache, type ContentCache } from "../registry/content-cache.js";
 import { assembleRelease } from "../release-image/assemble-release.js";
 import type { ReleaseAssembler } from "./act-payload-build.js";
 import type { ReleaseAssembly } from "./decide-release.js";
@@ -34,7 +38,15 @@ export interface ReleaseAssemblerOptions {
   /** Reads of the integrated registry with the operator's token; without it, sources are read anonymously. */
   readonly integratedRegistry?: IntegratedRegistryAccess;
   readonly log: Logger;
+  /**
+   * Configs and small layers kept between this assembler's assemblies; default a
+   * {@link MemoryContentCache} of {@link ASSEMBLER_CACHE_BYTES}.
+   */
+  readonly contentCache?: ContentCache;
 }
+
+/** Bytes of component configs and operator layers an assembler keeps by default (within the 512Mi limit). */
+export const ASSEMBLER_CACHE_BYTES = 32 * 1024 * 1024;
 
 /** Key of the credentials in a `kubernetes.io/dockerconfigjson` Secret. */
 export const DOCKER_CONFIG_JSON_KEY = ".dockerconfigjson";
@@ -70,6 +82,7 @@ export async function readDockerConfigSecret(
 
 /** See the module documentation. Same inputs give the same release digest (assembly is deterministic). */
 export function createReleaseAssembler(options: ReleaseAssemblerOptions): ReleaseAssembler {
+  const cache = options.contentCache ?? new MemoryContentCache(ASSEMBLER_CACHE_BYTES);
   return async (assembly: ReleaseAssembly, namespace: string) => {
     const dockerConfigJson =
       assembly.pushSecret === undefined
@@ -110,6 +123,7 @@ export function createReleaseAssembler(options: ReleaseAssemblerOptions): Releas
               ? destination.open(reference)
               : sources.open(reference),
           log: (message) => log.debug(message),
+          cache,
         },
       );
     } catch (error: unknown) {

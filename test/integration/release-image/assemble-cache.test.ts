@@ -2,6 +2,9 @@ import { mkdtemp, readdir, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, expect, it } from "vitest";
+import type { KubeClient } from "../../../src/kube/kube-client.js";
+import { silentLogger } from "../../../src/observability/logger.js";
+import { createReleaseAssembler } from "../../../src/payload-build/release-assembler.js";
 import { DirectoryContentCache } from "../../../src/registry/content-cache.js";
 import { ImageStores } from "../../../src/registry/image-store.js";
 import { assembleRelease, type AssembledRelease } from "../../../src/release-image/assemble-release.js";
@@ -12,6 +15,7 @@ import {
 import { startCountingProxy, type CountingProxy } from "../../support/counting-proxy.js";
 import { startDockerRegistry, type RunningDockerRegistry } from "../../support/docker-registry.js";
 import { describeWithTools } from "../../support/required-tool.js";
+import { run } from "./third-party-tools.js";
 
 const NAME = "4.15.0-0.okd-2024-01-02-030405";
 let registry: RunningDockerRegistry;
@@ -74,6 +78,62 @@ describeWithTools(["docker-registry"])("release assembly with a content cache", 
     expect(warm.digest).toBe(plain.digest);
     expect(warm.layer).toEqual(plain.layer);
     expect(warm.report).toEqual(plain.report);
+  }, 120_000);
+
+  it("payloadctl assemble --cache-dir keeps them between runs", async () => {
+    const cacheDir = join(dir, "cli-cache");
+    const assembleCli = async (): Promise<string> => {
+      proxy.reset();
+      const out = await run("env", [
+        "SOURCE_DATE_EPOCH=1767225600",
+        "npx",
+        "tsx",
+        "src/cli/payloadctl.ts",
+        "assemble",
+        "--from-images",
+        ...payload.components.map((c) => `${c.tag}=${c.pullspec}`),
+        "--name",
+        NAME,
+        "--to",
+        `docker://${proxy.host}/okd/cli`,
+        "--insecure-registry",
+        proxy.host,
+        "--cache-dir",
+        cacheDir,
+      ]);
+      return out.trim().split(" ")[0] ?? "";
+    };
+    const first = await assembleCli();
+    expect(proxy.counts()["GET blob"]).toBe(16);
+    expect((await readdir(join(cacheDir, "sha256"))).length).toBe(16);
+    const second = await assembleCli();
+    expect(proxy.counts()["GET blob"]).toBeUndefined();
+    expect(proxy.counts()["GET manifest"]).toBe(12);
+    expect(second).toBe(first);
+    expect(second).toMatch(/^sha256:[0-9a-f]{64}$/);
+  }, 120_000);
+
+  it("the operator's release assembler keeps them between its assemblies", async () => {
+    const assembler = createReleaseAssembler({
+      client: {} as KubeClient,
+      registryOptions: { insecureRegistries: [proxy.host] },
+      log: silentLogger(),
+    });
+    const assembly = (to: string) => ({
+      name: NAME,
+      to: `docker://${proxy.host}/${to}`,
+      baseTag: "cluster-version-operator",
+      images: payload.components,
+      include: payload.components.map((c) => c.tag),
+    });
+    proxy.reset();
+    const first = await assembler(assembly("okd/operator-1"), "okd");
+    expect(proxy.counts()["GET blob"]).toBe(16);
+    proxy.reset();
+    const second = await assembler(assembly("okd/operator-2"), "okd");
+    expect(proxy.counts()["GET blob"]).toBeUndefined();
+    expect(proxy.counts()["GET manifest"]).toBe(12);
+    expect(second.digest).toBe(first.digest);
   }, 120_000);
 
   it("reads again from the registry what was damaged in the cache, and still gives the same release", async () => {
