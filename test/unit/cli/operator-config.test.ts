@@ -42,6 +42,18 @@ describe("payloadctl operator configuration from flags and environment", () => {
     ).toBe("leases");
   });
 
+  it("serves the web UI only with --web-addr, at that address; a malformed one is named", () => {
+    expect(operatorConfigFromFlags(base, {}).web).toBeUndefined();
+    expect(operatorConfigFromFlags({ ...base, webAddr: "127.0.0.1:8090" }, {}).web).toEqual({
+      host: "127.0.0.1",
+      port: 8090,
+    });
+    expect(operatorConfigFromFlags({ ...base, webAddr: "off" }, {}).web).toBeUndefined();
+    expect(() => operatorConfigFromFlags({ ...base, webAddr: "localhost:http" }, {})).toThrow(
+      /"localhost:http" must be HOST:PORT/,
+    );
+  });
+
   it("--help documents every option and every environment variable it reads", () => {
     const command = operatorCommand();
     const help = command.helpInformation() + renderedAfterHelp(command);
