@@ -9,6 +9,7 @@ import { allCrds } from "../src/api/crds.js";
 import { installBundle, kustomizeLayout, type InstallInputs } from "../src/install/install-layout.js";
 import { operatorPermissions } from "../src/payload-build/operator-permissions.js";
 import { argocdFiles, readRepositoryFile } from "./argocd-generator.js";
+import { olmFiles } from "./olm-generator.js";
 
 /** One generated file. */
 export interface GeneratedFile {
@@ -110,10 +111,14 @@ export const argocdGenerator: Generator = {
   generate: () => argocdFiles(readRepositoryFile),
 };
 
+/** The OLM bundle and file-based catalog under `deploy/olm/` (`scripts/olm-generator.ts`). */
+export const olmGenerator: Generator = { name: "olm", generate: olmFiles };
+
 /** Every generator, in the order they run. */
 export const generators: readonly Generator[] = [
   crdGenerator,
   installGenerator,
   lockEnginesGenerator,
   argocdGenerator,
+  olmGenerator,
 ];

@@ -58,6 +58,7 @@ const built = (name: string, install: string, envDir?: string): ToolSpec => ({
 
 const CONTROL_PLANE_BUILD = "npm run control-plane:build (needs Go and the Go module proxy)";
 const RELEASE_TOOLS_BUILD = "npm run release-tools:build (needs Go and the Go module proxy)";
+const OLM_TOOLS_BUILD = "npm run olm-tools:build (needs Go and the Go module proxy)";
 
 /** Every external tool a test may require, with its install command. */
 export const TOOLS = {
@@ -77,6 +78,8 @@ export const TOOLS = {
   "kube-controller-manager": built("kube-controller-manager", CONTROL_PLANE_BUILD, "CONTROL_PLANE_BIN"),
   oc: built("oc", RELEASE_TOOLS_BUILD),
   "cvo-load": built("cvo-load", RELEASE_TOOLS_BUILD),
+  "olm-validate": built("olm-validate", OLM_TOOLS_BUILD),
+  opm: built("opm", OLM_TOOLS_BUILD),
 } satisfies Record<string, ToolSpec>;
 
 /** A tool name {@link TOOLS} knows. */

@@ -1,0 +1,46 @@
+#!/usr/bin/env bash
+# Builds the OLM tools the bundle tests run, from the Go modules pinned in test/olm-validate and
+# test/olm-opm into .tools/bin/: olm-validate (our program running operator-framework/api's bundle,
+# OperatorHub, capabilities, categories, good-practices and deprecated-API validators) and opm
+# (operator-framework/operator-registry, for `opm validate` / `opm render` of the catalog). Does
+# nothing when a binary was built from the same go.mod/go.sum/*.go, Go version and this script.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export GOTOOLCHAIN=local CGO_ENABLED=0 GOFLAGS=-trimpath
+out=.tools/bin
+mkdir -p "$out"
+
+stamp_of() { # dir
+  local sources=("test/$1"/go.mod "test/$1"/go.sum)
+  sources+=($(find "test/$1" -maxdepth 1 -name '*.go' | sort))
+  cat "$0" "${sources[@]}" | sha256sum | cut -c1-16
+  go version
+}
+up_to_date() { # dir binary
+  [ -f "$out/.olm-tools-$1.stamp" ] && [ "$(cat "$out/.olm-tools-$1.stamp")" = "$(stamp_of "$1")" ] && [ -x "$out/$2" ]
+}
+
+api_version=$(cd test/olm-validate && go list -m -f '{{.Version}}' github.com/operator-framework/api)
+if up_to_date olm-validate olm-validate; then
+  echo "olm-validate (operator-framework/api $api_version): up to date in $out"
+else
+  echo "building olm-validate (operator-framework/api $api_version) ..."
+  start=$SECONDS
+  (cd test/olm-validate && go build -ldflags "-s -w" -o ../../$out/olm-validate .)
+  stamp_of olm-validate > "$out/.olm-tools-olm-validate.stamp"
+  echo "olm-validate built in $((SECONDS - start)) s"
+fi
+
+registry_version=$(cd test/olm-opm && go list -m -f '{{.Version}}' github.com/operator-framework/operator-registry)
+if up_to_date olm-opm opm; then
+  echo "opm (operator-registry $registry_version): up to date in $out"
+else
+  echo "building opm (operator-registry $registry_version) ..."
+  start=$SECONDS
+  # containers_image_openpgp: the signature code without gpgme (which needs cgo), as upstream's release build.
+  (cd test/olm-opm && go build -tags containers_image_openpgp \
+    -ldflags "-s -w -X github.com/operator-framework/operator-registry/cmd/opm/version.opmVersion=$registry_version" \
+    -o ../../$out/opm github.com/operator-framework/operator-registry/cmd/opm)
+  stamp_of olm-opm > "$out/.olm-tools-olm-opm.stamp"
+  echo "opm built in $((SECONDS - start)) s"
+fi
