@@ -363,6 +363,32 @@ describeWithTools(["chromium", "docker-registry"])("web UI in a real browser", (
     };
     const index = (v: string) => body.nodes.findIndex((n) => n.version === v);
     expect(body.edges).toContainEqual([index(first), index(second)]);
+    // Page views cost the API server nothing: they read the informer stores, so while pages and API
+    // answers are served the operator makes no get or list of ReleaseStreams or PayloadBuilds.
+    const requests = await env.operatorRequests();
+    // (the audit log names them so: the informers' initial lists are there)
+    expect(requests.some((r) => r.verb === "list" && r.resource === "releasestreams")).toBe(true);
+    expect(requests.some((r) => r.verb === "list" && r.resource === "payloadbuilds")).toBe(true);
+    const before = requests.length;
+    for (const path of [
+      "/",
+      "/releasestream/okd-web",
+      `/releasestream/okd-web/release/${second}`,
+      `/payloadbuild/${ns}/okd`,
+      "/payloadbuilds",
+      "/graph",
+      "/api/v1/releasestream/okd-web/tags",
+    ])
+      for (let i = 0; i < 5; i++) expect((await fetch(`${base}${path}`)).status, path).toBe(200);
+    const during = (await env.operatorRequests())
+      .slice(before)
+      .filter(
+        (r) =>
+          (r.verb === "get" || r.verb === "list") &&
+          (r.resource === "releasestreams" || r.resource === "payloadbuilds"),
+      );
+    expect(during).toEqual([]);
+    expect(env.auditDropped()).toBe(0);
     // Read-only: anything but GET/HEAD is refused.
     expect((await fetch(`${base}/api/v1/releasestream/okd-web/tags`, { method: "POST" })).status).toBe(405);
   }, 300_000);
