@@ -1,7 +1,8 @@
 /**
  * The OLM bundle and file-based catalog under `deploy/olm/` (`npm run generate`), built from the same
  * sources as `config/`: the CRDs (`allCrds`), the manager Deployment (`managerDeployment`), the RBAC
- * rules (`policyRules(operatorPermissions())`), the metrics Service, the PrometheusRule, the samples
+ * rules (`policyRules(operatorPermissions())`), the metrics Service, the PrometheusRule and
+ * ServiceMonitor of `config/prometheus/`, the samples
  * of `config/samples/` (alm-examples) and `deploy/olm/icon.svg`. The CSV's descriptive parts
  * (descriptors, description, links) are {@link OLM_METADATA} below.
  */
@@ -17,6 +18,7 @@ import {
 } from "../src/install/install-names.js";
 import { MANAGER_DEPLOYMENT, managerDeployment, metricsService } from "../src/install/manager-manifests.js";
 import { prometheusRule } from "../src/install/prometheus-rules.js";
+import { serviceMonitor } from "../src/install/service-monitor.js";
 import { policyRules, RBAC_NAMES, type ManifestObject } from "../src/install/rbac-manifests.js";
 import { operatorPermissions } from "../src/payload-build/operator-permissions.js";
 import { GENERATED_HEADER, type GeneratedFile } from "./generators.js";
@@ -346,6 +348,12 @@ export async function olmFiles(): Promise<GeneratedFile[]> {
     name: prefixed(rule.metadata.name as string),
   };
   const ruleObject = { ...rule, metadata: ruleMetadata };
+  const monitor = serviceMonitor() as ManifestObject & { metadata: Record<string, unknown> };
+  const { namespace: _monitorNamespace, ...monitorMetadata } = {
+    ...monitor.metadata,
+    name: prefixed(monitor.metadata.name as string),
+  };
+  const monitorObject = { ...monitor, metadata: monitorMetadata };
   const annotations = bundleAnnotations();
   const labels = Object.entries(annotations).map(([k, v]) => `LABEL ${k}=${v}`);
   const bundleImage = `${BUNDLE_IMAGE}:v${version}`;
@@ -372,7 +380,7 @@ export async function olmFiles(): Promise<GeneratedFile[]> {
         { type: "olm.package", value: { packageName: OLM_PACKAGE, version } },
         // Every manifest of the bundle, as `opm render` embeds them: CRDs, the CSV, then the others
         // by file name; Go's JSON (sorted keys, <>& escaped), base64.
-        ...[...allCrds(), csv, ruleObject, serviceObject].map((object) => ({
+        ...[...allCrds(), csv, ruleObject, monitorObject, serviceObject].map((object) => ({
           type: "olm.bundle.object",
           value: { data: Buffer.from(goJson(object)).toString("base64") },
         })),
@@ -396,6 +404,10 @@ export async function olmFiles(): Promise<GeneratedFile[]> {
     {
       path: `deploy/olm/bundle/manifests/${prefixed(rule.metadata.name as string)}_monitoring.coreos.com_v1_prometheusrule.yaml`,
       content: yamlOf(ruleObject),
+    },
+    {
+      path: `deploy/olm/bundle/manifests/${prefixed(monitor.metadata.name as string)}_monitoring.coreos.com_v1_servicemonitor.yaml`,
+      content: yamlOf(monitorObject),
     },
     { path: "deploy/olm/bundle/metadata/annotations.yaml", content: yamlOf({ annotations }) },
     {

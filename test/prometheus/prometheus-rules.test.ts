@@ -1,6 +1,7 @@
 /**
  * The PrometheusRule's alerts, checked by Prometheus's own `promtool` (Debian's `prometheus`
- * package): `promtool check rules` on the rule groups taken out of the PrometheusRule object, and
+ * package): `promtool check rules` on the rule groups taken out of the PrometheusRule that
+ * `kubectl kustomize config/prometheus` renders (what users apply), and
  * `promtool test rules` with the scenarios of alerts.promtool-test.yaml (each alert firing when it
  * should, with its labels and rendered annotations, and silent when it should not).
  */
@@ -10,23 +11,29 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { stringify } from "yaml";
+import { parseAllDocuments, stringify } from "yaml";
 import { OPERATOR_ALERTS, prometheusRule } from "../../src/install/prometheus-rules.js";
 import { describeWithTools } from "../support/required-tool.js";
 
 const run = promisify(execFile);
 
-describeWithTools(["promtool"])("PrometheusRule alerts under promtool", () => {
+const ROOT = join(import.meta.dirname, "../..");
+
+describeWithTools(["promtool", "kubectl"])("PrometheusRule alerts under promtool", () => {
   let work = "";
   let rulesFile = "";
 
   beforeAll(async () => {
     work = await mkdtemp(join(tmpdir(), "promtool-"));
-    const rule = prometheusRule() as { kind: string; spec?: { groups?: unknown[] } };
-    expect(rule.kind).toBe("PrometheusRule");
+    const { stdout } = await run("kubectl", ["kustomize", join(ROOT, "config/prometheus")]);
+    const rendered = parseAllDocuments(stdout).map(
+      (d) => d.toJS() as { kind?: string; spec?: { groups?: unknown[] } },
+    );
+    const rule = rendered.find((o) => o.kind === "PrometheusRule");
+    expect(rule?.spec).toEqual((prometheusRule() as { spec?: unknown }).spec);
     // promtool reads a rules file: the PrometheusRule's spec (its `groups`) is exactly that.
     rulesFile = join(work, "prometheus_rule.rules.yaml");
-    await writeFile(rulesFile, stringify({ groups: rule.spec?.groups }, { lineWidth: 0 }));
+    await writeFile(rulesFile, stringify({ groups: rule?.spec?.groups }, { lineWidth: 0 }));
     await copyFile(
       join(import.meta.dirname, "alerts.promtool-test.yaml"),
       join(work, "alerts.promtool-test.yaml"),
