@@ -9,7 +9,9 @@
  * Ours is measured cold (no content cache: every manifest, config and operator top layer read from the
  * registry, as oc reads them) and warm (a `DirectoryContentCache` filled by one untimed assembly, as a
  * repeated `payloadctl assemble --cache-dir` or the operator's next release of the same components
- * finds it); the ratios are printed for both.
+ * finds it); the ratios are printed for both. Each row also shows the registry's CPU time during the
+ * run (`/proc/PID/stat`), and one assembly of each of ours and oc is counted request by request through
+ * a proxy (untimed): together they show what the registry is asked and what that costs it.
  *
  * Run: `npx tsx bench/assemble.ts [--components 200] [--operators 60] [--manifests 5] [--cvo-mib 64] [--runs 3]`
  * Prints a Markdown table (min and median of the runs). Never asserts on time.
@@ -29,6 +31,7 @@ import { readTopLayerDirectory, resolveImage } from "../src/release-image/resolv
 import { writeSyntheticPayload } from "../src/release-image/synthetic-payload.js";
 import { startDockerRegistry } from "../test/support/docker-registry.js";
 import { startCountingProxy } from "../test/support/counting-proxy.js";
+import { processCpuMs } from "./support/process-cpu.js";
 
 const exec = promisify(execFile);
 const OC = resolve(import.meta.dirname, "../.tools/bin/oc");
@@ -97,12 +100,15 @@ async function main(): Promise<void> {
     // Fill the content cache once, untimed (the first assembly of these components, as the operator
     // or a user with --cache-dir made it before).
     await ours("okd/release-cache-fill", true);
-    const times: Record<"ours" | "again" | "warm" | "oc" | "baseline", number[]> = {
-      ours: [],
-      again: [],
-      warm: [],
-      oc: [],
-      baseline: [],
+    type Run = "ours" | "again" | "warm" | "oc" | "baseline";
+    const times: Record<Run, number[]> = { ours: [], again: [], warm: [], oc: [], baseline: [] };
+    // The registry's CPU seconds during each run: what the reads cost it, whoever makes them.
+    const registryCpu: Record<Run, number[]> = { ours: [], again: [], warm: [], oc: [], baseline: [] };
+    const measured = async <T>(run: Run, fn: () => Promise<T>): Promise<{ value: T; seconds: number }> => {
+      const before = processCpuMs(registry.pid);
+      const result = await timed(fn);
+      registryCpu[run].push((processCpuMs(registry.pid) - before) / 1000);
+      return result;
     };
     const steps: Record<string, number[]> = {};
     let first: AssembledRelease | undefined;
@@ -110,19 +116,19 @@ async function main(): Promise<void> {
     let ocBytes = 0;
     let baselineBytes = 0;
     for (let run = 0; run < runs; run++) {
-      const mine = await timed(() => ours(`okd/release-${run}`));
+      const mine = await measured("ours", () => ours(`okd/release-${run}`));
       times.ours.push(mine.seconds);
       first ??= mine.value;
-      const repeat = await timed(() => ours(`okd/release-${run}`));
+      const repeat = await measured("again", () => ours(`okd/release-${run}`));
       times.again.push(repeat.seconds);
       again ??= repeat.value;
-      const warm = await timed(() => ours(`okd/release-warm-${run}`, true));
+      const warm = await measured("warm", () => ours(`okd/release-warm-${run}`, true));
       times.warm.push(warm.seconds);
       if (warm.value.digest !== mine.value.digest)
         throw new Error(`the warm assembly gave ${warm.value.digest}, the cold one ${mine.value.digest}`);
       if (hasOc) {
         const repository = `${registry.host}/okd/oc-release-${run}`;
-        const oc = await timed(() =>
+        const oc = await measured("oc", () =>
           exec(OC, [
             "adm",
             "release",
@@ -140,7 +146,7 @@ async function main(): Promise<void> {
         times.oc.push(oc.seconds);
         ocBytes = await newBytes(openStore, repository, name);
       }
-      const baseline = await timed(() =>
+      const baseline = await measured("baseline", () =>
         skopeoUmociBaseline(openStore, registry.host, work, run, name, setup.value.components, steps),
       );
       times.baseline.push(baseline.seconds);
@@ -159,44 +165,40 @@ async function main(): Promise<void> {
 
     const mib = (bytes: number): string =>
       bytes >= 1024 * 1024 ? `${(bytes / 1024 / 1024).toFixed(2)} MiB` : `${(bytes / 1024).toFixed(1)} KiB`;
-    const row = (label: string, seconds: readonly number[], bytes: string) =>
-      `| ${label} | ${min(seconds).toFixed(2)} s | ${median(seconds).toFixed(2)} s | ${bytes} |`;
+    const row = (label: string, run: Run, bytes: string) =>
+      `| ${label} | ${min(times[run]).toFixed(2)} s | ${median(times[run]).toFixed(2)} s | ${median(registryCpu[run]).toFixed(2)} s | ${bytes} |`;
     const oursMin = min(times.ours);
     const lines = [
       `Payload: ${components} components, ${operators} operators x ${manifests} manifests, CVO base layer ${values["cvo-mib"]} MiB (incompressible); setup ${setup.seconds.toFixed(1)} s; ${runs} runs`,
       `Release: ${info.images.length} images, ${info.manifests.length} manifests, release layer ${mib(first?.layer.size ?? 0)}, digest ${first?.digest}`,
       "",
-      "| run | min | median | bytes uploaded |",
-      "| --- | ---: | ---: | ---: |",
+      "| run | min | median | registry CPU (median) | bytes uploaded |",
+      "| --- | ---: | ---: | ---: | ---: |",
       row(
         `payloadctl assembleRelease, new repository (reads ${components} configs + ${operators} top layers, mounts CVO layers)`,
-        times.ours,
+        "ours",
         mib(first?.transfers.uploadedBytes ?? 0),
       ),
       row(
         "payloadctl assembleRelease, same release again (all blobs present)",
-        times.again,
+        "again",
         mib(again?.transfers.uploadedBytes ?? 0),
       ),
       row(
         "payloadctl assembleRelease, warm content cache, new repository (component reads from the cache)",
-        times.warm,
+        "warm",
         mib(first?.transfers.uploadedBytes ?? 0),
       ),
       ...(hasOc
         ? [
             row(
               "oc adm release new, new repository (same ImageStream input)",
-              times.oc,
+              "oc",
               `${mib(ocBytes)} (layer + config + manifest)`,
             ),
           ]
-        : [`| oc adm release new | not run: ${OC} missing (npm run release-tools:build) | | |`]),
-      row(
-        "baseline skopeo + umoci (release-manifests given, not computed)",
-        times.baseline,
-        mib(baselineBytes),
-      ),
+        : [`| oc adm release new | not run: ${OC} missing (npm run release-tools:build) | | | |`]),
+      row("baseline skopeo + umoci (release-manifests given, not computed)", "baseline", mib(baselineBytes)),
       "",
       `Ratios (min / min), cold: oc / ours ${hasOc ? (min(times.oc) / oursMin).toFixed(2) : "n/a"}, skopeo+umoci / ours ${(min(times.baseline) / oursMin).toFixed(2)}`,
       `Ratios (min / min), warm cache: oc / ours ${hasOc ? (min(times.oc) / min(times.warm)).toFixed(2) : "n/a"}, skopeo+umoci / ours ${(min(times.baseline) / min(times.warm)).toFixed(2)}`,
