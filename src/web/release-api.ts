@@ -19,6 +19,8 @@ export interface ApiResponse {
   readonly status: number;
   readonly contentType: string;
   readonly body: string;
+  /** Where a redirect (3xx) points. */
+  readonly location?: string;
 }
 
 /** release-controller's `APITag`. */
@@ -224,6 +226,27 @@ function changelogJson(c: ReleaseChangelog): unknown {
       commits: [{ commitID: s.toCommit }],
     })),
   };
+}
+
+const PHASE_MAPS: Readonly<Record<string, string | undefined>> = {
+  accepted: "Accepted",
+  rejected: "Rejected",
+  ready: "Ready",
+  all: undefined,
+};
+
+/**
+ * `GET /api/v1/releasestreams/{accepted|rejected|ready|all}`: `{"<stream>": ["<release>", ...]}`, each
+ * list newest first, filtered by phase (`all`: every release). 404 for another word.
+ */
+export function streamsByPhaseResponse(models: readonly StreamModel[], which: string): ApiResponse {
+  if (!Object.hasOwn(PHASE_MAPS, which))
+    return apiError(404, `no list ${JSON.stringify(which)}: use accepted, rejected, ready or all`);
+  const phase = PHASE_MAPS[which];
+  const out: Record<string, string[]> = {};
+  for (const m of models)
+    out[m.name] = m.releases.filter((r) => phase === undefined || r.phase === phase).map((r) => r.name);
+  return json(200, out);
 }
 
 const SUCCESS_ONLY = /^(stable|stable-scos|next|next-scos)$/;

@@ -12,13 +12,14 @@ import {
   graphResponse,
   latestResponse,
   releaseInfoResponse,
+  streamsByPhaseResponse,
   tagsResponse,
   type ApiResponse,
 } from "./release-api.js";
 import { findStream, previousReleaseOf, streamModels, type StreamModel } from "./release-streams-model.js";
 import { renderDocument, type Page } from "./render-layout.js";
 import { payloadBuildPage, payloadBuildsPage } from "./render-payload-build.js";
-import { releasePage, streamPage, streamsOverviewPage } from "./render-release-pages.js";
+import { releasePage, releasePath, streamPage, streamsOverviewPage } from "./render-release-pages.js";
 import type { WebSource } from "./web-source.js";
 import type { StreamRelease } from "../api/index.js";
 
@@ -128,6 +129,21 @@ export async function route(url: URL, deps: RouteDeps): Promise<ApiResponse> {
         );
       }
       return apiError(404, `no API at ${url.pathname}`);
+    }
+    if (
+      first === "api" &&
+      second === "v1" &&
+      third === "releasestreams" &&
+      fourth !== undefined &&
+      parts.length === 4
+    )
+      return streamsByPhaseResponse(streams(), segment(fourth));
+    if (first === "releasetag" && second !== undefined && parts.length === 2) {
+      // release-controller's tag-only address: the release's page in whichever stream has it.
+      const tag = segment(second);
+      const stream = streams().find((m) => m.releases.some((r) => r.name === tag));
+      if (stream === undefined) return notFoundPage(`release ${tag} not found in any stream`);
+      return { status: 302, contentType: HTML_TYPE, body: "", location: releasePath(stream, tag) };
     }
     if (first === "releasestream" && second !== undefined) {
       const models = streams();

@@ -107,6 +107,7 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
       ...(url.pathname.startsWith("/api/") || url.pathname === "/graph"
         ? { "Access-Control-Allow-Origin": "*" }
         : {}),
+      ...(answer.location === undefined ? {} : { Location: answer.location }),
       ...SECURITY_HEADERS,
     });
     res.end(req.method === "HEAD" ? undefined : answer.body);

@@ -97,6 +97,16 @@ describe("web server over HTTP", () => {
     expect(info["changeLogJson"]).toMatchObject({ from: { name: `${P}-2026-12-01-000000` } });
   });
 
+  it("redirects release-controller's /releasetag/TAG to the release's page and lists streams by phase", async () => {
+    const redirect = await fetch(`${server.url}/releasetag/${P}-2026-12-02-000000`, { redirect: "manual" });
+    expect(redirect.status).toBe(302);
+    expect(redirect.headers.get("location")).toBe(`/releasestream/okd/release/${P}-2026-12-02-000000`);
+    expect((await fetch(`${server.url}/releasetag/4.1.0-nope`)).status).toBe(404);
+    expect(await (await fetch(`${server.url}/api/v1/releasestreams/accepted`)).json()).toEqual({
+      okd: [`${P}-2026-12-01-000000`],
+    });
+  });
+
   it("is read-only, sends a CSP without inline scripts, and reads each release image once", async () => {
     for (const method of ["POST", "PUT", "DELETE", "PATCH"]) {
       const r = await fetch(`${server.url}/api/v1/releasestream/okd/tags`, { method });

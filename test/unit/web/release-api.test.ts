@@ -4,6 +4,7 @@ import {
   graphResponse,
   latestResponse,
   releaseInfoResponse,
+  streamsByPhaseResponse,
   tagsResponse,
 } from "../../../src/web/release-api.js";
 import { streamModels } from "../../../src/web/release-streams-model.js";
@@ -138,5 +139,21 @@ describe("graph (Cincinnati)", () => {
       (body(graphResponse(models, q("channel=prerelease-4.17"))) as { edges: unknown[] }).edges,
     ).toHaveLength(2);
     expect(graphResponse(models, q("channel=fast")).status).toBe(400);
+  });
+});
+
+describe("stream maps (/api/v1/releasestreams/{accepted|rejected|ready|all})", () => {
+  it("maps each stream to its release names of that phase, newest first; another word is a 404 naming the choices", () => {
+    expect(body(streamsByPhaseResponse(models, "accepted"))).toEqual({
+      "okd-4-16": ["4.16.0-0.okd-2026-11-01-000000"],
+      "okd-scos-4-17": [`${P}-2026-12-02-100000`, `${P}-2026-12-01-100000`],
+    });
+    expect(
+      (body(streamsByPhaseResponse(models, "all")) as Record<string, string[]>)["okd-scos-4-17"],
+    ).toHaveLength(4);
+    expect(body(streamsByPhaseResponse(models, "ready"))).toEqual({ "okd-4-16": [], "okd-scos-4-17": [] });
+    const bad = streamsByPhaseResponse(models, "toString");
+    expect(bad.status).toBe(404);
+    expect(bad.body).toContain("use accepted, rejected, ready or all");
   });
 });
