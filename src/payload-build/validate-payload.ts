@@ -82,7 +82,8 @@ export function validatePayloadSpec(spec: PayloadBuildSpec): PayloadValidation {
       return undefined;
     }
     const why = pullspecProblem(reference);
-    if (why !== undefined) report(path, `not a component name and not a valid image pullspec: ${why}`);
+    if (why !== undefined)
+      report(path, `not a component name and not a valid image pullspec: ${why}${lookAlikeHint(reference)}`);
     return undefined;
   };
 
@@ -180,6 +181,20 @@ export function validatePayloadSpec(spec: PayloadBuildSpec): PayloadValidation {
 }
 
 type Report = (path: string, message: string) => void;
+
+/**
+ * `` ("bаse" has the non-ASCII character "а" U+0430, ...)`` for a reference with characters outside
+ * ASCII, which often only look like the letters of a component name; `""` otherwise.
+ */
+function lookAlikeHint(reference: string): string {
+  const foreign = [...new Set([...reference].filter((char) => (char.codePointAt(0) ?? 0) > 0x7f))];
+  if (foreign.length === 0) return "";
+  const listed = foreign
+    .slice(0, 3)
+    .map((char) => `"${char}" U+${(char.codePointAt(0) ?? 0).toString(16).toUpperCase().padStart(4, "0")}`)
+    .join(", ");
+  return ` ("${reference}" has the non-ASCII character${foreign.length === 1 ? "" : "s"} ${listed}, which may only look like a letter of a component name; component names and pullspecs are ASCII)`;
+}
 
 /**
  * `spec.architectures`: each architecture once; with more than one, every built component's
