@@ -90,8 +90,10 @@ export function transportError(error: unknown, registry: string, what: string): 
   if (isTlsError(error)) {
     return new RegistryError(
       "TLS",
-      `${what}: TLS connection to ${registry} failed (${code}: ${cause}); if the registry uses a private CA, ` +
-        `pass its CA bundle (caBundle / --registry-ca), or mark ${registry} insecure if it serves plain HTTP`,
+      `${what}: TLS connection to ${registry} failed (${code}: ${cause}); TLS is verified against the system CAs: ` +
+        `if the registry uses a private or self-signed CA, trust its CA bundle with --registry-ca FILE (payloadctl operator, ` +
+        `assemble, release-info, plan; in a cluster, mount a ConfigMap holding the PEM into the operator's Deployment and ` +
+        `point --registry-ca at it), or pass --insecure-registry ${registry} only if it serves plain HTTP`,
       { cause: error },
     );
   }

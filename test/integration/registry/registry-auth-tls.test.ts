@@ -61,6 +61,8 @@ describeWithTools(["docker-registry", "openssl"])("docker-registry behind TLS wi
     const store = openImageStore(`docker://${registry.host}/tls/app`, { retry: { attempts: 1 } });
     const failure = store.getManifest("v1");
     await expect(failure).rejects.toMatchObject({ code: "TLS" });
-    await expect(failure).rejects.toThrow(new RegExp(`TLS connection to ${registry.host} failed.*CA bundle`));
+    await expect(failure).rejects.toThrow(
+      new RegExp(`TLS connection to ${registry.host} failed.*--registry-ca FILE.*ConfigMap`),
+    );
   });
 });
