@@ -4,7 +4,7 @@
  * server; the page's live region is re-fetched as the build advances. Every value escaped.
  */
 import { html, type SafeHtml } from "./html.js";
-import type { GraphNode, PayloadBuildModel } from "./payload-build-model.js";
+import type { GraphNode, PayloadBuildModel, TimelineEntry } from "./payload-build-model.js";
 import { badge, type Page } from "./render-layout.js";
 import { payloadBuildPath } from "./render-release-pages.js";
 
@@ -151,6 +151,52 @@ export function renderTimeline(model: PayloadBuildModel): SafeHtml {
     </p>`;
 }
 
+function duration(t: TimelineEntry): string {
+  if (t.startedAt === undefined || t.endedAt === undefined) return "-";
+  return `${Math.round(t.endedAt - t.startedAt)} s`;
+}
+
+/** Every component with its state in words: the graph and the timeline as a table. */
+export function renderComponentTable(model: PayloadBuildModel): SafeHtml {
+  const byName = new Map(model.timeline.map((t) => [t.name, t]));
+  const nodes = new Map(model.nodes.map((n) => [n.name, n]));
+  const rows = model.nodes.length > 0 ? model.nodes.map((n) => n.name) : model.timeline.map((t) => t.name);
+  return html`<details id="components">
+    <summary id="components-summary">All ${rows.length} components as a table</summary>
+    <table>
+      <thead>
+        <tr>
+          <th scope="col">Component</th>
+          <th scope="col">State</th>
+          <th scope="col">Critical path</th>
+          <th scope="col">Attempts</th>
+          <th scope="col">Waited</th>
+          <th scope="col">Ran</th>
+        </tr>
+      </thead>
+      <tbody>
+        ${rows.map((name) => {
+          const t = byName.get(name);
+          const node = nodes.get(name);
+          const state = t?.state ?? node?.state ?? "Waiting";
+          const waited =
+            t?.startedAt === undefined || t.readyAt === undefined
+              ? "-"
+              : `${Math.round(t.startedAt - t.readyAt)} s`;
+          return html`<tr data-component="${name}">
+            <td class="component-name">${name}</td>
+            <td>${badge("state", state)}</td>
+            <td>${node?.critical === true ? "yes" : ""}</td>
+            <td>${t?.attempts ?? 0}</td>
+            <td>${waited}</td>
+            <td>${t === undefined ? "-" : duration(t)}</td>
+          </tr>`;
+        })}
+      </tbody>
+    </table>
+  </details>`;
+}
+
 /** The live part of the build page. */
 export function payloadBuildLive(model: PayloadBuildModel): SafeHtml {
   const c = model.counts;
@@ -190,7 +236,7 @@ export function payloadBuildLive(model: PayloadBuildModel): SafeHtml {
     <h2>Dependency graph</h2>
     ${renderGraph(model)}
     <h2>Timeline</h2>
-    ${renderTimeline(model)}
+    ${renderTimeline(model)} ${renderComponentTable(model)}
     <h2>Failures</h2>
     ${
       model.failures.length === 0

@@ -36,6 +36,27 @@ const HOSTILE_SOURCE = `https://github.com/okd-project/coredns"><script>window._
 /** Colours of the stylesheet (computed style form). */
 const GREEN = "rgb(17, 99, 41)";
 const RED = "rgb(164, 14, 38)";
+/**
+ * Evaluated in the page: the lowest WCAG contrast ratio of text to its own background over every
+ * `.badge`, and which badge has it.
+ */
+const LOWEST_BADGE_CONTRAST = `(() => {
+  const lum = (rgb) => {
+    const [r, g, b] = rgb.match(/\\d+(\\.\\d+)?/g).slice(0, 3).map(Number).map((v) => {
+      const c = v / 255;
+      return c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4;
+    });
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b;
+  };
+  let lowest = { ratio: 99, text: "" };
+  for (const e of document.querySelectorAll(".badge")) {
+    const s = getComputedStyle(e);
+    const [a, b] = [lum(s.color), lum(s.backgroundColor)].sort((x, y) => y - x);
+    const ratio = (a + 0.05) / (b + 0.05);
+    if (ratio < lowest.ratio) lowest = { ratio, text: e.textContent };
+  }
+  return lowest;
+})()`;
 /** Evaluated in the page: the element's computed text colour. */
 function COLOR(element: unknown): string {
   const view = globalThis as unknown as { getComputedStyle(e: unknown): { color: string } };
@@ -120,6 +141,9 @@ describeWithTools(["chromium", "docker-registry"])("web UI in a real browser", (
     await expect.poll(() => page.locator("#graph [data-component]").count()).toBe(5);
     await page.waitForSelector('#graph [data-component="base"]');
     await screenshot(page, SUITE, "payloadbuild-start");
+    // The components table, opened with the keyboard, stays open across live updates.
+    await page.focus("#components-summary");
+    await page.keyboard.press("Enter");
     // It advances in place: base lands, then the others; each step is seen in the same document.
     await page.waitForSelector('#graph [data-component="base"][data-state="Landed"]', { timeout: 60_000 });
     await screenshot(page, SUITE, "payloadbuild-midway");
@@ -136,6 +160,13 @@ describeWithTools(["chromium", "docker-registry"])("web UI in a real browser", (
     expect(one, seen.join(" | ")).toBeGreaterThanOrEqual(0);
     expect(four, seen.join(" | ")).toBeGreaterThan(one);
     expect(Number(await page.locator("#live").getAttribute("data-version"))).toBeGreaterThan(1);
+    expect(await page.locator("#components[open]").count()).toBe(1);
+    expect(await page.locator('#components tr[data-component="coredns"] .badge').textContent()).toContain(
+      "Landed",
+    );
+    // Every badge (the five component states, the phase) reads at WCAG AA contrast (4.5:1) or better.
+    const lowest = (await page.evaluate(LOWEST_BADGE_CONTRAST)) as { ratio: number; text: string };
+    expect(lowest.ratio, lowest.text).toBeGreaterThanOrEqual(4.5);
     // Critical path highlighted: base -> one of its dependents, drawn as critical edges and nodes.
     expect(await page.locator("#graph g.node.critical").count()).toBeGreaterThanOrEqual(2);
     expect(await page.locator("#graph path.edge.critical").count()).toBeGreaterThanOrEqual(1);
@@ -274,6 +305,8 @@ describeWithTools(["chromium", "docker-registry"])("web UI in a real browser", (
     expect(await rejectedBadge.textContent()).toContain("Rejected");
     expect(await rejectedBadge.evaluate(COLOR)).toBe(RED);
     await screenshot(page, SUITE, "streams-overview");
+    const lowestHere = (await page.evaluate(LOWEST_BADGE_CONTRAST)) as { ratio: number; text: string };
+    expect(lowestHere.ratio, lowestHere.text).toBeGreaterThanOrEqual(4.5);
 
     // Links: overview -> stream -> release.
     await page.getByRole("link", { name: "okd-web", exact: true }).click();

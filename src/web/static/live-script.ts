@@ -1,7 +1,8 @@
 /**
  * The UI's only script, served at `/static/live.js`: on a page marked `data-live`, it listens to
  * `/events` (server-sent events) and, on each change, fetches the page's live fragment and swaps it
- * in, so the view advances without a reload. Without the script the pages still work (reload them).
+ * in, so the view advances without a reload (open <details> and the focused element, by id, stay so).
+ * Without the script the pages still work (reload them).
  */
 export const LIVE_SCRIPT = `"use strict";
 (function () {
@@ -17,7 +18,11 @@ export const LIVE_SCRIPT = `"use strict";
     fetch(url.toString(), { headers: { Accept: "text/html" } })
       .then(function (r) { return r.ok ? r.text() : Promise.reject(new Error("HTTP " + r.status)); })
       .then(function (text) {
+        var open = Array.prototype.map.call(root.querySelectorAll("details[open][id]"), function (d) { return d.id; });
+        var focused = document.activeElement && root.contains(document.activeElement) ? document.activeElement.id : "";
         root.innerHTML = text;
+        open.forEach(function (id) { var d = document.getElementById(id); if (d) d.open = true; });
+        if (focused) { var f = document.getElementById(focused); if (f) f.focus(); }
         root.setAttribute("data-version", String(Number(root.getAttribute("data-version") || "0") + 1));
         if (status) status.textContent = "Live: updated " + new Date().toLocaleTimeString();
       })
