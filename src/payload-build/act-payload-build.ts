@@ -462,7 +462,18 @@ export async function actOnPayloadBuild(
   const failures: WriteFailures = { refused: [], errors: [] };
   await writeImageStream(decision, obs, deps, failures);
   const events = [...decision.events];
-  const creates = await createAndDelete(decision, obs, deps, events, failures);
+  // Started attempts are written to the status at once (below), so starting builds waits for the
+  // status interval like any other write: a busy payload writes its status at most once per
+  // interval however many builds land, and starts the builds that became ready meanwhile together.
+  const startDelay = decision.start.length === 0 ? 0 : deps.statusLimiter.delayMs(obs.key, deps.clock.now());
+  const creates =
+    startDelay > 0
+      ? {
+          ...(await createAndDelete({ ...decision, start: [] }, obs, deps, events, failures)),
+          notCreated: new Set(decision.start.map((a) => a.component)),
+        }
+      : await createAndDelete(decision, obs, deps, events, failures);
+  if (startDelay > 0) deps.metrics.startsDeferred(decision.start.length);
   await combineIndexes(decision, obs, deps, failures);
   const release = await assemble(decision, obs, deps, events);
   const refused = failures.refused;
@@ -513,6 +524,8 @@ export async function actOnPayloadBuild(
   throwErrors(failures.errors, "writes");
   if (refused.length > 0) throw new WritesRefusedError(refused);
   if (release?.error !== undefined) throw release.error;
-  const delays = [decision.requeueAfterMs, deferred].filter((d): d is number => d !== null);
+  const delays = [decision.requeueAfterMs, deferred, startDelay > 0 ? startDelay : null].filter(
+    (d): d is number => d !== null,
+  );
   return delays.length === 0 ? awaitChange() : requeueAfter(Math.min(...delays));
 }

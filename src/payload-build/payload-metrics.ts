@@ -17,6 +17,7 @@ export class PayloadMetrics {
   readonly #releases: Counter<"result">;
   readonly #timeToRelease: Histogram;
   readonly #statusWrites: Counter<"result">;
+  readonly #startsDeferred: Counter;
 
   constructor(registry: Registry) {
     const registers = [registry];
@@ -56,6 +57,11 @@ export class PayloadMetrics {
       labelNames: ["result"],
       registers,
     });
+    this.#startsDeferred = new Counter({
+      name: "payload_operator_build_starts_deferred_total",
+      help: "Component builds ready to start that waited for the PayloadBuild's next status write",
+      registers,
+    });
     for (const result of ["success", "error"]) this.#releases.inc({ result }, 0);
   }
 
@@ -79,6 +85,11 @@ export class PayloadMetrics {
   /** Assembling or pushing a release failed. */
   releaseFailed(): void {
     this.#releases.inc({ result: "error" });
+  }
+
+  /** `n` ready builds wait for the status interval (their attempts are recorded with the next write). */
+  startsDeferred(n: number): void {
+    this.#startsDeferred.inc(n);
   }
 
   /** A status write happened, was deferred by the per-object rate limit, or was not needed. */

@@ -1,7 +1,9 @@
 /**
  * Bounds how often one PayloadBuild's status is written, so a burst of build events (a
  * 1,000-component payload) coalesces into a few writes. The caller defers a write it is refused
- * and requeues after the returned delay, so the final state is always written.
+ * and requeues after the returned delay, so the final state is always written. Starting builds
+ * waits for the same delay (their attempts are recorded by the status write), so status writes are
+ * bounded by time: one per interval, plus the few prompt ones (phase, conditions, release).
  */
 import { formatObjectKey, type ObjectKey } from "../kube/resource.js";
 
