@@ -26,7 +26,8 @@ import {
   type PayloadShape,
 } from "./reliability-payload.js";
 import { statusOf } from "../e2e/e2e-harness.js";
-import { PAYLOAD_NAME } from "./reliability-payload.js";
+import { identityOf, PAYLOAD_NAME } from "./reliability-payload.js";
+import { operatorUserAgent } from "../../src/main.js";
 
 /** Options of {@link crashScenario}. */
 export interface CrashOptions {
@@ -86,25 +87,28 @@ export async function crashScenario(env: E2eEnvironment, options: CrashOptions):
   applyBehaviours(env, payload);
   const mark = (await env.operatorRequests()).length;
   const recoveryMs: number[] = [];
+  const startupMs: number[] = [];
+  const recovered = async (since: number) => {
+    const r = await waitFirstUsefulWrite(env, since, operator);
+    recoveryMs.push(r.recoveryMs);
+    startupMs.push(r.startupMs);
+  };
   let kills = 0;
   await applyPayload(env, ns, payload);
   let restartedAt: number | undefined;
-  const restarts: number[] = [];
   for (let k = 0; k < options.kills; k++) {
-    if (restartedAt !== undefined) recoveryMs.push(await waitFirstUsefulWrite(env, restartedAt, operator));
+    if (restartedAt !== undefined) await recovered(restartedAt);
     await new Promise((r) => setTimeout(r, random() * options.maxKillDelayMs));
     if (isReady(await statusOf(env.client, ns, PAYLOAD_NAME))) break;
     await operator.kill("SIGKILL");
     kills += 1;
     restartedAt = Date.now();
-    restarts.push(restartedAt);
     operator = await env.startOperator(flags);
   }
-  if (restartedAt !== undefined) recoveryMs.push(await waitFirstUsefulWrite(env, restartedAt, operator));
+  if (restartedAt !== undefined) await recovered(restartedAt);
   const final = await waitReady(env, ns, () => operator, options.timeoutMs).catch(() => undefined);
   const requests = (await env.operatorRequests()).slice(mark);
   const counts = creationsByName(requests, ns);
-  const startupMs = restarts.map((t) => firstRequestAfter(requests, t));
   await operator.stop(5_000);
   return {
     plane: env.plane,
@@ -129,17 +133,23 @@ export async function crashScenario(env: E2eEnvironment, options: CrashOptions):
   };
 }
 
-/** Waits for the operator's first useful write at or after `since`; returns the ms it took. */
+/**
+ * Waits for the first useful write of `operator` (started at `since`) and returns the ms it took.
+ * On the real plane only the process's own requests count (its User-Agent names its identity): a
+ * write the killed process had in flight is logged after the kill.
+ */
 async function waitFirstUsefulWrite(
   env: E2eEnvironment,
   since: number,
   operator: OperatorProcess,
   timeoutMs = 90_000,
-): Promise<number> {
+): Promise<{ recoveryMs: number; startupMs: number }> {
   const deadline = Date.now() + timeoutMs;
+  const own = env.plane === "real" ? operatorUserAgent(await identityOf(operator)) : undefined;
   for (;;) {
-    const ms = firstUsefulWriteAfter(await env.operatorRequests(), since);
-    if (ms !== undefined) return ms;
+    const requests = (await env.operatorRequests()).filter((e) => own === undefined || e.userAgent === own);
+    const ms = firstUsefulWriteAfter(requests, since);
+    if (ms !== undefined) return { recoveryMs: ms, startupMs: firstRequestAfter(requests, since) };
     if (operator.hasExited() || Date.now() > deadline)
       throw new Error(`no useful write ${timeoutMs} ms after the restart; log:\n${await operator.tail(30)}`);
     await new Promise((r) => setTimeout(r, 400));

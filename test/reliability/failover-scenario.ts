@@ -21,6 +21,7 @@ import {
   applyBehaviours,
   applyPayload,
   buildNames,
+  identityOf,
   reliabilityPayload,
   seededRandom,
   waitReady,
@@ -56,18 +57,6 @@ export interface FailoverResult {
   readonly duplicateCreations: readonly [string, number][];
   readonly ready: boolean;
   readonly wallMs: number;
-}
-
-/** The identity an operator logged in its `operator started` line. */
-async function identityOf(operator: OperatorProcess): Promise<string> {
-  return waitFor(async () => {
-    for (const line of (await operator.tail(2_000)).split("\n")) {
-      if (!line.includes('"operator started"')) continue;
-      const parsed = JSON.parse(line) as { identity?: unknown };
-      if (typeof parsed.identity === "string") return parsed.identity;
-    }
-    return undefined;
-  }, "the operator's identity in its log");
 }
 
 /** Resolves once `operator` logged that it acquired the Lease. */

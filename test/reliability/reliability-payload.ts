@@ -161,3 +161,15 @@ export async function deletePayload(env: E2eEnvironment, namespace: string): Pro
 export async function buildNames(env: E2eEnvironment, namespace: string): Promise<string[]> {
   return (await env.client.list(BUILDS, { namespace })).items.map((b) => b.metadata.name).sort();
 }
+
+/** The identity an operator logged in its `operator started` line. */
+export async function identityOf(operator: OperatorProcess): Promise<string> {
+  return waitFor(async () => {
+    for (const line of (await operator.tail(2_000)).split("\n")) {
+      if (!line.includes('"operator started"')) continue;
+      const parsed = JSON.parse(line) as { identity?: unknown };
+      if (typeof parsed.identity === "string") return parsed.identity;
+    }
+    return undefined;
+  }, "the operator's identity in its log");
+}
