@@ -10,8 +10,8 @@
  * created (p50, p99; seen by the bench's own watches).
  *
  * Run: `npm run bench -- cost-under-load` or `npx tsx bench/cost-under-load.ts [--planes dev,real]
- * [--scenarios 1x1000,20x200] [--concurrency 16] [--duration-ms 1000] [--speed 100]
- * [--reconcile-debounce MS] [--timeout-s 1800] [--reduced] [--tsx]`. The operator runs compiled, as its
+ * [--scenarios 1x1000,20x200] [--concurrency 1000] [--build-slots 16] [--duration-ms 1000] [--speed 100]
+ * [--reconcile-debounce MS] [--timeout-s 1800] [--reduced] [--tsx] [--node-flags=--max-old-space-size=N]`. The operator runs compiled, as its
  * image runs it (`--tsx`: the sources under tsx). `--reduced` runs 1x60,4x30 (what CI
  * and `npm run reliability` can afford). Prints figures; never asserts on time.
  */
@@ -57,8 +57,13 @@ export const REDUCED_SCENARIOS: readonly CostScenario[] = [
 export interface CostOptions {
   readonly planes: readonly BenchPlane[];
   readonly scenarios: readonly CostScenario[];
-  /** `spec.concurrency` of every PayloadBuild and the build system's concurrent builds. Default 16. */
+  /**
+   * `spec.concurrency` of every PayloadBuild. Default 1000 (the most allowed), so no build waits
+   * for a slot and the landing -> Build latency measures the operator, not the slots.
+   */
   readonly concurrency?: number;
+  /** Builds the simulated build system runs at once (the rest wait in phase New). Default 16. */
+  readonly buildSlots?: number;
   /** Simulated build duration before `speed`. Default 1000 ms. */
   readonly durationMs?: number;
   /** Default 100 (10 ms builds). */
@@ -71,6 +76,8 @@ export interface CostOptions {
    * runs the sources under tsx, whose loader adds about 150 MiB to the operator's RSS.
    */
   readonly compiled?: boolean;
+  /** Node flags of the (compiled) operator process, e.g. `--max-old-space-size=160`. */
+  readonly operatorNodeFlags?: readonly string[];
   /** Called with each run's figures as soon as it ends. */
   readonly onFigures?: (figures: CostFigures) => void;
 }
@@ -117,7 +124,7 @@ async function runScenario(
   o: CostOptions,
   payloadctl: readonly string[] | undefined,
 ): Promise<CostFigures> {
-  const concurrency = o.concurrency ?? 16;
+  const concurrency = o.concurrency ?? 1000;
   const durationMs = o.durationMs ?? 1000;
   const timeoutMs = o.timeoutMs ?? 1_800_000;
   const baseProfile = await loadSimulationProfile(join(ROOT, "config/samples/simulation.yaml"));
@@ -136,7 +143,7 @@ async function runScenario(
     root: ROOT,
     profile: synthetic("bench-0", "docker://127.0.0.1/unused").profile,
     speed: o.speed ?? 100,
-    maxConcurrentBuilds: concurrency,
+    maxConcurrentBuilds: o.buildSlots ?? 16,
     ...(payloadctl === undefined ? {} : { payloadctl }),
     operatorArgs:
       o.reconcileDebounceMs === undefined ? [] : ["--reconcile-debounce", String(o.reconcileDebounceMs)],
@@ -219,7 +226,15 @@ export async function runCostUnderLoad(options: CostOptions): Promise<CostFigure
   try {
     for (const scenario of options.scenarios)
       for (const plane of options.planes) {
-        const figures = await runScenario(plane, scenario, options, compiled?.payloadctl);
+        const payloadctl =
+          compiled === undefined
+            ? undefined
+            : [
+                ...compiled.payloadctl.slice(0, 1),
+                ...(options.operatorNodeFlags ?? []),
+                ...compiled.payloadctl.slice(1),
+              ];
+        const figures = await runScenario(plane, scenario, options, payloadctl);
         options.onFigures?.(figures);
         all.push(figures);
       }
@@ -293,12 +308,14 @@ async function main(): Promise<void> {
       planes: { type: "string", default: "dev,real" },
       scenarios: { type: "string" },
       reduced: { type: "boolean", default: false },
-      concurrency: { type: "string", default: "16" },
+      concurrency: { type: "string", default: "1000" },
+      "build-slots": { type: "string", default: "16" },
       "duration-ms": { type: "string", default: "1000" },
       speed: { type: "string", default: "100" },
       "reconcile-debounce": { type: "string" },
       "timeout-s": { type: "string", default: "1800" },
       tsx: { type: "boolean", default: false },
+      "node-flags": { type: "string", default: "" },
     },
   });
   const planes = (values.planes ?? "").split(",").map((p) => {
@@ -313,16 +330,18 @@ async function main(): Promise<void> {
         : FULL_SCENARIOS;
   const debounce = values["reconcile-debounce"];
   console.log(
-    `Cost under load: Node ${process.version}, ${cpus().length} cores, builds ${values["duration-ms"]} ms / speed ${values.speed}, concurrency ${values.concurrency}, operator ${values.tsx === true ? "under tsx" : "compiled (tsc, plain node)"} --reconcile-debounce ${debounce ?? "(default)"}`,
+    `Cost under load: Node ${process.version}, ${cpus().length} cores, builds ${values["duration-ms"]} ms / speed ${values.speed}, spec.concurrency ${values.concurrency}, ${values["build-slots"]} build slots, operator ${values.tsx === true ? "under tsx" : "compiled (tsc, plain node)"} --reconcile-debounce ${debounce ?? "(default)"}`,
   );
   const runs = await runCostUnderLoad({
     planes,
     scenarios,
     concurrency: Number(values.concurrency),
+    buildSlots: Number(values["build-slots"]),
     durationMs: Number(values["duration-ms"]),
     speed: Number(values.speed),
     timeoutMs: Number(values["timeout-s"]) * 1000,
     compiled: values.tsx !== true,
+    operatorNodeFlags: (values["node-flags"] ?? "").split(" ").filter((f) => f !== ""),
     ...(debounce === undefined ? {} : { reconcileDebounceMs: Number(debounce) }),
     onFigures: (run) => {
       console.log(`\n### ${run.plane} plane, ${scenarioName(run.scenario)}\n`);
