@@ -139,6 +139,12 @@ export const ComponentSpecSchema = z
       .boolean()
       .default(false)
       .describe("Ignore spec.defaults entirely for this component (e.g. for the builder and base images)."),
+    rebuild: z
+      .enum(["Always"])
+      .optional()
+      .describe(
+        "Always: build this component even when a build with its component key is recorded (with spec.rebuild IfChanged); its rebuild reason is Forced.",
+      ),
     skipDefaultInputs: z
       .array(boundedString(MAX_PULLSPEC_LENGTH))
       .max(MAX_LIST_ITEMS)
@@ -239,6 +245,9 @@ export const BUILD_BACKENDS = ["openshift", "shipwright", "prebuilt"] as const;
 /** Build backend name. */
 export type BuildBackend = (typeof BUILD_BACKENDS)[number];
 
+/** `spec.rebuild` policies. */
+export const REBUILD_POLICIES = ["IfChanged", "Always"] as const;
+
 /** CPU architectures OKD ships, as Kubernetes names them (`kubernetes.io/arch`, OCI `platform.architecture`). */
 export const ARCHITECTURES = ["amd64", "arm64", "ppc64le", "s390x"] as const;
 /** A CPU architecture of the payload. */
@@ -298,6 +307,12 @@ export const PayloadBuildSpecSchema = z
       .describe(
         "CPU architectures to build for (kubernetes.io/arch names). Unset: the build cluster's default, which is amd64 for OKD. When set, each build runs with the nodeSelector kubernetes.io/arch of its architecture; with more than one, each built component is built once per architecture (<component>-<arch>) and its tag points at an image index of them, and the release is multi-arch when the base component is.",
       ),
+    rebuild: z
+      .enum(REBUILD_POLICIES)
+      .optional()
+      .describe(
+        "IfChanged: compute every component's key (git URL and the commit its ref resolves to, Dockerfile, args, env, backend, architectures, external images by digest, the keys of the components it builds from) before building, reuse by digest each component whose key has a recorded successful build (state Reused) and build the others, with their reason (NewCommit, InputChanged: <input>, SpecChanged, NoPreviousBuild). Always: the same, but every component is built (reason Forced). Unset: no keys; every component is built, nothing is recorded.",
+      ),
     release: ReleaseSpecSchema.optional(),
   })
   .describe("What to build and which release to assemble.");
@@ -307,8 +322,8 @@ export type PayloadBuildSpec = z.output<typeof PayloadBuildSpecSchema>;
 export type PayloadBuildSpecInput = z.input<typeof PayloadBuildSpecSchema>;
 
 /** Component states. */
-export const COMPONENT_STATES = ["Waiting", "Building", "Landed", "Failed", "Blocked"] as const;
-/** A component's state: Waiting | Building | Landed | Failed | Blocked. */
+export const COMPONENT_STATES = ["Waiting", "Building", "Landed", "Reused", "Failed", "Blocked"] as const;
+/** A component's state: Waiting | Building | Landed | Reused | Failed | Blocked. */
 export type ComponentState = (typeof COMPONENT_STATES)[number];
 
 /** Longest `status.components[].message` the schema accepts. */
@@ -321,8 +336,30 @@ export const ComponentStatusSchema = z
     state: z
       .enum(COMPONENT_STATES)
       .describe(
-        "Waiting (dependencies not landed), Building, Landed (image in the ImageStream), Failed (attempts exhausted), Blocked (a dependency failed).",
+        "Waiting (dependencies not landed), Building, Landed (image in the ImageStream), Reused (a build with the same component key was recorded; its image is taken by digest, see reusedFrom), Failed (attempts exhausted), Blocked (a dependency failed).",
       ),
+    key: z
+      .string()
+      .max(80)
+      .optional()
+      .describe("Component key (spec.rebuild set): sha256 over everything that determines the image."),
+    commit: z
+      .string()
+      .max(80)
+      .optional()
+      .describe("The commit the component's git ref resolved to (spec.rebuild set)."),
+    rebuildReason: z
+      .string()
+      .max(512)
+      .optional()
+      .describe(
+        "Why the component is built (spec.rebuild set): NewCommit, InputChanged: <component or image>, SpecChanged, NoPreviousBuild or Forced.",
+      ),
+    reusedFrom: z
+      .string()
+      .max(512)
+      .optional()
+      .describe("For a Reused component: the PayloadBuild (namespace/name) that built the image."),
     attempts: z.int().min(0).optional().describe("Builds started for this component."),
     build: z.string().optional().describe("Name of the current or last Build (or BuildRun)."),
     image: z.string().optional().describe("Landed image as pullspec@digest."),
@@ -421,6 +458,19 @@ export const PayloadBuildStatusSchema = z
     counts: ComponentCountsSchema.optional(),
     plan: PlanStatusSchema.optional(),
     release: ReleaseStatusSchema.optional(),
+    resolvedImages: z
+      .array(
+        z.object({
+          image: z.string().describe("The external image as the spec names it."),
+          digest: z.string().describe("The manifest digest it resolved to when the keys were computed."),
+        }),
+      )
+      .optional()
+      .describe("External images resolved to digests once for this generation (spec.rebuild set)."),
+    payloadKey: z
+      .string()
+      .optional()
+      .describe("sha256 over every component key (spec.rebuild set): equal payload keys, equal inputs."),
   })
   .describe("Observed state of the PayloadBuild.");
 /** PayloadBuild status. */

@@ -51,13 +51,16 @@ export function openShiftBuildSpec(
   }));
   const buildArgs = sortedNameValues(component.buildArgs);
   const env = sortedNameValues(component.env);
+  // A keyed build checks out the commit its key was computed from, and labels its image with the key.
+  const gitRef = component.pinned?.commit ?? git?.ref;
+  const keyLabels = sortedNameValues(component.pinned?.imageLabels ?? {});
   return {
     ...(settings.serviceAccount === undefined ? {} : { serviceAccount: settings.serviceAccount }),
     source: {
       type: git !== undefined ? "Git" : sourceImages.length > 0 ? "Image" : "None",
       ...(git === undefined
         ? {}
-        : { git: { uri: git.uri, ...(git.ref === undefined ? {} : { ref: git.ref }) } }),
+        : { git: { uri: git.uri, ...(gitRef === undefined ? {} : { ref: gitRef }) } }),
       ...(contextDir === undefined ? {} : { contextDir }),
       ...(sourceImages.length > 0 ? { images: sourceImages } : {}),
     },
@@ -73,7 +76,7 @@ export function openShiftBuildSpec(
     output: {
       to: { kind: "ImageStreamTag", name: `${payloadBuild.spec.imageStream}:${component.name}` },
       ...(settings.pushSecret === undefined ? {} : { pushSecret: { name: settings.pushSecret } }),
-      imageLabels: [{ name: INPUT_HASH_IMAGE_LABEL, value: inputHash }],
+      imageLabels: [{ name: INPUT_HASH_IMAGE_LABEL, value: inputHash }, ...keyLabels],
     },
     ...(component.resources === undefined ? {} : { resources: component.resources }),
     ...(component.architecture === undefined

@@ -133,12 +133,14 @@ function buildRunFor(request: BuildRequest, settings: BuildBackendSettings): Kub
             resources: component.resources,
           },
         ];
+  // A keyed build checks out the commit its key was computed from, and labels its image with the key.
+  const gitRevision = component.pinned?.commit ?? git?.ref;
   const source =
     git === undefined
       ? undefined
       : {
           type: "Git",
-          git: { url: git.uri, ...(git.ref === undefined ? {} : { revision: git.ref }) },
+          git: { url: git.uri, ...(gitRevision === undefined ? {} : { revision: gitRevision }) },
           ...(contextDir === undefined ? {} : { contextDir }),
         };
   return {
@@ -164,7 +166,7 @@ function buildRunFor(request: BuildRequest, settings: BuildBackendSettings): Kub
           output: {
             image: `${repository}:${component.name}`,
             ...(settings.pushSecret === undefined ? {} : { pushSecret: settings.pushSecret }),
-            labels: { [INPUT_HASH_IMAGE_LABEL]: inputHash },
+            labels: { [INPUT_HASH_IMAGE_LABEL]: inputHash, ...component.pinned?.imageLabels },
           },
           ...(settings.shipwrightTimeout === undefined ? {} : { timeout: settings.shipwrightTimeout }),
         },

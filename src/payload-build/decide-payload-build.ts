@@ -34,6 +34,7 @@ import { selectComponentsToStart } from "./scheduler.js";
 import { startAttempts, type AttemptToStart } from "./start-attempts.js";
 import { validatePayloadBuild } from "./validate-payload.js";
 import { evaluateCombined, expandArchitectures, type IndexToCombine } from "./architecture-units.js";
+import { applyKeyedPlan, keyedStatusEntries, type KeyedPlan } from "./keyed-plan.js";
 
 export type { AttemptToStart } from "./start-attempts.js";
 
@@ -94,6 +95,12 @@ export interface DecideContext {
    * identities). The decision is the same with or without it.
    */
   readonly memo?: PayloadBuildMemo;
+  /**
+   * The keyed plan of this generation (`spec.rebuild` set): reused components are imported by
+   * digest, built ones pinned to their commit and labelled with their key. With `spec.rebuild`
+   * set and no plan for this generation yet, nothing starts.
+   */
+  readonly keyedPlan?: KeyedPlan;
 }
 
 const NOTHING: PayloadBuildDecision = {
@@ -144,7 +151,17 @@ export function decidePayloadBuild(
   const backendFor = (c: ResolvedComponent): BuildBackend => backendForComponent(ctx.backends, spec, c);
   const resolved = memo === undefined ? resolveComponents(spec) : memo.resolvedComponents(spec);
   // One build unit per component, or per component and architecture (see architecture-units).
-  const units = expandArchitectures(spec, resolved, validated.value.graph);
+  const keyedPlan = ctx.keyedPlan;
+  const keyed =
+    spec.rebuild !== undefined &&
+    keyedPlan !== undefined &&
+    keyedPlan.uid === payloadBuild.metadata.uid &&
+    keyedPlan.generation === payloadBuild.metadata.generation
+      ? keyedPlan
+      : undefined;
+  const waitingForKeys = spec.rebuild !== undefined && keyed === undefined;
+  const planned = keyed === undefined ? resolved : applyKeyedPlan(resolved, keyed);
+  const units = expandArchitectures(spec, planned, validated.value.graph);
   const { graph, components } = units;
   const evaluations = evaluateComponents({
     payloadBuild,
@@ -156,6 +173,7 @@ export function decidePayloadBuild(
     inputHash: memo === undefined ? ctx.inputHash : memo.inputHasher(payloadBuild, ctx.inputHash),
     nowMs: ctx.now.getTime(),
     retryDelayMs: ctx.retryDelayMs ?? defaultRetryDelayMs,
+    ...(keyed === undefined ? {} : { unbuildable: keyed.problems }),
     recordedAttempts: new Map(
       (observation.status?.components ?? []).map(
         (c) =>
@@ -174,7 +192,8 @@ export function decidePayloadBuild(
 
   // Start what the scheduler picks, up to the free slots; never beside a live build of the component.
   const live = evaluations.reduce((n, e) => n + e.live, 0);
-  const freeSlots = stopStarting ? 0 : spec.concurrency - live;
+  // With spec.rebuild, nothing is built before every key is known.
+  const freeSlots = stopStarting || waitingForKeys ? 0 : spec.concurrency - live;
   const notReady = new Set(
     evaluations.filter((e) => e.verdict !== "ready" && e.verdict !== "landed").map((e) => e.component.name),
   );
@@ -195,7 +214,7 @@ export function decidePayloadBuild(
       return before === undefined ? [] : [[attempt.component, componentStatusOf(before)] as const];
     }),
   );
-  const statusComponents = final.map((e) => {
+  const plainStatusComponents = final.map((e) => {
     const entry = componentStatusOf(
       stopStarting && e.verdict === "ready"
         ? {
@@ -210,6 +229,9 @@ export function decidePayloadBuild(
       ? { ...entry, startedAt: before.startedAt }
       : entry;
   });
+
+  const statusComponents =
+    keyed === undefined ? plainStatusComponents : keyedStatusEntries(plainStatusComponents, keyed);
 
   // Newly failed components and build attempts (compared with the stored status).
   let newlyFailedBuilds = 0;
@@ -262,6 +284,14 @@ export function decidePayloadBuild(
     release: release.progress,
     releaseName: spec.release?.name,
     now: ctx.now,
+    ...(keyed === undefined
+      ? {}
+      : {
+          keyed: {
+            resolvedImages: [...keyed.resolvedImages],
+            ...(keyed.payloadKey === undefined ? {} : { payloadKey: keyed.payloadKey }),
+          },
+        }),
   };
   const retryAts = final.flatMap((e) =>
     (e.verdict === "backoff" || e.verdict === "building") && e.retryAtMs !== undefined ? [e.retryAtMs] : [],

@@ -78,6 +78,11 @@ export interface EvaluationInput {
   readonly retryDelayMs: (failures: number) => number;
   /** How long a completed build's image may take to land in its tag before the attempt counts as failed. Default 10 min. */
   readonly landTimeoutMs?: number;
+  /**
+   * Components that cannot be built, with why (a git ref that does not exist, an image tag that
+   * cannot be resolved): `failed` with that message, their dependents `blocked`.
+   */
+  readonly unbuildable?: ReadonlyMap<string, string>;
 }
 
 /** A component's attempts as the stored status recorded them. */
@@ -170,6 +175,17 @@ export function evaluateComponents(input: EvaluationInput): ComponentEvaluation[
     const nextAttempt = Math.max(numbers.at(-1) ?? 0, recorded?.latestAttempt ?? 0) + 1;
     const base = { component, live, nextAttempt, staleLive: [] as KubeObject[], desiredTags: [] };
 
+    const unbuildable = input.unbuildable?.get(name);
+    if (unbuildable !== undefined) {
+      results.set(name, {
+        ...base,
+        verdict: "failed",
+        dependencyImages: {},
+        attempts: 0,
+        message: unbuildable,
+      });
+      continue;
+    }
     const failedDep = deps.find((d) => d?.verdict === "failed" || d?.verdict === "blocked");
     if (failedDep !== undefined) {
       const root = failedDep.failedRoot ?? failedDep.component.name;

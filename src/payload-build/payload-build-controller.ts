@@ -36,6 +36,9 @@ import { integratedRegistryAccess, type OperatorRegistryIdentity } from "./integ
 import { createReleaseAssembler } from "./release-assembler.js";
 import { createComponentIndexPusher } from "./component-index-pusher.js";
 import { StatusWriteLimiter } from "./status-write-limiter.js";
+import { RebuildPlanner } from "./rebuild-planner.js";
+import { rebuildsPlannedNote, type KeyedPlan } from "./keyed-plan.js";
+import { validatePayloadBuild } from "./validate-payload.js";
 
 /** `payload.okd.io/v1alpha1` PayloadBuild, read with the generic schema: validation is the reconciler's job. */
 export const PAYLOAD_BUILDS: KubeResource = kubeResource({
@@ -185,6 +188,14 @@ export function setupPayloadBuildController(options: PayloadBuildControllerOptio
       : { integratedRegistry: integratedRegistryAccess(options.registryIdentity, imageStreams.store) }),
     log,
   });
+  const rebuildPlanner = new RebuildPlanner({
+    backends,
+    registryOptions: options.registryOptions ?? {},
+    ...(options.registryIdentity === undefined
+      ? {}
+      : { integratedRegistry: integratedRegistryAccess(options.registryIdentity, imageStreams.store) }),
+    log,
+  });
   const stores = {
     payloadBuilds: payloadBuilds.store,
     children: childStores,
@@ -214,13 +225,23 @@ export function setupPayloadBuildController(options: PayloadBuildControllerOptio
   return builder.complete(async (key, ctx) => {
     const nowMs = manager.clock.now();
     const observation = observePayloadBuild(key, stores, { expectations, nowMs, memo });
+    const keyedPlan = await planRebuilds(observation, rebuildPlanner, memo, options.events);
     const decision = decidePayloadBuild(observation, {
+      ...(keyedPlan === undefined ? {} : { keyedPlan }),
       now: new Date(nowMs),
       backends,
       inputHash: backendInputHash,
       memo,
       ...(options.retryDelayMs === undefined ? {} : { retryDelayMs: options.retryDelayMs }),
     });
+    if (keyedPlan !== undefined && decision.status?.components !== undefined) {
+      // A record that fails now is written by a later reconcile (the component stays Landed).
+      await rebuildPlanner
+        .recordBuilt(keyedPlan, key.namespace ?? "", decision.status.components)
+        .catch((err: unknown) =>
+          ctx.log.warn({ err }, "recording a component build by key failed; retried later"),
+        );
+    }
     return actOnPayloadBuild(decision, observation, {
       client,
       events: routeEvents(options.events, options.buildEvents ?? options.events),
@@ -235,4 +256,57 @@ export function setupPayloadBuildController(options: PayloadBuildControllerOptio
       ...(options.writeConcurrency === undefined ? {} : { writeConcurrency: options.writeConcurrency }),
     });
   });
+}
+
+/**
+ * The keyed plan of the observed PayloadBuild's generation when `spec.rebuild` is set (computed
+ * the first time, with its Events: RebuildsPlanned, and a Warning per component that cannot be
+ * planned); undefined otherwise or while its ImageStream has no repository.
+ */
+async function planRebuilds(
+  observation: ReturnType<typeof observePayloadBuild>,
+  planner: RebuildPlanner,
+  memo: PayloadBuildMemo,
+  events: EventRecorder,
+): Promise<KeyedPlan | undefined> {
+  const raw = observation.payloadBuild;
+  if (raw === undefined || raw.metadata.deletionTimestamp !== undefined) {
+    if (raw?.metadata.uid !== undefined) planner.forget(raw.metadata.uid);
+    return undefined;
+  }
+  const validated = memo.validated(raw, validatePayloadBuild);
+  if (!validated.ok || validated.value.payloadBuild.spec.rebuild === undefined) return undefined;
+  const { payloadBuild, graph } = validated.value;
+  const result = await planner.planFor(
+    payloadBuild,
+    graph,
+    observation.imageStream,
+    observation.status?.components,
+    observation.status?.resolvedImages,
+  );
+  if (result === undefined) return undefined;
+  if (result.fresh) {
+    const regarding = {
+      apiVersion: `${API_GROUP}/${API_VERSION}`,
+      kind: PAYLOAD_BUILD.kind,
+      name: raw.metadata.name,
+      namespace: raw.metadata.namespace,
+      uid: raw.metadata.uid,
+    };
+    await events.record(regarding, {
+      type: "Normal",
+      reason: "RebuildsPlanned",
+      action: "Plan",
+      note: rebuildsPlannedNote(result.plan),
+    });
+    for (const message of result.plan.problems.values()) {
+      await events.record(regarding, {
+        type: "Warning",
+        reason: "ComponentUnresolved",
+        action: "Plan",
+        note: message,
+      });
+    }
+  }
+  return result.plan;
 }

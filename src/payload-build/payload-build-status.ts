@@ -59,6 +59,8 @@ export interface PayloadBuildStatusInput {
   readonly now: Date;
   /** Writes of this reconcile the API server refused (Degraded=True naming each). */
   readonly refusedWrites?: readonly RefusedWrite[];
+  /** With `spec.rebuild`: the external images as resolved for the keys, and the payload key. */
+  readonly keyed?: Pick<PayloadBuildStatus, "resolvedImages" | "payloadKey">;
 }
 
 /** Counts components per state. */
@@ -67,7 +69,7 @@ export function countComponents(components: readonly ComponentStatus[]): Compone
   for (const c of components) {
     if (c.state === "Waiting") counts.waiting++;
     else if (c.state === "Building") counts.building++;
-    else if (c.state === "Landed") counts.landed++;
+    else if (c.state === "Landed" || c.state === "Reused") counts.landed++;
     else if (c.state === "Failed") counts.failed++;
     else counts.blocked++;
   }
@@ -235,6 +237,7 @@ export function computePayloadBuildStatus(input: PayloadBuildStatusInput): Paylo
     counts,
     plan: input.plan,
     ...(release === undefined ? {} : { release }),
+    ...input.keyed,
   };
 }
 

@@ -42,6 +42,19 @@ export interface ResolvedComponent {
    * the component it builds, under whose name its dependents refer to it.
    */
   readonly builds?: string;
+  /**
+   * With `spec.rebuild` set, what the component's key was computed from and must be built with:
+   * the commit its git ref resolved to (the build checks it out, not the moving ref) and the
+   * labels its image carries (full component key, key document, the PayloadBuild building it).
+   */
+  readonly pinned?: PinnedBuild;
+}
+
+/** What a keyed build is pinned to (see {@link ResolvedComponent.pinned}). */
+export interface PinnedBuild {
+  /** 40-hex commit; unset for a component without a git source. */
+  readonly commit?: string;
+  readonly imageLabels: Readonly<Record<string, string>>;
 }
 
 /**

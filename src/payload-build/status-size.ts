@@ -26,7 +26,14 @@ export const STATUS_TRUNCATED_CONDITION = "StatusTruncated";
 const SHORT_MESSAGE = 200;
 
 /** Which entries are kept first when not all fit: what a user looks for first. */
-const KEEP_ORDER: readonly ComponentState[] = ["Failed", "Building", "Blocked", "Waiting", "Landed"];
+const KEEP_ORDER: readonly ComponentState[] = [
+  "Failed",
+  "Building",
+  "Blocked",
+  "Waiting",
+  "Landed",
+  "Reused",
+];
 
 /** Result of {@link fitStatusToObjectLimit}. */
 export interface FittedStatus {

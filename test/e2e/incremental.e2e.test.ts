@@ -1,0 +1,183 @@
+/**
+ * Incremental builds end to end (`spec.rebuild: IfChanged`): the operator as a real process on
+ * the dev cluster with simulated builds; each component's source is a local git repository served
+ * over smart HTTP by git http-backend (test/support/git-http-server.ts), external images are in a
+ * real docker-registry. Successive PayloadBuilds of the same spec: the second builds nothing and
+ * produces the same release digest; a commit in a leaf rebuilds that leaf; a commit in base
+ * rebuilds everything built on it; a moved external tag rebuilds its users. Records are the
+ * `<component>-<key>` tags in the ImageStream's repository, read with skopeo-free registry reads.
+ */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { PayloadBuildStatus } from "../../src/api/index.js";
+import { BUILDS } from "../../src/builds/build-resources.js";
+import type { OperatorProcess } from "../../src/demo/operator-process.js";
+import { PAYLOAD_BUILDS } from "../../src/payload-build/payload-build-controller.js";
+import { ImageStores } from "../../src/registry/image-store.js";
+import {
+  hasGitHttpBackend,
+  startGitHttpServer,
+  type RunningGitHttpServer,
+} from "../support/git-http-server.js";
+import { GitRepos } from "../support/git-repos.js";
+import { makeImage, pushImage } from "../support/test-images.js";
+import {
+  createNamespace,
+  hasCondition,
+  startE2eEnvironment,
+  waitForStatus,
+  type E2eEnvironment,
+} from "./e2e-harness.js";
+
+const available = await hasGitHttpBackend();
+if (!available && process.env["CI"] !== undefined)
+  throw new Error("git http-backend missing: apt-get install git");
+
+const RELEASE = "4.17.0-0.okd-incremental-2026-12-04-000000";
+const BUILT = ["base", "cluster-version-operator", "cli", "installer", "console"];
+
+describe.skipIf(!available)(
+  "incremental builds by component key (dev cluster; apt-get install git)",
+  { timeout: 240_000 },
+  () => {
+    let env: E2eEnvironment;
+    let operator: OperatorProcess;
+    let git: RunningGitHttpServer;
+    let repos: GitRepos;
+    let ns = "";
+    let centos = "";
+    let node = "";
+    let night = 0;
+
+    beforeAll(async () => {
+      repos = await GitRepos.create();
+      for (const name of BUILT) await repos.createRepository(name);
+      git = await startGitHttpServer({ root: repos.root });
+      env = await startE2eEnvironment({
+        speed: 50,
+        plane: "dev",
+        profile: { components: { "cluster-version-operator": { operator: true } } },
+      });
+      const stores = new ImageStores({ insecureRegistries: [env.dockerRegistry.host] });
+      centos = `${env.dockerRegistry.host}/centos/centos:stream9`;
+      node = `${env.dockerRegistry.host}/library/node:22`;
+      await pushImage(stores.open(`docker://${centos}`), makeImage("docker", [64]), "stream9");
+      await pushImage(stores.open(`docker://${node}`), makeImage("docker", [64]), "22");
+      operator = await env.startOperator();
+      ns = await createNamespace(env.client, "incremental");
+    }, 120_000);
+
+    afterAll(async () => {
+      await env?.stop();
+      await git?.stop();
+      await repos?.remove();
+    });
+
+    const source = (name: string) => ({ git: { uri: `${git.url}/${name}.git`, ref: "main" } });
+
+    /** Applies the next nightly PayloadBuild (same spec every night) and waits until it is Ready. */
+    async function nightly(): Promise<{ name: string; status: PayloadBuildStatus; builds: number }> {
+      night += 1;
+      const name = `night-${night}`;
+      await env.client.create(PAYLOAD_BUILDS, {
+        apiVersion: "payload.okd.io/v1alpha1",
+        kind: "PayloadBuild",
+        metadata: { name, namespace: ns },
+        spec: {
+          imageStream: "release",
+          rebuild: "IfChanged",
+          concurrency: 4,
+          components: [
+            { name: "base", source: source("base"), from: centos },
+            { name: "cluster-version-operator", source: source("cluster-version-operator"), from: "base" },
+            { name: "cli", source: source("cli"), from: "base" },
+            { name: "installer", source: source("installer"), from: "cli" },
+            { name: "console", source: source("console"), from: node },
+          ],
+          release: { name: RELEASE, to: `docker://${env.dockerRegistry.host}/${ns}/release` },
+        },
+      });
+      const status = await waitForStatus(
+        env,
+        operator,
+        { namespace: ns, name },
+        `${name} Ready=True`,
+        (s) => hasCondition(s, "Ready", "True"),
+        180_000,
+      );
+      const builds = (await env.client.list(BUILDS, { namespace: ns })).items.filter((b) =>
+        b.metadata.ownerReferences?.some((o) => o.name === name),
+      ).length;
+      return { name, status, builds };
+    }
+
+    const states = (s: PayloadBuildStatus) =>
+      Object.fromEntries(
+        (s.components ?? []).map((c) => [
+          c.name,
+          c.state === "Reused" ? `Reused from ${c.reusedFrom ?? ""}` : (c.rebuildReason ?? c.state),
+        ]),
+      );
+
+    let first: { name: string; status: PayloadBuildStatus; builds: number };
+
+    it("the first night builds everything (NoPreviousBuild), with keys and commits in status", async () => {
+      first = await nightly();
+      expect(first.builds).toBe(5);
+      expect(states(first.status)).toEqual(Object.fromEntries(BUILT.map((c) => [c, "NoPreviousBuild"])));
+      for (const c of first.status.components ?? []) {
+        expect(c.key).toMatch(/^sha256:[0-9a-f]{64}$/);
+        expect(c.commit).toMatch(/^[0-9a-f]{40}$/);
+      }
+      expect(first.status.resolvedImages?.map((i) => i.image).sort()).toEqual([centos, node].sort());
+      expect(first.status.payloadKey).toMatch(/^sha256:/);
+    });
+
+    it("an unchanged night builds nothing and produces the same release digest", async () => {
+      const second = await nightly();
+      expect(second.builds).toBe(0);
+      expect(states(second.status)).toEqual(
+        Object.fromEntries(BUILT.map((c) => [c, `Reused from ${ns}/${first.name}`])),
+      );
+      expect(second.status.release?.digest).toBe(first.status.release?.digest);
+      expect(second.status.payloadKey).toBe(first.status.payloadKey);
+      const images = (s: PayloadBuildStatus) =>
+        Object.fromEntries((s.components ?? []).map((c) => [c.name, c.image?.split("@")[1]]));
+      expect(images(second.status)).toEqual(images(first.status));
+    });
+
+    it("one commit in a leaf rebuilds that leaf alone; the release changes", async () => {
+      await repos.commit("installer", { "main.go": "package main\n" });
+      const third = await nightly();
+      expect(third.builds).toBe(1);
+      expect(states(third.status)).toMatchObject({
+        installer: "NewCommit",
+        cli: `Reused from ${ns}/${first.name}`,
+      });
+      expect(third.status.release?.digest).not.toBe(first.status.release?.digest);
+    });
+
+    it("one commit in base rebuilds everything built on it", async () => {
+      await repos.commit("base", { "rpms.txt": "bash\n" });
+      const fourth = await nightly();
+      expect(fourth.builds).toBe(4);
+      expect(states(fourth.status)).toMatchObject({
+        base: "NewCommit",
+        "cluster-version-operator": "InputChanged: base",
+        cli: "InputChanged: base",
+        installer: "InputChanged: cli",
+        console: `Reused from ${ns}/${first.name}`,
+      });
+    });
+
+    it("a moved tag on an external image rebuilds its users", async () => {
+      const stores = new ImageStores({ insecureRegistries: [env.dockerRegistry.host] });
+      await pushImage(stores.open(`docker://${node}`), makeImage("docker", [64]), "22");
+      const fifth = await nightly();
+      expect(fifth.builds).toBe(1);
+      expect(states(fifth.status)).toMatchObject({
+        console: `InputChanged: ${node}`,
+        base: "Reused from " + `${ns}/night-4`,
+      });
+    });
+  },
+);
