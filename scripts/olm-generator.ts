@@ -31,6 +31,8 @@ export const OLM_CHANNEL = "candidate";
 export const BUNDLE_IMAGE = "quay.io/okd/okd-payload-operator-bundle";
 /** The catalog image `catalog.Dockerfile` builds. */
 export const CATALOG_IMAGE = "quay.io/okd/okd-payload-operator-catalog";
+/** Where OKD's OperatorHub reads CatalogSources from (upstream OLM: `olm`). */
+export const CATALOG_NAMESPACE = "openshift-marketplace";
 /** The oldest Kubernetes the CRDs and Deployment work on (CRD validation rules are GA in 1.29). */
 export const MIN_KUBE_VERSION = "1.29.0";
 const REPOSITORY = "https://github.com/okd-project/okd-payload-operator";
@@ -425,6 +427,51 @@ export async function olmFiles(): Promise<GeneratedFile[]> {
     {
       path: `deploy/olm/catalog/${OLM_PACKAGE}/catalog.yaml`,
       content: GENERATED_HEADER + catalog.map((blob) => stringify(blob, { lineWidth: 0 })).join("---\n"),
+    },
+    {
+      path: "deploy/olm/install/catalog-source.yaml",
+      content: yamlOf({
+        apiVersion: "operators.coreos.com/v1alpha1",
+        kind: "CatalogSource",
+        metadata: { name: `${OLM_PACKAGE}-catalog`, namespace: CATALOG_NAMESPACE },
+        spec: {
+          sourceType: "grpc",
+          image: `${CATALOG_IMAGE}:latest`,
+          displayName: "OKD Payload Operator",
+          publisher: "OKD Community",
+          grpcPodConfig: { securityContextConfig: "restricted" },
+          updateStrategy: { registryPoll: { interval: "60m" } },
+        },
+      }),
+    },
+    {
+      path: "deploy/olm/install/subscription.yaml",
+      content:
+        GENERATED_HEADER +
+        [
+          { apiVersion: "v1", kind: "Namespace", metadata: { name: INSTALL_NAMESPACE } },
+          {
+            // No targetNamespaces: AllNamespaces (set spec.targetNamespaces: [NS] to watch one namespace).
+            apiVersion: "operators.coreos.com/v1",
+            kind: "OperatorGroup",
+            metadata: { name: OLM_PACKAGE, namespace: INSTALL_NAMESPACE },
+            spec: {},
+          },
+          {
+            apiVersion: "operators.coreos.com/v1alpha1",
+            kind: "Subscription",
+            metadata: { name: OLM_PACKAGE, namespace: INSTALL_NAMESPACE },
+            spec: {
+              channel: OLM_CHANNEL,
+              name: OLM_PACKAGE,
+              source: `${OLM_PACKAGE}-catalog`,
+              sourceNamespace: CATALOG_NAMESPACE,
+              installPlanApproval: "Automatic",
+            },
+          },
+        ]
+          .map((o) => stringify(o, { lineWidth: 0 }))
+          .join("---\n"),
     },
     {
       path: "deploy/olm/catalog.Dockerfile",

@@ -4,6 +4,7 @@
 # OperatorHub, capabilities, categories, good-practices and deprecated-API validators) and opm
 # (operator-framework/operator-registry, for `opm validate` / `opm render` of the catalog). Does
 # nothing when a binary was built from the same go.mod/go.sum/*.go, Go version and this script.
+# Also copies OLM's CRDs from operator-framework/api into .tools/olm-crds/.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export GOTOOLCHAIN=local CGO_ENABLED=0 GOFLAGS=-trimpath
@@ -44,3 +45,11 @@ else
   stamp_of olm-opm > "$out/.olm-tools-olm-opm.stamp"
   echo "opm built in $((SECONDS - start)) s"
 fi
+
+# OLM's own CRDs (CatalogSource, Subscription, OperatorGroup, ClusterServiceVersion, ...) from the same
+# operator-framework/api module: the install test serves them from the real kube-apiserver.
+crds=$(cd test/olm-validate && go list -m -f '{{.Dir}}' github.com/operator-framework/api)/crds
+mkdir -p .tools/olm-crds
+cp "$crds"/operators.coreos.com_*.yaml .tools/olm-crds/
+chmod u+w .tools/olm-crds/*.yaml
+echo "OLM CRDs (operator-framework/api $api_version): $(ls .tools/olm-crds | wc -l) in .tools/olm-crds"

@@ -20,6 +20,22 @@ const SKIPPED: readonly (readonly [string, string])[] = [
     "runs in the foreground until Ctrl-C; test/integration/control-plane covers it",
   ],
   ["npm run demo -- --control-plane real", "demo.e2e.test.ts runs it"],
+  ...[
+    "kubectl apply -f deploy/argocd/",
+    "npm run olm-tools:build",
+    ".tools/bin/olm-validate ",
+    ".tools/bin/opm ",
+    "buildah bud -f deploy/olm/",
+    "buildah push quay.io/okd/okd-payload-operator-",
+    "kubectl apply -f deploy/olm/install/",
+    "kubectl get csv ",
+  ].map(
+    (start) =>
+      [
+        start,
+        "Argo CD and OLM sections: test/olm/install-commands.real.test.ts runs them on the real kube-apiserver (or says why not)",
+      ] as const,
+  ),
 ];
 
 const commands = readmeCommands(join(ROOT, "README.md"));

@@ -2,7 +2,7 @@
  * A parser of the Prometheus text exposition format (version 0.0.4), written from its specification
  * (https://prometheus.io/docs/instrumenting/exposition_formats/), for tests that scrape `/metrics`:
  * `# HELP` and `# TYPE` lines, samples `name{label="value",...} value [timestamp]` with the label
- * value escapes `\\`, `\"`, `\n`, and the special values `NaN`, `+Inf`, `-Inf`. Throws naming the
+ * value escapes `\\`, `\"`, `\n`, and the special values `NaN` (any case), `+Inf`, `-Inf`. Throws naming the
  * line on anything else, so a malformed exposition fails the test that reads it.
  */
 
@@ -25,7 +25,9 @@ const NAME = /^[a-zA-Z_:][a-zA-Z0-9_:]*/;
 const LABEL_NAME = /^[a-zA-Z_][a-zA-Z0-9_]*/;
 
 function parseValue(text: string, line: number): number {
-  if (text === "NaN") return Number.NaN;
+  // Prometheus parses values with Go's strconv.ParseFloat, which takes NaN in any case (prom-client
+  // writes "Nan").
+  if (text.toLowerCase() === "nan") return Number.NaN;
   if (text === "+Inf") return Number.POSITIVE_INFINITY;
   if (text === "-Inf") return Number.NEGATIVE_INFINITY;
   const value = Number(text);
