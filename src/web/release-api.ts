@@ -32,10 +32,9 @@ export interface ApiTag {
 }
 
 const JSON_TYPE = "application/json";
-/** Content type of `/graph` (Cincinnati). */
-export const CINCINNATI_TYPE = "application/vnd.redhat.cincinnati.graph+json; version=1.0";
 
-function json(status: number, value: unknown): ApiResponse {
+/** A JSON answer, indented as release-controller writes it. */
+export function jsonResponse(status: number, value: unknown): ApiResponse {
   return { status, contentType: JSON_TYPE, body: `${JSON.stringify(value, null, 2)}\n` };
 }
 
@@ -113,7 +112,7 @@ export function latestResponse(
   switch (format) {
     case "":
     case "json":
-      return json(200, tag);
+      return jsonResponse(200, tag);
     case "pullSpec":
       return text(200, tag.pullSpec);
     case "name":
@@ -138,7 +137,7 @@ export function tagsResponse(
   if ("status" in stream) return stream;
   const phases = query.getAll("phase").filter((p) => p !== "");
   const releases = stream.releases.filter((r) => phases.length === 0 || phases.includes(r.phase));
-  return json(200, { name: stream.name, tags: releases.map((r) => apiTag(stream, r)) });
+  return jsonResponse(200, { name: stream.name, tags: releases.map((r) => apiTag(stream, r)) });
 }
 
 /** release-controller's `APIReleaseInfo.results[*][job]`. */
@@ -201,7 +200,7 @@ export function releaseInfoResponse(
   }
   const edges = upgradeEdges(models);
   const short = query.get("format") === "short";
-  return json(200, {
+  return jsonResponse(200, {
     name: release.name,
     phase: release.phase,
     results: { blockingJobs: blocking, informingJobs: informing },
@@ -246,60 +245,5 @@ export function streamsByPhaseResponse(models: readonly StreamModel[], which: st
   const out: Record<string, string[]> = {};
   for (const m of models)
     out[m.name] = m.releases.filter((r) => phase === undefined || r.phase === phase).map((r) => r.name);
-  return json(200, out);
-}
-
-const SUCCESS_ONLY = /^(stable|stable-scos|next|next-scos)$/;
-const SUCCESS_MINOR = /^(stable|stable-scos|next|next-scos)-(\d+\.\d+)$/;
-const ALL_MINOR = /^(prerelease|nightly)-(\d+\.\d+)$/;
-
-/**
- * `GET /graph[?channel=]`: the Cincinnati graph of every release with a digest and the upgrade edges
- * between them. Channels as release-controller filters them: none/`stable`/`next` (and `-scos`):
- * edges with a success; `stable-X.Y` etc.: those into `X.Y.*`; `prerelease`/`nightly`: every edge;
- * `prerelease-X.Y`/`nightly-X.Y`: every edge into `X.Y.*`. Anything else is a 400.
- */
-export function graphResponse(models: readonly StreamModel[], query: URLSearchParams): ApiResponse {
-  const channel = query.get("channel") ?? "";
-  let keep: (e: UpgradeEdge) => boolean;
-  if (channel === "" || SUCCESS_ONLY.test(channel)) keep = (e) => e.result === "success";
-  else if (channel === "prerelease" || channel === "nightly") keep = () => true;
-  else {
-    const success = SUCCESS_MINOR.exec(channel);
-    const all = ALL_MINOR.exec(channel);
-    const minor = success?.[2] ?? all?.[2];
-    if (minor === undefined)
-      return apiError(
-        400,
-        `channel: ${JSON.stringify(channel)} is not stable, next, prerelease, nightly or one of them with -X.Y`,
-      );
-    keep = (e) => e.to.startsWith(`${minor}.`) && (all !== null || e.result === "success");
-  }
-  const nodes: { version: string; payload: string; metadata: Record<string, string> }[] = [];
-  const index = new Map<string, number>();
-  for (const stream of models) {
-    for (const r of stream.releases) {
-      if (index.has(r.name) || (r.image === undefined && stream.repository === undefined)) continue;
-      index.set(r.name, nodes.length);
-      nodes.push({
-        version: r.name,
-        payload: r.image ?? tagPullSpec(stream, r),
-        metadata: { "io.openshift.release.phase": r.phase },
-      });
-    }
-  }
-  const edges: [number, number][] = [];
-  const seen = new Set<string>();
-  for (const e of upgradeEdges(models)) {
-    const from = index.get(e.from);
-    const to = index.get(e.to);
-    if (from === undefined || to === undefined || !keep(e) || seen.has(`${from}>${to}`)) continue;
-    seen.add(`${from}>${to}`);
-    edges.push([from, to]);
-  }
-  return {
-    status: 200,
-    contentType: CINCINNATI_TYPE,
-    body: `${JSON.stringify({ nodes, edges }, null, 2)}\n`,
-  };
+  return jsonResponse(200, out);
 }

@@ -4,12 +4,12 @@
  */
 import type { ReleaseChangelog } from "./changelog.js";
 import { releaseChangelog } from "./changelog.js";
+import { graphResponse } from "./cincinnati-graph.js";
 import { html } from "./html.js";
 import { payloadBuildModel } from "./payload-build-model.js";
 import type { ReleaseContent, ReleaseContentReader } from "./release-content.js";
 import {
   apiError,
-  graphResponse,
   latestResponse,
   releaseInfoResponse,
   streamsByPhaseResponse,
@@ -19,7 +19,8 @@ import {
 import { findStream, previousReleaseOf, streamModels, type StreamModel } from "./release-streams-model.js";
 import { renderDocument, type Page } from "./render-layout.js";
 import { payloadBuildPage, payloadBuildsPage } from "./render-payload-build.js";
-import { releasePage, releasePath, streamPage, streamsOverviewPage } from "./render-release-pages.js";
+import { releasePage } from "./render-release-page.js";
+import { releasePath, streamPage, streamsOverviewPage } from "./render-release-pages.js";
 import type { WebSource } from "./web-source.js";
 import type { StreamRelease } from "../api/index.js";
 

@@ -1,12 +1,11 @@
 import { describe, expect, it } from "vitest";
 import {
-  CINCINNATI_TYPE,
-  graphResponse,
   latestResponse,
   releaseInfoResponse,
   streamsByPhaseResponse,
   tagsResponse,
 } from "../../../src/web/release-api.js";
+import { CINCINNATI_TYPE, graphResponse } from "../../../src/web/cincinnati-graph.js";
 import { streamModels } from "../../../src/web/release-streams-model.js";
 import { digest, streamObject } from "./web-fixtures.js";
 

@@ -4,7 +4,8 @@ import { payloadBuildModel } from "../../../src/web/payload-build-model.js";
 import { streamModels } from "../../../src/web/release-streams-model.js";
 import { renderDocument } from "../../../src/web/render-layout.js";
 import { payloadBuildPage } from "../../../src/web/render-payload-build.js";
-import { releasePage, streamsOverviewPage } from "../../../src/web/render-release-pages.js";
+import { releasePage } from "../../../src/web/render-release-page.js";
+import { streamsOverviewPage } from "../../../src/web/render-release-pages.js";
 import { digest, streamObject } from "./web-fixtures.js";
 
 const HOSTILE = `<script>alert("x")</script>&'`;
