@@ -89,10 +89,24 @@ function target(def: ResourceDefinition, name: string): { group: string; kind: s
   return { group: def.group, kind: def.plural, name };
 }
 
+/** Largest object the dev cluster stores (etcd's default request limit, 1.5 MiB). */
+export const MAX_STORED_OBJECT_BYTES = 1536 * 1024;
+
 /** The core API implementation. */
 export class ApiCore {
   private readonly listeners: ChangeListener[] = [];
   constructor(private readonly deps: ApiCoreDeps) {}
+
+  /**
+   * Stores `object` unless it is larger than etcd stores: kube-apiserver answers such a write with
+   * a 500 `etcdserver: request is too large` (etcd's default --max-request-bytes is 1.5 MiB; the
+   * dev cluster measures the object's JSON, a little larger than the protobuf etcd receives).
+   */
+  private putWithinLimit(key: string, object: KubeObject): void {
+    if (Buffer.byteLength(JSON.stringify(object), "utf8") > MAX_STORED_OBJECT_BYTES)
+      throw storageError("etcdserver: request is too large");
+    this.deps.store.put(key, object);
+  }
 
   private strategyOf(def: ResourceDefinition): KindStrategy | undefined {
     return this.deps.strategies?.get(storageKeyOf(def));
@@ -210,7 +224,7 @@ export class ApiCore {
         created: true,
       };
     meta.resourceVersion = String(this.deps.store.nextRv());
-    this.deps.store.put(key, storedFormOf(def, object));
+    this.putWithinLimit(key, storedFormOf(def, object));
     this.emit(def, "put", object, undefined);
     return { object: this.present(def, object), warnings, created: true };
   }
@@ -420,7 +434,7 @@ export class ApiCore {
       this.removeNow(def, next);
       return { object: this.present(def, next), warnings: normalized.warnings, created: false };
     }
-    this.deps.store.put(storageKeyOf(def), storedFormOf(def, next));
+    this.putWithinLimit(storageKeyOf(def), storedFormOf(def, next));
     this.emit(def, "put", next, old);
     return { object: this.present(def, next), warnings: normalized.warnings, created: false };
   }
@@ -478,7 +492,7 @@ export class ApiCore {
     next.metadata.deletionTimestamp ??= nowTimestamp(this.deps.now());
     next.metadata.deletionGracePeriodSeconds ??= 0;
     next.metadata.resourceVersion = String(this.deps.store.nextRv());
-    this.deps.store.put(storageKeyOf(def), storedFormOf(def, next));
+    this.putWithinLimit(storageKeyOf(def), storedFormOf(def, next));
     this.emit(def, "put", next, old);
     return { object: this.present(def, next), removed: false };
   }

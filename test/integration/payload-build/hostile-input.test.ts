@@ -18,7 +18,12 @@ import { startControlPlane, type ControlPlane } from "../../../src/control-plane
 import type { KubeClient } from "../../../src/kube/kube-client.js";
 import { CONFIG_MAPS, EVENTS } from "../../../src/kube/resource.js";
 import { silentLogger } from "../../../src/observability/logger.js";
+import type { PayloadBuildStatus } from "../../../src/api/index.js";
 import { PAYLOAD_BUILDS } from "../../../src/payload-build/payload-build-controller.js";
+import {
+  fitStatusToObjectLimit,
+  STATUS_TRUNCATED_CONDITION,
+} from "../../../src/payload-build/status-size.js";
 import { systemClock } from "../../../src/runtime/clock.js";
 import { EventRecorder } from "../../../src/runtime/event-recorder.js";
 import { createNamespace, startClusterAndClient } from "../../support/dev-cluster-fixture.js";
@@ -138,6 +143,43 @@ function admissionSuite(server: "dev" | "real"): void {
     );
     expect(error?.code, `${c.file} was admitted`).toBe(422);
     for (const path of c.problems) expect(error?.message).toContain(path);
+  });
+
+  it("refuses to store a status over etcd's object limit, and stores the operator's fitted status", async () => {
+    const components = Array.from({ length: 2000 }, (_, i) => ({
+      name: `component-${i}`,
+      image: `quay.io/okd/c${i}:1`,
+    }));
+    const created = await client.create(PAYLOAD_BUILDS, {
+      apiVersion: "payload.okd.io/v1alpha1",
+      kind: "PayloadBuild",
+      metadata: { name: "huge-status", namespace: ns },
+      spec: { imageStream: "release", backend: "prebuilt", components },
+    });
+    const status: PayloadBuildStatus = {
+      phase: "Failed",
+      conditions: [],
+      components: components.map((c) => ({
+        name: c.name,
+        state: "Failed",
+        message: `pull failed: ${"x".repeat(1000)}`,
+      })),
+      counts: { total: 2000, waiting: 0, building: 0, landed: 0, failed: 2000, blocked: 0 },
+    };
+    await expect(client.replaceStatus(PAYLOAD_BUILDS, { ...created, status })).rejects.toMatchObject({
+      code: 500,
+      message: expect.stringMatching(/request is too large|larger than max/) as unknown,
+    });
+    const current = await client.get(PAYLOAD_BUILDS, { namespace: ns, name: "huge-status" });
+    const fitted = fitStatusToObjectLimit(current, status, new Date());
+    expect(fitted.truncated).toBe(true);
+    const stored = await client.replaceStatus(PAYLOAD_BUILDS, { ...current, status: fitted.status });
+    const written = (stored as { status?: PayloadBuildStatus }).status;
+    expect(written?.counts?.failed).toBe(2000);
+    expect(written?.components?.length).toBe(2000 - fitted.omitted);
+    expect(written?.conditions?.find((c) => c.type === STATUS_TRUNCATED_CONDITION)?.message).toMatch(
+      /^(component messages are shortened to 200 characters|status\.components lists \d+ of 2000 components)/,
+    );
   });
 
   if (server === "real") {
