@@ -11,7 +11,7 @@
  *
  * Run: `npm run bench -- cost-under-load` or `npx tsx bench/cost-under-load.ts [--planes dev,real]
  * [--scenarios 1x1000,20x200] [--concurrency 1000] [--build-slots 16] [--duration-ms 1000] [--speed 100]
- * [--reconcile-debounce MS] [--timeout-s 1800] [--reduced] [--tsx] [--node-flags=--max-old-space-size=N]`. The operator runs compiled, as its
+ * [--reconcile-debounce MS] [--timeout-s 1800] [--reduced] [--tsx] [--operator-root DIR] [--node-flags=--max-old-space-size=N]`. The operator runs compiled, as its
  * image runs it (`--tsx`: the sources under tsx). `--reduced` runs 1x60,4x30 (what CI
  * and `npm run reliability` can afford). Prints figures; never asserts on time.
  */
@@ -76,6 +76,11 @@ export interface CostOptions {
    * runs the sources under tsx, whose loader adds about 150 MiB to the operator's RSS.
    */
   readonly compiled?: boolean;
+  /**
+   * The tree whose operator is compiled and run (default: this repository), e.g. an older commit
+   * exported with `git archive` for before/after figures; it uses this repository's node_modules.
+   */
+  readonly operatorRoot?: string;
   /** Node flags of the (compiled) operator process, e.g. `--max-old-space-size=160`. */
   readonly operatorNodeFlags?: readonly string[];
   /** Called with each run's figures as soon as it ends. */
@@ -222,7 +227,8 @@ async function runScenario(
 /** Runs every scenario on every plane, one after another; resolves with every run's figures. */
 export async function runCostUnderLoad(options: CostOptions): Promise<CostFigures[]> {
   const all: CostFigures[] = [];
-  const compiled = options.compiled === false ? undefined : await compileOperator(ROOT);
+  const compiled =
+    options.compiled === false ? undefined : await compileOperator(options.operatorRoot ?? ROOT, ROOT);
   try {
     for (const scenario of options.scenarios)
       for (const plane of options.planes) {
@@ -316,6 +322,7 @@ async function main(): Promise<void> {
       "timeout-s": { type: "string", default: "1800" },
       tsx: { type: "boolean", default: false },
       "node-flags": { type: "string", default: "" },
+      "operator-root": { type: "string" },
     },
   });
   const planes = (values.planes ?? "").split(",").map((p) => {
@@ -330,7 +337,7 @@ async function main(): Promise<void> {
         : FULL_SCENARIOS;
   const debounce = values["reconcile-debounce"];
   console.log(
-    `Cost under load: Node ${process.version}, ${cpus().length} cores, builds ${values["duration-ms"]} ms / speed ${values.speed}, spec.concurrency ${values.concurrency}, ${values["build-slots"]} build slots, operator ${values.tsx === true ? "under tsx" : "compiled (tsc, plain node)"} --reconcile-debounce ${debounce ?? "(default)"}`,
+    `Cost under load: Node ${process.version}, ${cpus().length} cores, builds ${values["duration-ms"]} ms / speed ${values.speed}, spec.concurrency ${values.concurrency}, ${values["build-slots"]} build slots, operator ${values.tsx === true ? "under tsx" : `compiled (tsc, plain node) from ${values["operator-root"] ?? "this tree"}`} --reconcile-debounce ${debounce ?? "(default)"}`,
   );
   const runs = await runCostUnderLoad({
     planes,
@@ -341,6 +348,7 @@ async function main(): Promise<void> {
     speed: Number(values.speed),
     timeoutMs: Number(values["timeout-s"]) * 1000,
     compiled: values.tsx !== true,
+    ...(values["operator-root"] === undefined ? {} : { operatorRoot: values["operator-root"] }),
     operatorNodeFlags: (values["node-flags"] ?? "").split(" ").filter((f) => f !== ""),
     ...(debounce === undefined ? {} : { reconcileDebounceMs: Number(debounce) }),
     onFigures: (run) => {

@@ -17,14 +17,15 @@ export interface CompiledOperator {
 }
 
 /**
- * Compiles `root`'s `src/cli/payloadctl.ts` and what it imports. Type errors elsewhere in a tree
- * being edited do not stop it (tsc still emits); a missing output does.
+ * Compiles `root`'s `src/cli/payloadctl.ts` and what it imports, with the TypeScript and
+ * `node_modules` of `modulesRoot` (default `root`). Type errors elsewhere in a tree being edited
+ * do not stop it (tsc still emits); a missing output does.
  */
-export async function compileOperator(root: string): Promise<CompiledOperator> {
+export async function compileOperator(root: string, modulesRoot = root): Promise<CompiledOperator> {
   const dir = await mkdtemp(join(tmpdir(), "bench-operator-js-"));
   const remove = () => rm(dir, { recursive: true, force: true });
   const out = join(dir, "dist");
-  const tsc = join(root, "node_modules", ".bin", "tsc");
+  const tsc = join(modulesRoot, "node_modules", ".bin", "tsc");
   const log = await new Promise<string>((resolve) => {
     execFile(tsc, ["-p", join(root, "tsconfig.build.json"), "--outDir", out], { cwd: root }, (_e, stdout) =>
       resolve(stdout),
@@ -36,6 +37,6 @@ export async function compileOperator(root: string): Promise<CompiledOperator> {
     throw new Error(`tsc did not emit ${entry}:\n${log.slice(0, 2000)}`);
   }
   await copyFile(join(root, "package.json"), join(dir, "package.json"));
-  await symlink(join(root, "node_modules"), join(dir, "node_modules"));
+  await symlink(join(modulesRoot, "node_modules"), join(dir, "node_modules"));
   return { payloadctl: [process.execPath, entry], remove };
 }
