@@ -45,8 +45,8 @@ export const REDUCED_SIZES: ReliabilitySizes = {
 
 /** The registry faults injected (fractions of requests; see `registry-fault-proxy.ts`). */
 export const REGISTRY_FAULTS: RegistryFaults = {
-  errorRate: 0.05,
-  resetRate: 0.1,
+  errorRate: 0.1,
+  resetRate: 0.25,
   slowRate: 0.1,
   slowMs: 400,
 };
