@@ -20,6 +20,10 @@ const SKIPPED: readonly (readonly [string, string])[] = [
     "runs in the foreground until Ctrl-C; test/integration/control-plane covers it",
   ],
   ["npm run demo -- --control-plane real", "demo.e2e.test.ts runs it"],
+  [
+    "buildah bud -t quay.io/okd/okd-payload-operator",
+    "its base image is on Docker Hub, out of reach here; test/integration/image/operator-image.test.ts builds the Dockerfile with buildah on a local stand-in",
+  ],
   ...[
     "kubectl apply -f deploy/argocd/",
     "npm run olm-tools:build",
@@ -113,6 +117,10 @@ describe("README commands", () => {
     expect(result.output).toContain("releasestream.payload.okd.io/okd-scos-4-17 condition met");
     expect(result.output).toMatch(/4\.17\.0-0\.okd-scos-\d{4}-\d\d-\d\d-\d{6} +Accepted/);
     expect(result.output).toContain("payloadbuild.payload.okd.io/release created (server dry run)");
+    // Install on a cluster: the namespaced variant's Role in place of the ClusterRole
+    expect(result.output).toContain(
+      "role.rbac.authorization.k8s.io/okd-payload-operator-manager-role created",
+    );
     expect(result.code, result.output).toBe(0);
 
     // SIGTERM to npx alone (not its process group: npx runs `sh -c payloadctl`, and sh passes no
