@@ -512,6 +512,10 @@ export async function actOnPayloadBuild(
     deps,
     release !== undefined || decision.invalid !== undefined || refused.length > 0 || creates.created > 0,
   );
+  // Failed attempts are counted once the status recording them is written (a deferred or
+  // conflicting write leaves them new for the next reconcile).
+  if (deferred === null)
+    for (let i = 0; i < decision.newlyFailedBuilds; i++) deps.metrics.buildFailed(decision.backend ?? "");
   const regarding = {
     apiVersion: API_GROUP_VERSION,
     kind: PAYLOAD_BUILD.kind,

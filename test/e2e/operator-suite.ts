@@ -11,6 +11,15 @@ import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { installOkdPayloadStrategy } from "../support/shipwright-strategies.js";
 import { hasRawCondition, recordStatusFixture } from "../support/status-fixtures.js";
+import { documentedMetrics, isDefaultProcessMetric } from "../support/operations-doc.js";
+import {
+  histogramProblems,
+  parseExposition,
+  sampleValue,
+  type MetricFamily,
+} from "../support/prometheus-text.js";
+import { promtoolCheckMetrics, promtoolLintProblems } from "../support/promtool.js";
+import { requireTools } from "../support/required-tool.js";
 import { BUILD_RUNS, BUILDS } from "../../src/builds/build-resources.js";
 import type { OperatorProcess } from "../../src/demo/operator-process.js";
 import { isNotFound } from "../../src/kube/kube-errors.js";
@@ -499,6 +508,138 @@ export function operatorSuite(plane: ControlPlaneKind): void {
         "okd-cluster-version-operator-1",
       ]);
       expect(await creations(ns, "buildruns")).toBe(2);
+    });
+
+    // Last in this file: every test before it built, failed, retried and pushed something.
+    it("serves /metrics: controller-runtime's names and ours, values matching what the tests did; promtool check metrics accepts the scrape", async (context) => {
+      requireTools(context, ["promtool"]);
+      const started = (await operator.tail(1_000_000))
+        .split("\n")
+        .map((line) => {
+          try {
+            return JSON.parse(line) as { msg?: string; healthUrl?: string };
+          } catch {
+            return undefined;
+          }
+        })
+        .find((entry) => entry?.msg === "operator started");
+      const url = started?.healthUrl ?? "";
+      expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+      const scrape = async (): Promise<{ text: string; families: Map<string, MetricFamily> }> => {
+        const response = await fetch(`${url}/metrics`);
+        expect(response.status).toBe(200);
+        expect(response.headers.get("content-type")).toContain("text/plain; version=0.0.4");
+        const text = await response.text();
+        return { text, families: parseExposition(text) };
+      };
+      const before = await scrape();
+      const requests = await env.operatorRequests();
+      const after = await scrape();
+      const families = before.families;
+      const value = (name: string, labels: Record<string, string> = {}, from = families): number =>
+        sampleValue(from, name, labels) ?? Number.NaN;
+
+      // Exactly the documented metrics, with the documented types; histograms well formed.
+      const documented = await documentedMetrics();
+      expect([...families.keys()].filter((n) => !isDefaultProcessMetric(n)).sort()).toEqual(
+        documented.map((row) => row.name).sort(),
+      );
+      for (const row of documented) expect(families.get(row.name)?.type, row.name).toBe(row.cells[0]);
+      expect(histogramProblems(families)).toEqual([]);
+      const notANumber = [...families.values()]
+        .filter((f) => !isDefaultProcessMetric(f.name))
+        .flatMap((f) =>
+          f.samples.filter((x) => Number.isNaN(x.value)).map((x) => `${x.name}${JSON.stringify(x.labels)}`),
+        );
+      expect(notANumber).toEqual([]);
+      expect(promtoolLintProblems(await promtoolCheckMetrics(before.text))).toEqual([]);
+
+      // controller-runtime's: every reconcile counted once in the total and once in the histogram.
+      const pb = { controller: "payloadbuild" };
+      const results = ["success", "error", "requeue", "requeue_after"];
+      const reconciles = results.reduce(
+        (sum, result) => sum + value("controller_runtime_reconcile_total", { ...pb, result }),
+        0,
+      );
+      expect(value("controller_runtime_reconcile_total", { ...pb, result: "success" })).toBeGreaterThan(10);
+      expect(value("controller_runtime_reconcile_time_seconds_count", pb)).toBe(reconciles);
+      const reconcileSeconds = value("controller_runtime_reconcile_time_seconds_sum", pb);
+      expect(reconcileSeconds).toBeGreaterThan(0);
+      expect(reconcileSeconds / reconciles).toBeLessThan(5);
+      expect(value("controller_runtime_reconcile_errors_total", pb)).toBe(
+        value("controller_runtime_reconcile_total", { ...pb, result: "error" }),
+      );
+      expect(value("controller_runtime_max_concurrent_reconciles", pb)).toBe(4);
+      expect(value("workqueue_adds_total", { name: "payloadbuild" })).toBeGreaterThan(0);
+      expect(value("workqueue_depth", { name: "payloadbuild" })).toBeGreaterThanOrEqual(0);
+      expect(value("workqueue_depth", { name: "payloadbuild" })).toBeLessThan(50);
+      expect(value("workqueue_work_duration_seconds_count", { name: "payloadbuild" })).toBeGreaterThan(0);
+      expect(value("leader_election_master_status", { name: "payload-operator" })).toBe(1);
+      const startTime = value("process_start_time_seconds");
+      expect(Date.now() / 1000 - startTime).toBeGreaterThan(0);
+      expect(Date.now() / 1000 - startTime).toBeLessThan(3600);
+
+      // Ours, against the API server's audit log: builds counted as created (scrape, audit, scrape).
+      expect(env.auditDropped()).toBe(0);
+      const createdOf = (group: string, resource: string) =>
+        requests.filter(
+          (e) => e.verb === "create" && e.group === group && e.resource === resource && e.code === 201,
+        ).length;
+      for (const [backend, group, resource] of [
+        ["openshift", "build.openshift.io", "builds"],
+        ["shipwright", "shipwright.io", "buildruns"],
+      ] as const) {
+        const created = createdOf(group, resource);
+        expect(created, `${resource} created`).toBeGreaterThan(0);
+        expect(value("payload_operator_builds_started_total", { backend })).toBeLessThanOrEqual(created);
+        expect(
+          value("payload_operator_builds_started_total", { backend }, after.families),
+        ).toBeGreaterThanOrEqual(created);
+      }
+      expect(value("payload_operator_builds_failed_total", { backend: "openshift" })).toBeGreaterThanOrEqual(
+        10,
+      );
+      expect(value("payload_operator_builds_retried_total", { backend: "openshift" })).toBeGreaterThanOrEqual(
+        8,
+      );
+      const pushed = value("payload_operator_release_push_total", { result: "success" });
+      expect(pushed).toBeGreaterThanOrEqual(4);
+      expect(value("payload_operator_time_to_release_seconds_count")).toBe(pushed);
+
+      // payload_operator_condition mirrors every PayloadBuild's conditions (read from the informer cache).
+      await waitFor(
+        async () => {
+          const { families: now } = await scrape();
+          const items = (await env.client.list(PAYLOAD_BUILDS, {})).items;
+          const mismatches: string[] = [];
+          for (const item of items) {
+            const conditions = (
+              item["status"] as { conditions?: { type: string; status: string }[] } | undefined
+            )?.conditions;
+            for (const c of conditions ?? []) {
+              const labels = {
+                kind: "PayloadBuild",
+                namespace: item.metadata.namespace ?? "",
+                name: item.metadata.name,
+                type: c.type,
+              };
+              const expected = c.status === "True" ? 1 : 0;
+              if (sampleValue(now, "payload_operator_condition", labels) !== expected)
+                mismatches.push(`${JSON.stringify(labels)} != ${expected}`);
+            }
+          }
+          return items.length >= 8 && mismatches.length === 0 ? true : undefined;
+        },
+        "payload_operator_condition to match every PayloadBuild's conditions",
+        15_000,
+      );
+      expect(
+        value("payload_operator_condition", {
+          kind: "PayloadBuild",
+          namespace: readyNamespace,
+          type: "Ready",
+        }),
+      ).toBe(1);
     });
   });
 }
