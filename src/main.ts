@@ -215,17 +215,7 @@ export async function startOperator(config: OperatorConfig, logger?: Logger): Pr
     payloadBuilds: () => payloadBuildStore.list(),
     releaseStreams: () => releaseStreamStore.list(),
   });
-  await manager.start();
-  log.info(
-    {
-      controllers: [PAYLOAD_BUILD_CONTROLLER, RELEASE_STREAM_CONTROLLER],
-      namespace: config.namespace ?? "(all)",
-      leaderElect: config.leaderElect,
-      identity,
-      ...(manager.healthUrl === undefined ? {} : { healthUrl: manager.healthUrl }),
-    },
-    "operator started",
-  );
+  // Before the manager starts: a --web-addr that cannot be served stops the operator before it acts.
   const web =
     config.web === undefined
       ? undefined
@@ -240,6 +230,17 @@ export async function startOperator(config: OperatorConfig, logger?: Logger): Pr
           },
           logger: log,
         });
+  await manager.start();
+  log.info(
+    {
+      controllers: [PAYLOAD_BUILD_CONTROLLER, RELEASE_STREAM_CONTROLLER],
+      namespace: config.namespace ?? "(all)",
+      leaderElect: config.leaderElect,
+      identity,
+      ...(manager.healthUrl === undefined ? {} : { healthUrl: manager.healthUrl }),
+    },
+    "operator started",
+  );
   return {
     manager,
     logger: log,

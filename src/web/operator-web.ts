@@ -2,7 +2,7 @@
  * The operator's web UI, wired: the manager's shared informers as the source, a release content
  * cache reading release images with the operator's registry options (and a stream's push Secret,
  * once per release), and the server on `--web-addr`. Started by `startOperator` only when that flag
- * is given.
+ * is given, before the manager starts (a port that cannot be listened on stops the operator at once).
  */
 import type { Logger } from "pino";
 import type { KubeClient } from "../kube/kube-client.js";
@@ -36,6 +36,12 @@ export async function startOperatorWeb(options: OperatorWebOptions): Promise<Web
       dockerConfigOf: (namespace, secret) => readDockerConfigSecret(options.client, namespace, secret),
     }),
     logger: options.logger.child({ component: "web" }),
+  }).catch((error: unknown) => {
+    const { host, port } = options.address;
+    throw new Error(
+      `--web-addr ${host}:${port}: cannot serve the web UI there: ${error instanceof Error ? error.message : String(error)}`,
+      { cause: error },
+    );
   });
   options.logger.info({ url: server.url }, "serving the web UI (read-only)");
   return server;

@@ -12,9 +12,49 @@ import {
 import { setupReleaseStreamController } from "../../../src/release-stream/release-stream-controller.js";
 import { Manager } from "../../../src/runtime/manager.js";
 import type { StoreWriter } from "../../../src/runtime/store.js";
+import { startOperatorWeb } from "../../../src/web/operator-web.js";
 import { webSourceFromManager } from "../../../src/web/web-source.js";
+import { createServer } from "node:net";
+
+function testManager(): { manager: Manager; client: ReturnType<typeof createKubeClient> } {
+  const kubeConfig = new KubeConfig();
+  kubeConfig.loadFromOptions({
+    clusters: [{ name: "c", server: "http://127.0.0.1:9" }],
+    users: [{ name: "u" }],
+    contexts: [{ name: "x", cluster: "c", user: "u" }],
+    currentContext: "x",
+  });
+  const client = createKubeClient(kubeConfig);
+  const manager = new Manager({
+    client,
+    logger: pino({ level: "silent" }),
+    registry: new Registry(),
+    processMetrics: false,
+  });
+  return { manager, client };
+}
 
 describe("webSourceFromManager", () => {
+  it("refuses a --web-addr it cannot listen on, naming the flag and the cause", async () => {
+    const busy = createServer();
+    await new Promise<void>((resolve) => busy.listen(0, "127.0.0.1", resolve));
+    const address = busy.address();
+    const port = typeof address === "object" && address !== null ? address.port : 0;
+    const { manager, client } = testManager();
+    await expect(
+      startOperatorWeb({
+        manager,
+        client,
+        address: { host: "127.0.0.1", port },
+        registryOptions: {},
+        logger: pino({ level: "silent" }),
+      }),
+    ).rejects.toThrow(
+      new RegExp(`^--web-addr 127\\.0\\.0\\.1:${port}: cannot serve the web UI there: .*EADDRINUSE`),
+    );
+    await new Promise((resolve) => busy.close(resolve));
+  });
+
   it("reads the controllers' own informers: no informer (so no watch) is added, and their stores are what it lists", () => {
     const kubeConfig = new KubeConfig();
     kubeConfig.loadFromOptions({
