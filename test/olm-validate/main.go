@@ -1,9 +1,11 @@
 // olm-validate runs the validators OperatorHub runs on an OLM bundle directory (manifests/ and
 // metadata/), from operator-framework/api: the default bundle validators (CSV, CRD, bundle) plus the
-// optional OperatorHub (v2), standard capabilities, standard categories, good practices and
-// alpha-deprecated-APIs validators, as `operator-sdk bundle validate --select-optional` would.
+// optional OperatorHub (v2), standard capabilities, standard categories, good practices,
+// alpha-deprecated-APIs and community-operators validators, as `operator-sdk bundle validate
+// --select-optional` would. The community validator reads the bundle image's labels from the
+// bundle.Dockerfile (default: BUNDLE_DIR/../bundle.Dockerfile when present).
 //
-// Usage: olm-validate [-k8s-version 1.37] BUNDLE_DIR
+// Usage: olm-validate [-k8s-version 1.37] [-index-path FILE] BUNDLE_DIR
 //
 // It prints one JSON object per line for each finding ({"level","validator","type","field","detail"})
 // and a summary line, and exits 1 if any finding has level "error" (2 when the bundle cannot be loaded).
@@ -14,6 +16,7 @@ import (
 	"flag"
 	"fmt"
 	"os"
+	"path/filepath"
 
 	"github.com/operator-framework/api/pkg/manifests"
 	"github.com/operator-framework/api/pkg/validation"
@@ -31,6 +34,7 @@ type finding struct {
 
 func main() {
 	k8sVersion := flag.String("k8s-version", "", "Kubernetes version the deprecated-API check targets (default: the CSV's minKubeVersion)")
+	indexPath := flag.String("index-path", "", "the bundle.Dockerfile whose labels the community validator checks")
 	flag.Parse()
 	if flag.NArg() != 1 {
 		fmt.Fprintln(os.Stderr, "usage: olm-validate [-k8s-version X.Y] BUNDLE_DIR")
@@ -42,9 +46,19 @@ func main() {
 		os.Exit(2)
 	}
 	objects := bundle.ObjectsToValidate()
+	optional := map[string]string{}
 	if *k8sVersion != "" {
-		objects = append(objects, map[string]string{"k8s-version": *k8sVersion})
+		optional["k8s-version"] = *k8sVersion
 	}
+	if *indexPath == "" {
+		if candidate := filepath.Join(flag.Arg(0), "..", "bundle.Dockerfile"); fileExists(candidate) {
+			*indexPath = candidate
+		}
+	}
+	if *indexPath != "" {
+		optional["index-path"] = *indexPath
+	}
+	objects = append(objects, optional)
 	suites := []struct {
 		name       string
 		validators interfaces.Validators
@@ -55,6 +69,7 @@ func main() {
 		{"categories", interfaces.Validators{validation.StandardCategoriesValidator}},
 		{"good-practices", interfaces.Validators{validation.GoodPracticesValidator}},
 		{"alpha-deprecated-apis", interfaces.Validators{validation.AlphaDeprecatedAPIsValidator}},
+		{"community", interfaces.Validators{validation.CommunityOperatorValidator}},
 	}
 	out := json.NewEncoder(os.Stdout)
 	errorsFound, warnings := 0, 0
@@ -76,4 +91,9 @@ func main() {
 	if errorsFound > 0 {
 		os.Exit(1)
 	}
+}
+
+func fileExists(path string) bool {
+	info, err := os.Stat(path)
+	return err == nil && !info.IsDir()
 }

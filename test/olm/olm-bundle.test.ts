@@ -1,7 +1,7 @@
 /**
  * The OLM bundle (deploy/olm/bundle) and file-based catalog (deploy/olm/catalog), checked by the
  * tools OperatorHub runs: operator-framework/api's validators (default bundle validators plus the
- * OperatorHub, capabilities, categories, good-practices and deprecated-API ones; our
+ * OperatorHub, capabilities, categories, good-practices, deprecated-API and community ones; our
  * test/olm-validate program) and opm (`opm validate`, `opm render`). Both are built from their Go
  * modules by `npm run olm-tools:build`. Also: the CSV's install strategy is the Deployment and RBAC
  * of deploy/install.yaml, and its alm-examples are config/samples.
