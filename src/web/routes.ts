@@ -71,12 +71,16 @@ async function releaseDetails(
   deps: RouteDeps,
   stream: StreamModel,
   release: StreamRelease,
+  from: string | null,
 ): Promise<{
   content: Content;
   changelog: ReleaseChangelog | { error: string } | undefined;
   previous: StreamRelease | undefined;
 }> {
-  const previous = previousReleaseOf(stream, release.name);
+  // ?from=TAG picks the changelog base (release-controller's override), else the previous accepted one.
+  const previous =
+    (from === null ? undefined : stream.releases.find((r) => r.name === from && r.name !== release.name)) ??
+    previousReleaseOf(stream, release.name);
   const [content, before] = await Promise.all([
     contentOf(deps, stream, release),
     contentOf(deps, stream, previous),
@@ -118,7 +122,7 @@ export async function route(url: URL, deps: RouteDeps): Promise<ApiResponse> {
           found.kind === "found" ? found.stream.releases.find((r) => r.name === segment(sixth)) : undefined;
         const details =
           found.kind === "found" && release !== undefined && query.get("format") !== "short"
-            ? await releaseDetails(deps, found.stream, release)
+            ? await releaseDetails(deps, found.stream, release, query.get("from"))
             : undefined;
         const changelog = details?.changelog;
         return releaseInfoResponse(
@@ -155,7 +159,7 @@ export async function route(url: URL, deps: RouteDeps): Promise<ApiResponse> {
         const release = found.stream.releases.find((r) => r.name === segment(fourth));
         if (release === undefined)
           return notFoundPage(`release ${segment(fourth)} not found in stream ${found.stream.name}`);
-        const details = await releaseDetails(deps, found.stream, release);
+        const details = await releaseDetails(deps, found.stream, release, query.get("from"));
         return page(
           releasePage({ stream: found.stream, release, streams: models, nowMs: deps.now(), ...details }),
           query,

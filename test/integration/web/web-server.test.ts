@@ -95,6 +95,16 @@ describe("web server over HTTP", () => {
       { From: `${P}-2026-12-01-000000`, To: `${P}-2026-12-02-000000`, Success: 0, Failure: 0, Total: 1 },
     ]);
     expect(info["changeLogJson"]).toMatchObject({ from: { name: `${P}-2026-12-01-000000` } });
+    // ?from= picks another base for the changelog (release-controller's override).
+    const fromSelf = (await (
+      await fetch(
+        `${server.url}/api/v1/releasestream/okd/release/${P}-2026-12-01-000000?from=${P}-2026-12-02-000000`,
+      )
+    ).json()) as Record<string, unknown>;
+    expect(fromSelf["changeLogJson"]).toMatchObject({
+      from: { name: `${P}-2026-12-02-000000` },
+      to: { name: `${P}-2026-12-01-000000` },
+    });
   });
 
   it("redirects release-controller's /releasetag/TAG to the release's page and lists streams by phase", async () => {
