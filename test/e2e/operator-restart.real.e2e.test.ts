@@ -1,4 +1,10 @@
 /** `operator-restart-suite.ts` on the real control plane (etcd, kube-apiserver, kube-controller-manager built from upstream). */
+import { CONTROL_PLANE_TOOLS, describeWithTools } from "../support/required-tool.js";
 import { operatorRestartSuite } from "./operator-restart-suite.js";
 
-operatorRestartSuite("real");
+describeWithTools([...CONTROL_PLANE_TOOLS, "docker-registry", "kubectl", "skopeo", "umoci"])(
+  "on the real control plane",
+  () => {
+    operatorRestartSuite("real");
+  },
+);

@@ -1,4 +1,10 @@
 /** `operator-suite.ts` on the real control plane (etcd, kube-apiserver, kube-controller-manager built from upstream). */
+import { CONTROL_PLANE_TOOLS, describeWithTools } from "../support/required-tool.js";
 import { operatorSuite } from "./operator-suite.js";
 
-operatorSuite("real");
+describeWithTools([...CONTROL_PLANE_TOOLS, "docker-registry", "kubectl", "skopeo", "umoci"])(
+  "on the real control plane",
+  () => {
+    operatorSuite("real");
+  },
+);

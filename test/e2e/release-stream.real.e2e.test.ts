@@ -1,4 +1,10 @@
 /** `release-stream-suite.ts` on the real control plane (etcd, kube-apiserver, kube-controller-manager built from upstream). */
+import { CONTROL_PLANE_TOOLS, describeWithTools } from "../support/required-tool.js";
 import { releaseStreamSuite } from "./release-stream-suite.js";
 
-releaseStreamSuite("real");
+describeWithTools([...CONTROL_PLANE_TOOLS, "docker-registry", "kubectl", "skopeo", "umoci"])(
+  "on the real control plane",
+  () => {
+    releaseStreamSuite("real");
+  },
+);

@@ -1,4 +1,7 @@
 /** `kubectl-crds-and-events-suite.ts` on a real kube-apiserver (etcd, kube-apiserver, kube-controller-manager built from upstream). */
+import { CONTROL_PLANE_TOOLS, describeWithTools } from "../../support/required-tool.js";
 import { kubectlCrdsAndEventsSuite } from "./kubectl-crds-and-events-suite.js";
 
-kubectlCrdsAndEventsSuite("real");
+describeWithTools([...CONTROL_PLANE_TOOLS, "kubectl"])("on the real control plane", () => {
+  kubectlCrdsAndEventsSuite("real");
+});
