@@ -25,6 +25,8 @@ export interface WebServerOptions {
   readonly now?: () => number;
   /** Shortest time between two `change` events to one client. Default 250 ms. */
   readonly debounceMs?: number;
+  /** Most open `/events` streams; more are refused with 503 (the pages then need a reload). Default 256. */
+  readonly maxEventClients?: number;
   /** Comment line sent to idle event streams so proxies keep them open. Default 15 s. */
   readonly keepAliveMs?: number;
 }
@@ -89,6 +91,15 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
       return;
     }
     if (url.pathname === "/events") {
+      if (clients.size >= (options.maxEventClients ?? 256)) {
+        res.writeHead(503, {
+          "Content-Type": "text/plain; charset=utf-8",
+          "Retry-After": "30",
+          ...SECURITY_HEADERS,
+        });
+        res.end("too many live pages open; reload later\n");
+        return;
+      }
       res.writeHead(200, {
         "Content-Type": "text/event-stream",
         "Cache-Control": "no-cache",

@@ -151,6 +151,27 @@ describe("web server over HTTP", () => {
     controller.abort();
   });
 
+  it("refuses event streams beyond maxEventClients with 503 rather than holding them all", async () => {
+    const small = await startWebServer({
+      host: "127.0.0.1",
+      port: 0,
+      source: webSourceOf(streams, builds, () => undefined),
+      readRelease,
+      logger: pino({ level: "silent" }),
+      maxEventClients: 1,
+    });
+    const controller = new AbortController();
+    try {
+      expect((await fetch(`${small.url}/events`, { signal: controller.signal })).status).toBe(200);
+      const second = await fetch(`${small.url}/events`);
+      expect(second.status).toBe(503);
+      expect(second.headers.get("retry-after")).toBe("30");
+    } finally {
+      controller.abort();
+      await small.close();
+    }
+  });
+
   describeWithTools(["chromium"])("in chromium", () => {
     let browser: Browser;
     beforeAll(async () => {
