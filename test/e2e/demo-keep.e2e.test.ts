@@ -10,8 +10,9 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, expect, it } from "vitest";
 import { ROOT } from "./e2e-harness.js";
+import { describeWithTools } from "../support/required-tool.js";
 
 const run = promisify(execFile);
 let dir: string;
@@ -49,7 +50,7 @@ function match(text: string, pattern: RegExp, what: string): string {
   return found;
 }
 
-describe("payloadctl demo --keep", () => {
+describeWithTools(["kubectl", "skopeo"])("payloadctl demo --keep", () => {
   it("leaves everything running after the release, the printed commands work, Ctrl-C stops it all", async () => {
     const child = spawn(
       process.execPath,

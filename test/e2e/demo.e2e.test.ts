@@ -9,8 +9,9 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, expect, it } from "vitest";
 import { ROOT } from "./e2e-harness.js";
+import { describeWithTools } from "../support/required-tool.js";
 
 const run = promisify(execFile);
 const RELEASE = "4.17.0-0.okd-scos-2026-11-21-120000";
@@ -30,7 +31,7 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-describe("payloadctl demo", () => {
+describeWithTools(["skopeo"])("payloadctl demo", () => {
   it("builds the sample payload and leaves the release in an OCI layout that outlives it", async () => {
     const oci = join(dir, "release-oci");
     const { stdout } = await payloadctl("demo", "--speed", "10", "--oci-dir", oci);

@@ -8,10 +8,11 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, expect, it } from "vitest";
 import { copyToOciLayout } from "../../../src/demo/copy-to-oci-layout.js";
 import { buildSyntheticImage } from "../../../src/oci-image/build-synthetic-image.js";
 import { openImageStore } from "../../../src/registry/index.js";
+import { describeWithTools } from "../../support/required-tool.js";
 
 const run = promisify(execFile);
 let dir: string;
@@ -30,7 +31,7 @@ async function skopeoInspect(
   return JSON.parse(stdout) as { Digest: string; Layers: string[]; Labels: Record<string, string> };
 }
 
-describe("copyToOciLayout", () => {
+describeWithTools(["skopeo"])("copyToOciLayout", () => {
   it("rewrites a Docker schema 2 image with OCI media types that skopeo reads, keeping layers and labels", async () => {
     const source = openImageStore(`oci:${dir}/docker-source`);
     const image = await buildSyntheticImage({

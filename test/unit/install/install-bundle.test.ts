@@ -1,10 +1,11 @@
 import { execFile } from "node:child_process";
 import { readFile } from "node:fs/promises";
 import { promisify } from "node:util";
-import { describe, expect, it } from "vitest";
+import { expect, it } from "vitest";
 import { parseAllDocuments } from "yaml";
 import { operatorPermissions } from "../../../src/payload-build/operator-permissions.js";
 import { policyRules } from "../../../src/install/rbac-manifests.js";
+import { describeWithTools } from "../../support/required-tool.js";
 
 const run = promisify(execFile);
 const root = new URL("../../../", import.meta.url);
@@ -27,7 +28,7 @@ function byKey(docs: Doc[]): Map<string, Doc> {
   return new Map(docs.map((d) => [keyOf(d), d]));
 }
 
-describe("install bundle", () => {
+describeWithTools(["kubectl"])("install bundle", () => {
   it("deploy/install.yaml holds the same objects as `kubectl kustomize config/default`", async () => {
     const bundle = documents(await readFile(new URL("deploy/install.yaml", root), "utf8"));
     const { stdout } = await run("kubectl", ["kustomize", "config/default"], {

@@ -5,10 +5,11 @@
  */
 import { execFile } from "node:child_process";
 import { promisify } from "node:util";
-import { describe, expect, it } from "vitest";
+import { expect, it } from "vitest";
 import { parseAllDocuments } from "yaml";
 import { operatorPermissions } from "../../../src/payload-build/operator-permissions.js";
 import { policyRules } from "../../../src/install/rbac-manifests.js";
+import { describeWithTools } from "../../support/required-tool.js";
 
 const run = promisify(execFile);
 const root = new URL("../../../", import.meta.url);
@@ -42,7 +43,7 @@ function managerContainer(docs: Doc[]): { pod: Record<string, unknown>; containe
 
 const podNamespace = { valueFrom: { fieldRef: { fieldPath: "metadata.namespace" } } };
 
-describe("install variants (kubectl kustomize)", () => {
+describeWithTools(["kubectl"])("install variants (kubectl kustomize)", () => {
   it("config/default: watches every namespace, Lease in the pod's namespace, restricted pod security", async () => {
     const { pod, container } = managerContainer(await kustomize("config/default"));
     expect(container.env).toEqual([
