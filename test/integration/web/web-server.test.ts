@@ -16,6 +16,11 @@ import { collectPageErrors, launchChromium, screenshot } from "../../support/bro
 import { describeWithTools } from "../../support/required-tool.js";
 import { digest, streamObject } from "../../unit/web/web-fixtures.js";
 
+/** Evaluated in the page: the element's computed text colour. */
+function COLOR(element: unknown): string {
+  const view = globalThis as unknown as { getComputedStyle(e: unknown): { color: string } };
+  return view.getComputedStyle(element).color;
+}
 const NAME = `<img src=x onerror="window.__xss=1">dns`;
 const P = "4.17.0-0.okd";
 
@@ -190,6 +195,10 @@ describe("web server over HTTP", () => {
       expect(await page.locator("tr[data-component] img").count()).toBe(0);
       expect(await page.evaluate("window.__xss")).toBeUndefined();
       await screenshot(page, "web-server", "release-with-markup-name");
+      // Ready: amber text on a pale yellow ground, and the word.
+      const ready = page.locator(".badge[data-phase='Ready']").first();
+      expect(await ready.textContent()).toContain("Ready");
+      expect(await ready.evaluate(COLOR)).toBe("rgb(125, 78, 0)");
       // Keyboard: Tab walks the links in order and each one shows a focus ring.
       const links = await page.locator("a[href]").count();
       const tags: string[] = [];
