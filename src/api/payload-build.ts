@@ -228,6 +228,13 @@ export const ReleaseSpecSchema = z
       .describe(
         "Components put into the release's image-references; every component when unset. The base component is always included.",
       ),
+    unlessPayloadKey: z
+      .string()
+      .max(80)
+      .optional()
+      .describe(
+        "With spec.rebuild: when every component is reused and status.payloadKey equals this, no release is assembled and the PayloadBuild ends Ready with reason Unchanged (a ReleaseStream's scheduled run sets it to its last release's payload key).",
+      ),
     fromRelease: boundedString(MAX_PULLSPEC_LENGTH)
       .optional()
       .describe(

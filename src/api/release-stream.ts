@@ -237,6 +237,12 @@ export const StreamReleaseSchema = z
     reason: z.string().optional().describe("CamelCase reason of the phase."),
     message: z.string().max(1024).optional().describe("Details of the phase."),
     payloadBuild: z.string().optional().describe("Name of the PayloadBuild that builds this release."),
+    payloadKey: z
+      .string()
+      .optional()
+      .describe(
+        "The payload key (every component key) of the PayloadBuild that built this release, when its template sets spec.rebuild: a scheduled run with the same key cuts no release.",
+      ),
     verifications: z
       .array(VerificationStatusSchema)
       .meta(listMapByName)

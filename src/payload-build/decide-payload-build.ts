@@ -271,6 +271,7 @@ export function decidePayloadBuild(
       unitNames.size === 0 ? statusComponents : statusComponents.filter((c) => !unitNames.has(c.name)),
     allLanded,
     previous: observation.status,
+    payloadKey: keyed?.payloadKey,
   });
   const statusInput: PayloadBuildStatusInput = {
     generation: payloadBuild.metadata.generation,

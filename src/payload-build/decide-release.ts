@@ -34,6 +34,8 @@ export interface ReleaseDecisionInput {
   readonly components: readonly ComponentStatus[];
   readonly allLanded: boolean;
   readonly previous: PayloadBuildStatus | undefined;
+  /** The payload key (`spec.rebuild` set and every key computed). */
+  readonly payloadKey?: string | undefined;
 }
 
 /** The release's progress for the status, and the assembly to run (when one is due). */
@@ -57,6 +59,20 @@ export function decideRelease(input: ReleaseDecisionInput): ReleaseDecision {
   const release = input.payloadBuild.spec.release;
   if (release === undefined) return { progress: { state: input.allLanded ? "none" : "waiting" } };
   if (!input.allLanded) return { progress: { state: "waiting" } };
+  // A scheduled night whose inputs equal the last release's: nothing was built, no release is cut.
+  const built = input.components.filter((c) => c.rebuildReason !== undefined);
+  if (
+    release.unlessPayloadKey !== undefined &&
+    input.payloadKey === release.unlessPayloadKey &&
+    built.length === 0
+  ) {
+    return {
+      progress: {
+        state: "unchanged",
+        message: `every component reused; the payload key ${release.unlessPayloadKey} equals spec.release.unlessPayloadKey, so release ${release.name} is not assembled`,
+      },
+    };
+  }
   const previous = input.previous?.release;
   if (previous !== undefined && previousReleaseCurrent(input))
     return { progress: { state: "pushed", release: previous } };

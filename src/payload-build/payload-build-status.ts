@@ -30,6 +30,7 @@ export const PayloadBuildReason = {
   ReleaseFailed: "ReleaseFailed",
   ReleasePushed: "ReleasePushed",
   ComponentsLanded: "ComponentsLanded",
+  Unchanged: "Unchanged",
   AsExpected: "AsExpected",
   WriteRefused: "WriteRefused",
 } as const;
@@ -40,6 +41,7 @@ export type ReleaseProgress =
   | { readonly state: "waiting" }
   | { readonly state: "assembling" }
   | { readonly state: "failed"; readonly message: string }
+  | { readonly state: "unchanged"; readonly message: string }
   | { readonly state: "pushed"; readonly release: ReleaseStatus };
 
 /** Everything {@link computePayloadBuildStatus} needs. */
@@ -155,6 +157,14 @@ function summarize(input: PayloadBuildStatusInput, counts: ComponentCounts): Sum
       phase: "Succeeded",
       ready: ["True", R.ComponentsLanded, message],
       progressing: ["False", R.ComponentsLanded, message],
+      degraded,
+    };
+  }
+  if (release.state === "unchanged") {
+    return {
+      phase: "Succeeded",
+      ready: ["True", R.Unchanged, release.message],
+      progressing: ["False", R.Unchanged, release.message],
       degraded,
     };
   }

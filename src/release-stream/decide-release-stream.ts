@@ -450,6 +450,13 @@ export function decideReleaseStream(
         } else {
           const name = releaseNameOf(prefix, now);
           const pbName = payloadBuildNameOf(streamName, releaseStamp(now));
+          // With component keys, a night whose payload key equals the last release's cuts none.
+          const lastKey =
+            template.spec.rebuild === undefined
+              ? undefined
+              : releases.find(
+                  (r) => (r.phase === "Ready" || r.phase === "Accepted") && r.payloadKey !== undefined,
+                )?.payloadKey;
           const accepted = releases.filter((r) => r.phase === "Accepted").slice(0, spec.upgradeFromAccepted);
           const previous = accepted.map((r) => r.name);
           releases = [
@@ -488,6 +495,7 @@ export function decideReleaseStream(
                 to: spec.to,
                 ...(spec.pushSecret === undefined ? {} : { pushSecret: spec.pushSecret }),
                 ...(previous.length === 0 ? {} : { previous }),
+                ...(lastKey === undefined ? {} : { unlessPayloadKey: lastKey }),
               },
             },
           });
@@ -499,7 +507,23 @@ export function decideReleaseStream(
       }
     }
   }
-  // A scheduled release follows its PayloadBuild: pushed -> Ready, failed -> Failed.
+  // A scheduled release follows its PayloadBuild: pushed -> Ready, failed -> Failed; an unchanged
+  // night (every component reused, payload key equal to the last release's) is no release at all.
+  const unchanged = new Set<string>();
+  for (const r of releases) {
+    if (r.phase !== "Pending" || r.payloadBuild === undefined) continue;
+    const pb = obs.payloadBuilds.find((p) => p.metadata.name === r.payloadBuild);
+    const parsedStatus = PayloadBuildStatusSchema.safeParse(pb?.["status"] ?? {});
+    if (!parsedStatus.success || findCondition(parsedStatus.data.conditions, "Ready")?.reason !== "Unchanged")
+      continue;
+    unchanged.add(r.name);
+    cut = {
+      reason: "Unchanged",
+      message: `scheduled run ${r.payloadBuild}: every component reused and the payload key ${parsedStatus.data.payloadKey ?? ""} equals the last release's; no release cut`,
+    };
+  }
+  const unchangedReleases = releases.filter((r) => unchanged.has(r.name));
+  releases = releases.filter((r) => !unchanged.has(r.name));
   releases = releases.map((r) => {
     if (r.phase !== "Pending" || r.payloadBuild === undefined) return r;
     const pb = obs.payloadBuilds.find((p) => p.metadata.name === r.payloadBuild);
@@ -511,7 +535,12 @@ export function decideReleaseStream(
       pbStatus.release.image !== undefined &&
       pbStatus.release.name === r.name
     )
-      return { ...moved(r, "Ready", nowIso), image: pbStatus.release.image, digest: pbStatus.release.digest };
+      return {
+        ...moved(r, "Ready", nowIso),
+        image: pbStatus.release.image,
+        digest: pbStatus.release.digest,
+        ...(pbStatus.payloadKey === undefined ? {} : { payloadKey: pbStatus.payloadKey }),
+      };
     if (pbStatus.phase === "Failed" || pbStatus.phase === "Invalid")
       return moved(r, "Failed", nowIso, {
         reason: "PayloadBuildFailed",
@@ -555,6 +584,9 @@ export function decideReleaseStream(
   const expiry = nextExpiryMs(releases, spec.retention, keep, nowMs);
   if (expiry !== undefined) requeues.push(expiry - nowMs);
   const deletes: StreamChildToDelete[] = [];
+  for (const r of unchangedReleases)
+    for (const pb of obs.payloadBuilds)
+      if (pb.metadata.name === r.payloadBuild) deletes.push({ kind: "PayloadBuild", object: pb });
   for (const r of removed) {
     const pinnedName = pinnedImageStreamName(streamName, prefix, r.name);
     for (const s of obs.pinnedStreams)

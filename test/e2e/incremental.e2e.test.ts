@@ -10,6 +10,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { PayloadBuildStatus } from "../../src/api/index.js";
 import { BUILDS } from "../../src/builds/build-resources.js";
+import { EVENTS } from "../../src/kube/resource.js";
 import type { OperatorProcess } from "../../src/demo/operator-process.js";
 import { PAYLOAD_BUILDS } from "../../src/payload-build/payload-build-controller.js";
 import { ImageStores } from "../../src/registry/image-store.js";
@@ -75,7 +76,9 @@ describe.skipIf(!available)(
     const source = (name: string) => ({ git: { uri: `${git.url}/${name}.git`, ref: "main" } });
 
     /** Applies the next nightly PayloadBuild (same spec every night) and waits until it is Ready. */
-    async function nightly(): Promise<{ name: string; status: PayloadBuildStatus; builds: number }> {
+    async function nightly(
+      release: Record<string, unknown> = {},
+    ): Promise<{ name: string; status: PayloadBuildStatus; builds: number }> {
       night += 1;
       const name = `night-${night}`;
       await env.client.create(PAYLOAD_BUILDS, {
@@ -93,7 +96,7 @@ describe.skipIf(!available)(
             { name: "installer", source: source("installer"), from: "cli" },
             { name: "console", source: source("console"), from: node },
           ],
-          release: { name: RELEASE, to: `docker://${env.dockerRegistry.host}/${ns}/release` },
+          release: { name: RELEASE, to: `docker://${env.dockerRegistry.host}/${ns}/release`, ...release },
         },
       });
       const status = await waitForStatus(
@@ -178,6 +181,26 @@ describe.skipIf(!available)(
         console: `InputChanged: ${node}`,
         base: "Reused from " + `${ns}/night-4`,
       });
+    });
+
+    it("a night told the last payload key assembles no release when nothing changed (Ready, reason Unchanged)", async () => {
+      const before = await nightly();
+      expect(before.builds).toBe(0);
+      const unchanged = await nightly({
+        name: "4.17.0-0.okd-incremental-2026-12-05-000000",
+        unlessPayloadKey: before.status.payloadKey,
+      });
+      expect(unchanged.builds).toBe(0);
+      expect(unchanged.status.release).toBeUndefined();
+      expect(unchanged.status.conditions?.find((c) => c.type === "Ready")).toMatchObject({
+        status: "True",
+        reason: "Unchanged",
+      });
+      const notes = (await env.client.list(EVENTS, { namespace: ns })).items
+        .filter((e) => e["reason"] === "RebuildsPlanned")
+        .map((e) => String(e["note"]));
+      expect(notes).toContain("1 of 5 components to build: installer (NewCommit); 4 reused by component key");
+      expect(notes).toContain("0 of 5 components to build; 5 reused by component key");
     });
   },
 );
