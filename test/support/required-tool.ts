@@ -72,7 +72,12 @@ export const TOOLS = {
   git: apt("git"),
   openssl: apt("openssl"),
   htpasswd: apt("htpasswd", "apache2-utils"),
-  kubectl: apt("kubectl"),
+  // Debian's kubernetes-client is kubectl 1.20, too old for the tests (kustomize v5, server-side apply).
+  kubectl: {
+    locate: () => findOnPath("kubectl"),
+    install:
+      "apt-get install -y kubectl from the Kubernetes (pkgs.k8s.io) or Google Cloud SDK apt repository (kubectl 1.27 or later; Debian's kubernetes-client is 1.20)",
+  },
   etcd: built("etcd", CONTROL_PLANE_BUILD, "CONTROL_PLANE_BIN"),
   "kube-apiserver": built("kube-apiserver", CONTROL_PLANE_BUILD, "CONTROL_PLANE_BIN"),
   "kube-controller-manager": built("kube-controller-manager", CONTROL_PLANE_BUILD, "CONTROL_PLANE_BIN"),
