@@ -84,7 +84,7 @@ export async function failoverScenario(
   const mark = (await env.operatorRequests()).length;
   const first = await env.startOperator(["--leader-elect"]);
   // A dead replica of an earlier scenario may still hold the Lease: wait out its duration.
-  await leading(first, LEASE_DURATION_MS * 3);
+  await leading(first, LEASE_DURATION_MS * 3 + 90_000);
   const second = await env.startOperator(["--leader-elect"]);
   const [leaderUa, standbyUa] = (await Promise.all([identityOf(first), identityOf(second)])).map(
     operatorUserAgent,

@@ -163,13 +163,19 @@ export async function buildNames(env: E2eEnvironment, namespace: string): Promis
 }
 
 /** The identity an operator logged in its `operator started` line. */
-export async function identityOf(operator: OperatorProcess): Promise<string> {
-  return waitFor(async () => {
-    for (const line of (await operator.tail(2_000)).split("\n")) {
-      if (!line.includes('"operator started"')) continue;
-      const parsed = JSON.parse(line) as { identity?: unknown };
-      if (typeof parsed.identity === "string") return parsed.identity;
-    }
-    return undefined;
-  }, "the operator's identity in its log");
+export async function identityOf(operator: OperatorProcess, timeoutMs = 120_000): Promise<string> {
+  return waitFor(
+    async () => {
+      const log = await operator.tail(2_000);
+      for (const line of log.split("\n")) {
+        if (!line.includes('"operator started"')) continue;
+        const parsed = JSON.parse(line) as { identity?: unknown };
+        if (typeof parsed.identity === "string") return parsed.identity;
+      }
+      if (operator.hasExited()) throw new Error(`the operator exited before it started; log:\n${log}`);
+      return undefined;
+    },
+    "the operator's identity in its log (a process start-up on a loaded machine)",
+    timeoutMs,
+  );
 }
