@@ -5,7 +5,7 @@
  * (never on timing): pages render, phases show their colours and their names, the live build view
  * advances as components land without a reload, links lead where they say, values from resources
  * that contain HTML are shown as text; and the JSON API answers in release-controller's shapes.
- * Screenshots go to `.test-artifacts/web-ui/`.
+ * Screenshots go to `.test-artifacts/web-ui/` (`web-ui-real/` on the real control plane).
  */
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, expect, it } from "vitest";
@@ -24,10 +24,12 @@ import {
   startE2eEnvironment,
   waitFor,
   waitForStatus,
+  type ControlPlaneKind,
   type E2eEnvironment,
 } from "./e2e-harness.js";
 
-const SUITE = "web-ui";
+/** Screenshot folder of a plane's run. */
+const suiteOf = (plane: ControlPlaneKind) => (plane === "dev" ? "web-ui" : "web-ui-real");
 const PREFIX = "4.17.0-0.okd-web";
 /** A log line with markup: it must be shown as text, never parsed. */
 const HOSTILE_LOG = `<img src=x onerror="window.__xss='log'"><b>bold?</b> error: exit status 2`;
@@ -63,366 +65,386 @@ function COLOR(element: unknown): string {
   return view.getComputedStyle(element).color;
 }
 
-describeWithTools(["chromium", "docker-registry"])("web UI in a real browser", () => {
-  let env: E2eEnvironment;
-  let operator: OperatorProcess;
-  let browser: Browser;
-  let base = "";
-  let ns = "";
+/** Defines the web UI's browser tests on the control plane `plane`. */
+export function webUiSuite(plane: ControlPlaneKind): void {
+  describeWithTools(["chromium", "docker-registry"])(
+    `web UI in a real browser (${plane} control plane)`,
+    () => {
+      let env: E2eEnvironment;
+      let operator: OperatorProcess;
+      let browser: Browser;
+      let base = "";
+      let ns = "";
 
-  beforeAll(async () => {
-    env = await startE2eEnvironment({
-      speed: 10,
-      profile: {
-        components: {
-          "cluster-version-operator": { operator: true },
-          "dns-operator": { operator: true, references: ["coredns"] },
-          coredns: { labels: { "io.openshift.build.source-location": HOSTILE_SOURCE } },
-        },
-      },
-    });
-    const port = await freePort();
-    operator = await env.startOperator(["--web-addr", `127.0.0.1:${port}`, "--verify-retry-delay", "0.2"]);
-    base = `http://127.0.0.1:${port}`;
-    await waitFor(
-      async () => ((await fetch(`${base}/`).catch(() => undefined))?.ok === true ? true : undefined),
-      "the web UI to answer",
-      30_000,
-    );
-    ns = await createNamespace(env.client, "web");
-    browser = await launchChromium();
-  }, 120_000);
+      beforeAll(async () => {
+        env = await startE2eEnvironment({
+          plane,
+          speed: 10,
+          profile: {
+            components: {
+              "cluster-version-operator": { operator: true },
+              "dns-operator": { operator: true, references: ["coredns"] },
+              coredns: { labels: { "io.openshift.build.source-location": HOSTILE_SOURCE } },
+            },
+          },
+        });
+        const port = await freePort();
+        operator = await env.startOperator([
+          "--web-addr",
+          `127.0.0.1:${port}`,
+          "--verify-retry-delay",
+          "0.2",
+        ]);
+        base = `http://127.0.0.1:${port}`;
+        await waitFor(
+          async () => ((await fetch(`${base}/`).catch(() => undefined))?.ok === true ? true : undefined),
+          "the web UI to answer",
+          30_000,
+        );
+        ns = await createNamespace(env.client, "web");
+        browser = await launchChromium();
+      }, 120_000);
 
-  afterAll(async () => {
-    await browser?.close();
-    await env?.stop();
-  });
+      afterAll(async () => {
+        await browser?.close();
+        await env?.stop();
+      });
 
-  async function newPage(): Promise<{ page: Page; errors: string[] }> {
-    const page = await browser.newPage({ viewport: { width: 1366, height: 768 } });
-    return { page, errors: collectPageErrors(page) };
-  }
+      async function newPage(): Promise<{ page: Page; errors: string[] }> {
+        const page = await browser.newPage({ viewport: { width: 1366, height: 768 } });
+        return { page, errors: collectPageErrors(page) };
+      }
 
-  async function streamStatus(name: string): Promise<ReleaseStreamStatus> {
-    const s = await env.client.get(RELEASE_STREAMS, { namespace: ns, name });
-    return ReleaseStreamStatusSchema.parse(s["status"] ?? {});
-  }
+      async function streamStatus(name: string): Promise<ReleaseStreamStatus> {
+        const s = await env.client.get(RELEASE_STREAMS, { namespace: ns, name });
+        return ReleaseStreamStatusSchema.parse(s["status"] ?? {});
+      }
 
-  it("the live build view advances as components land, without a reload, and shows a failure's log as text", async () => {
-    for (const name of ["base", "cluster-version-operator", "dns-operator", "coredns"])
-      env.builds.setBehaviour(name, { durationMs: 20_000 });
-    env.builds.setBehaviour("broken", { failAlways: true, durationMs: 1000, logSnippet: HOSTILE_LOG });
-    await env.client.create(PAYLOAD_BUILDS, {
-      apiVersion: "payload.okd.io/v1alpha1",
-      kind: "PayloadBuild",
-      metadata: { name: "okd", namespace: ns },
-      spec: {
-        imageStream: "release",
-        retry: { maxAttempts: 1 },
-        components: [
-          component("base", CENTOS),
-          component("cluster-version-operator", "base"),
-          component("dns-operator", "base"),
-          component("coredns", "base"),
-          component("broken", "base"),
-        ],
-      },
-    });
-    const { page, errors } = await newPage();
-    await page.goto(`${base}/payloadbuild/${ns}/okd`);
-    await page.evaluate("window.__sameDocument = true");
-    // Every progress text the page shows, recorded in the page as the live region is swapped.
-    await page.evaluate(`window.__progress = [];
+      it("the live build view advances as components land, without a reload, and shows a failure's log as text", async () => {
+        for (const name of ["base", "cluster-version-operator", "dns-operator", "coredns"])
+          env.builds.setBehaviour(name, { durationMs: 20_000 });
+        env.builds.setBehaviour("broken", { failAlways: true, durationMs: 1000, logSnippet: HOSTILE_LOG });
+        await env.client.create(PAYLOAD_BUILDS, {
+          apiVersion: "payload.okd.io/v1alpha1",
+          kind: "PayloadBuild",
+          metadata: { name: "okd", namespace: ns },
+          spec: {
+            imageStream: "release",
+            retry: { maxAttempts: 1 },
+            components: [
+              component("base", CENTOS),
+              component("cluster-version-operator", "base"),
+              component("dns-operator", "base"),
+              component("coredns", "base"),
+              component("broken", "base"),
+            ],
+          },
+        });
+        const { page, errors } = await newPage();
+        await page.goto(`${base}/payloadbuild/${ns}/okd`);
+        await page.evaluate("window.__sameDocument = true");
+        // Every progress text the page shows, recorded in the page as the live region is swapped.
+        await page.evaluate(`window.__progress = [];
       new MutationObserver(() => {
         const t = document.getElementById("progress-text");
         if (t && window.__progress[window.__progress.length - 1] !== t.textContent) window.__progress.push(t.textContent);
       }).observe(document.getElementById("live"), { childList: true, subtree: true });`);
-    // The graph is drawn at once with every component; the critical path starts at base.
-    await expect.poll(() => page.locator("#graph [data-component]").count()).toBe(5);
-    await page.waitForSelector('#graph [data-component="base"]');
-    await screenshot(page, SUITE, "payloadbuild-start");
-    // The components table, opened with the keyboard, stays open across live updates.
-    await page.focus("#components-summary");
-    await page.keyboard.press("Enter");
-    // It advances in place: base lands, then the others; each step is seen in the same document.
-    await page.waitForSelector('#graph [data-component="base"][data-state="Landed"]', { timeout: 60_000 });
-    await screenshot(page, SUITE, "payloadbuild-midway");
-    await page.waitForSelector('#graph [data-component="coredns"][data-state="Landed"]', { timeout: 60_000 });
-    await page.waitForSelector('.failure[data-component="broken"]', { timeout: 60_000 });
-    await expect
-      .poll(() => page.locator("#progress-text").textContent(), { timeout: 60_000 })
-      .toMatch(/^4\/5 landed/);
-    expect(await page.evaluate("window.__sameDocument")).toBe(true);
-    // base lands alone first (the others build FROM it), so the page showed 1/5 before 4/5.
-    const seen = (await page.evaluate("window.__progress")) as string[];
-    const one = seen.findIndex((t) => t.startsWith("1/5 landed"));
-    const four = seen.findIndex((t) => t.startsWith("4/5 landed"));
-    expect(one, seen.join(" | ")).toBeGreaterThanOrEqual(0);
-    expect(four, seen.join(" | ")).toBeGreaterThan(one);
-    expect(Number(await page.locator("#live").getAttribute("data-version"))).toBeGreaterThan(1);
-    expect(await page.locator("#components[open]").count()).toBe(1);
-    expect(await page.locator('#components tr[data-component="coredns"] .badge').textContent()).toContain(
-      "Landed",
-    );
-    // Every badge (the five component states, the phase) reads at WCAG AA contrast (4.5:1) or better.
-    const lowest = (await page.evaluate(LOWEST_BADGE_CONTRAST)) as { ratio: number; text: string };
-    expect(lowest.ratio, lowest.text).toBeGreaterThanOrEqual(4.5);
-    // Critical path highlighted: base -> one of its dependents, drawn as critical edges and nodes.
-    expect(await page.locator("#graph g.node.critical").count()).toBeGreaterThanOrEqual(2);
-    expect(await page.locator("#graph path.edge.critical").count()).toBeGreaterThanOrEqual(1);
-    // Timeline: one bar group per started build, landed ones in green.
-    expect(await page.locator('#timeline [data-component="coredns"][data-state="Landed"]').count()).toBe(1);
-    // Colours AND text: a landed node's fill is the green background, the failure's badge says Failed in red.
-    const failure = page.locator('.failure[data-component="broken"]');
-    expect(await failure.locator(".badge").textContent()).toContain("Failed");
-    expect(await failure.locator(".badge").evaluate(COLOR)).toBe(RED);
-    // The log snippet with markup is text: no <img> or <b> was created, no script ran.
-    expect(await failure.locator("pre.log").textContent()).toContain(
-      `<img src=x onerror="window.__xss='log'">`,
-    );
-    expect(await failure.locator("img, b").count()).toBe(0);
-    expect(await page.evaluate("window.__xss")).toBeUndefined();
-    await screenshot(page, SUITE, "payloadbuild-done");
-    // The list page links to the build page.
-    await page.goto(`${base}/payloadbuilds`);
-    await page.getByRole("link", { name: "okd", exact: true }).click();
-    await page.waitForURL(`${base}/payloadbuild/${ns}/okd`);
-    expect(await page.locator("h1").textContent()).toBe("PayloadBuild okd");
-    expect(errors).toEqual([]);
-    await page.close();
-  }, 180_000);
+        // The graph is drawn at once with every component; the critical path starts at base.
+        await expect.poll(() => page.locator("#graph [data-component]").count()).toBe(5);
+        await page.waitForSelector('#graph [data-component="base"]');
+        await screenshot(page, suiteOf(plane), "payloadbuild-start");
+        // The components table, opened with the keyboard, stays open across live updates.
+        await page.focus("#components-summary");
+        await page.keyboard.press("Enter");
+        // It advances in place: base lands, then the others; each step is seen in the same document.
+        await page.waitForSelector('#graph [data-component="base"][data-state="Landed"]', {
+          timeout: 60_000,
+        });
+        await screenshot(page, suiteOf(plane), "payloadbuild-midway");
+        await page.waitForSelector('#graph [data-component="coredns"][data-state="Landed"]', {
+          timeout: 60_000,
+        });
+        await page.waitForSelector('.failure[data-component="broken"]', { timeout: 60_000 });
+        await expect
+          .poll(() => page.locator("#progress-text").textContent(), { timeout: 60_000 })
+          .toMatch(/^4\/5 landed/);
+        expect(await page.evaluate("window.__sameDocument")).toBe(true);
+        // base lands alone first (the others build FROM it), so the page showed 1/5 before 4/5.
+        const seen = (await page.evaluate("window.__progress")) as string[];
+        const one = seen.findIndex((t) => t.startsWith("1/5 landed"));
+        const four = seen.findIndex((t) => t.startsWith("4/5 landed"));
+        expect(one, seen.join(" | ")).toBeGreaterThanOrEqual(0);
+        expect(four, seen.join(" | ")).toBeGreaterThan(one);
+        expect(Number(await page.locator("#live").getAttribute("data-version"))).toBeGreaterThan(1);
+        expect(await page.locator("#components[open]").count()).toBe(1);
+        expect(await page.locator('#components tr[data-component="coredns"] .badge').textContent()).toContain(
+          "Landed",
+        );
+        // Every badge (the five component states, the phase) reads at WCAG AA contrast (4.5:1) or better.
+        const lowest = (await page.evaluate(LOWEST_BADGE_CONTRAST)) as { ratio: number; text: string };
+        expect(lowest.ratio, lowest.text).toBeGreaterThanOrEqual(4.5);
+        // Critical path highlighted: base -> one of its dependents, drawn as critical edges and nodes.
+        expect(await page.locator("#graph g.node.critical").count()).toBeGreaterThanOrEqual(2);
+        expect(await page.locator("#graph path.edge.critical").count()).toBeGreaterThanOrEqual(1);
+        // Timeline: one bar group per started build, landed ones in green.
+        expect(await page.locator('#timeline [data-component="coredns"][data-state="Landed"]').count()).toBe(
+          1,
+        );
+        // Colours AND text: a landed node's fill is the green background, the failure's badge says Failed in red.
+        const failure = page.locator('.failure[data-component="broken"]');
+        expect(await failure.locator(".badge").textContent()).toContain("Failed");
+        expect(await failure.locator(".badge").evaluate(COLOR)).toBe(RED);
+        // The log snippet with markup is text: no <img> or <b> was created, no script ran.
+        expect(await failure.locator("pre.log").textContent()).toContain(
+          `<img src=x onerror="window.__xss='log'">`,
+        );
+        expect(await failure.locator("img, b").count()).toBe(0);
+        expect(await page.evaluate("window.__xss")).toBeUndefined();
+        await screenshot(page, suiteOf(plane), "payloadbuild-done");
+        // The list page links to the build page.
+        await page.goto(`${base}/payloadbuilds`);
+        await page.getByRole("link", { name: "okd", exact: true }).click();
+        await page.waitForURL(`${base}/payloadbuild/${ns}/okd`);
+        expect(await page.locator("h1").textContent()).toBe("PayloadBuild okd");
+        expect(errors).toEqual([]);
+        await page.close();
+      }, 180_000);
 
-  it("release pages: phases in colour and words, components with commit links, changelog, verification, upgrade edges; the JSON API in release-controller's shapes", async () => {
-    const status = await waitForStatus(
-      env,
-      operator,
-      { namespace: ns, name: "okd" },
-      "4 landed",
-      (s) => (s.counts?.landed ?? 0) === 4,
-    );
-    const landed = (status.components ?? []).filter((c) => c.state === "Landed");
-    await env.client.create(IMAGE_STREAMS, {
-      apiVersion: "image.openshift.io/v1",
-      kind: "ImageStream",
-      metadata: { name: "input", namespace: ns },
-      spec: {
-        tags: landed.map((c) => ({ name: c.name, from: { kind: "DockerImage", name: c.image ?? "" } })),
-      },
-    });
-    const job = (name: string, container: string) => ({
-      name,
-      jobTemplate: {
-        spec: {
-          backoffLimit: 0,
-          template: {
+      it("release pages: phases in colour and words, components with commit links, changelog, verification, upgrade edges; the JSON API in release-controller's shapes", async () => {
+        const status = await waitForStatus(
+          env,
+          operator,
+          { namespace: ns, name: "okd" },
+          "4 landed",
+          (s) => (s.counts?.landed ?? 0) === 4,
+        );
+        const landed = (status.components ?? []).filter((c) => c.state === "Landed");
+        await env.client.create(IMAGE_STREAMS, {
+          apiVersion: "image.openshift.io/v1",
+          kind: "ImageStream",
+          metadata: { name: "input", namespace: ns },
+          spec: {
+            tags: landed.map((c) => ({ name: c.name, from: { kind: "DockerImage", name: c.image ?? "" } })),
+          },
+        });
+        const job = (name: string, container: string) => ({
+          name,
+          jobTemplate: {
             spec: {
-              restartPolicy: "Never",
-              containers: [
-                { name: container, image: "quay.io/okd/scos-content:4.17-cli", command: ["/bin/true"] },
-              ],
+              backoffLimit: 0,
+              template: {
+                spec: {
+                  restartPolicy: "Never",
+                  containers: [
+                    { name: container, image: "quay.io/okd/scos-content:4.17-cli", command: ["/bin/true"] },
+                  ],
+                },
+              },
             },
           },
-        },
-      },
-    });
-    await env.client.create(RELEASE_STREAMS, {
-      apiVersion: "payload.okd.io/v1alpha1",
-      kind: "ReleaseStream",
-      metadata: { name: "okd-web", namespace: ns },
-      spec: {
-        name: PREFIX,
-        source: { imageStream: "input" },
-        to: `docker://${env.dockerRegistry.host}/${ns}/okd-web`,
-        verify: [job("e2e-upgrade", "e2e-upgrade")],
-      },
-    });
-    const first = await waitFor(
-      async () => {
-        const s = await streamStatus("okd-web");
-        return s.latestAccepted;
-      },
-      "the first release to be accepted",
-      90_000,
-    );
-
-    // A second release: coredns rebuilt from another ref (a new commit), the input tag moved to it.
-    await env.client.create(PAYLOAD_BUILDS, {
-      apiVersion: "payload.okd.io/v1alpha1",
-      kind: "PayloadBuild",
-      metadata: { name: "coredns-next", namespace: ns },
-      spec: {
-        imageStream: "next",
-        components: [
-          component("base", CENTOS),
-          {
-            ...component("coredns", "base"),
-            source: { git: { uri: "https://github.com/okd-project/coredns", ref: "release-next" } },
-          },
-        ],
-      },
-    });
-    const next = await waitForStatus(
-      env,
-      operator,
-      { namespace: ns, name: "coredns-next" },
-      "coredns landed",
-      (s) => (s.counts?.landed ?? 0) === 2,
-    );
-    const coredns = next.components?.find((c) => c.name === "coredns")?.image ?? "";
-    const input = await env.client.get(IMAGE_STREAMS, { namespace: ns, name: "input" });
-    await env.client.patch(
-      IMAGE_STREAMS,
-      { namespace: ns, name: "input" },
-      {
-        type: "merge",
-        body: {
+        });
+        await env.client.create(RELEASE_STREAMS, {
+          apiVersion: "payload.okd.io/v1alpha1",
+          kind: "ReleaseStream",
+          metadata: { name: "okd-web", namespace: ns },
           spec: {
-            tags: (input.spec?.tags ?? []).map((t) =>
-              t.name === "coredns" ? { ...t, from: { kind: "DockerImage", name: coredns } } : t,
-            ),
+            name: PREFIX,
+            source: { imageStream: "input" },
+            to: `docker://${env.dockerRegistry.host}/${ns}/okd-web`,
+            verify: [job("e2e-upgrade", "e2e-upgrade")],
           },
-        },
-      },
-    );
-    // The second release is rejected: its verification Job fails.
-    env.jobs.setBehaviour("e2e-upgrade", { failAlways: true, failMessage: "upgrade test failed" });
-    const second = await waitFor(
-      async () => {
-        const s = await streamStatus("okd-web");
-        const r = s.releases?.find((x) => x.name !== first);
-        return r?.phase === "Rejected" ? r.name : undefined;
-      },
-      "the second release to be rejected",
-      90_000,
-    );
+        });
+        const first = await waitFor(
+          async () => {
+            const s = await streamStatus("okd-web");
+            return s.latestAccepted;
+          },
+          "the first release to be accepted",
+          90_000,
+        );
 
-    const { page, errors } = await newPage();
-    await page.goto(`${base}/`);
-    const acceptedBadge = page.locator(`tr[data-release="${first}"] .badge[data-phase]`);
-    expect(await acceptedBadge.textContent()).toContain("Accepted");
-    expect(await acceptedBadge.evaluate(COLOR)).toBe(GREEN);
-    const rejectedBadge = page.locator(`tr[data-release="${second}"] .badge[data-phase]`);
-    expect(await rejectedBadge.textContent()).toContain("Rejected");
-    expect(await rejectedBadge.evaluate(COLOR)).toBe(RED);
-    await screenshot(page, SUITE, "streams-overview");
-    const lowestHere = (await page.evaluate(LOWEST_BADGE_CONTRAST)) as { ratio: number; text: string };
-    expect(lowestHere.ratio, lowestHere.text).toBeGreaterThanOrEqual(4.5);
+        // A second release: coredns rebuilt from another ref (a new commit), the input tag moved to it.
+        await env.client.create(PAYLOAD_BUILDS, {
+          apiVersion: "payload.okd.io/v1alpha1",
+          kind: "PayloadBuild",
+          metadata: { name: "coredns-next", namespace: ns },
+          spec: {
+            imageStream: "next",
+            components: [
+              component("base", CENTOS),
+              {
+                ...component("coredns", "base"),
+                source: { git: { uri: "https://github.com/okd-project/coredns", ref: "release-next" } },
+              },
+            ],
+          },
+        });
+        const next = await waitForStatus(
+          env,
+          operator,
+          { namespace: ns, name: "coredns-next" },
+          "coredns landed",
+          (s) => (s.counts?.landed ?? 0) === 2,
+        );
+        const coredns = next.components?.find((c) => c.name === "coredns")?.image ?? "";
+        const input = await env.client.get(IMAGE_STREAMS, { namespace: ns, name: "input" });
+        await env.client.patch(
+          IMAGE_STREAMS,
+          { namespace: ns, name: "input" },
+          {
+            type: "merge",
+            body: {
+              spec: {
+                tags: (input.spec?.tags ?? []).map((t) =>
+                  t.name === "coredns" ? { ...t, from: { kind: "DockerImage", name: coredns } } : t,
+                ),
+              },
+            },
+          },
+        );
+        // The second release is rejected: its verification Job fails.
+        env.jobs.setBehaviour("e2e-upgrade", { failAlways: true, failMessage: "upgrade test failed" });
+        const second = await waitFor(
+          async () => {
+            const s = await streamStatus("okd-web");
+            const r = s.releases?.find((x) => x.name !== first);
+            return r?.phase === "Rejected" ? r.name : undefined;
+          },
+          "the second release to be rejected",
+          90_000,
+        );
 
-    // Links: overview -> stream -> release.
-    await page.getByRole("link", { name: "okd-web", exact: true }).click();
-    await page.waitForURL(`${base}/releasestream/okd-web`);
-    expect(await page.locator("tbody tr[data-release]").count()).toBe(2);
-    await screenshot(page, SUITE, "stream");
-    await page.getByRole("link", { name: second, exact: true }).click();
-    await page.waitForURL(`${base}/releasestream/okd-web/release/${second}`);
-    expect(await page.locator("h1").textContent()).toBe(second);
-    // Components with digests and commit links from the image labels.
-    await page.waitForSelector('tr[data-component="coredns"]');
-    const corednsRow = page.locator('tr[data-component="coredns"]');
-    expect(await corednsRow.locator("code[title^='sha256:']").count()).toBe(1);
-    const commitHref = await corednsRow.locator("a").first().getAttribute("href");
-    expect(commitHref).toMatch(
-      /^https:\/\/github\.com\/okd-project\/coredns%22%3E%3Cscript%3E.*\/commit\/[0-9a-f]{40}$/,
-    );
-    // The label with markup is shown as text: no script element was created from it, none ran.
-    expect(await corednsRow.textContent()).toContain(`<script>window.__xss='label'</script>`);
-    expect(await corednsRow.locator("script").count()).toBe(0);
-    expect(await page.evaluate("window.__xss")).toBeUndefined();
-    // Changelog against the previous accepted release: coredns changed commit, with a compare link.
-    const changelog = page.locator("ul.changelog li");
-    expect(await changelog.count()).toBe(1);
-    expect(await changelog.textContent()).toContain("coredns");
-    expect(await changelog.locator("a").getAttribute("href")).toMatch(
-      /\/compare\/[0-9a-f]{40}\.\.\.[0-9a-f]{40}$/,
-    );
-    // Verification: the failed job, in red and in words.
-    const verification = page.locator('tr[data-verification="e2e-upgrade"] .badge');
-    expect(await verification.textContent()).toContain("Failed");
-    expect(await verification.evaluate(COLOR)).toBe(RED);
-    // Upgrade edge from the first release, failed (the second was rejected); the link leads to it.
-    await screenshot(page, SUITE, "release-rejected");
-    await page.getByRole("link", { name: first, exact: true }).first().click();
-    await page.waitForURL(`${base}/releasestream/okd-web/release/${first}`);
-    expect(await page.locator("h1").textContent()).toBe(first);
-    await screenshot(page, SUITE, "release-accepted");
-    expect(errors).toEqual([]);
-    await page.close();
+        const { page, errors } = await newPage();
+        await page.goto(`${base}/`);
+        const acceptedBadge = page.locator(`tr[data-release="${first}"] .badge[data-phase]`);
+        expect(await acceptedBadge.textContent()).toContain("Accepted");
+        expect(await acceptedBadge.evaluate(COLOR)).toBe(GREEN);
+        const rejectedBadge = page.locator(`tr[data-release="${second}"] .badge[data-phase]`);
+        expect(await rejectedBadge.textContent()).toContain("Rejected");
+        expect(await rejectedBadge.evaluate(COLOR)).toBe(RED);
+        await screenshot(page, suiteOf(plane), "streams-overview");
+        const lowestHere = (await page.evaluate(LOWEST_BADGE_CONTRAST)) as { ratio: number; text: string };
+        expect(lowestHere.ratio, lowestHere.text).toBeGreaterThanOrEqual(4.5);
 
-    // JSON API, release-controller's shapes.
-    const latest = await (await fetch(`${base}/api/v1/releasestream/okd-web/latest`)).json();
-    expect(latest).toEqual({
-      name: first,
-      phase: "Accepted",
-      pullSpec: `${env.dockerRegistry.host}/${ns}/okd-web:${first}`,
-      downloadURL: "",
-    });
-    expect(await (await fetch(`${base}/api/v1/releasestream/${PREFIX}/latest?format=pullSpec`)).text()).toBe(
-      `${env.dockerRegistry.host}/${ns}/okd-web:${first}\n`,
-    );
-    expect((await fetch(`${base}/api/v1/releasestream/okd-web/latest?rel=1`)).status).toBe(404);
-    const tags = await (await fetch(`${base}/api/v1/releasestream/okd-web/tags`)).json();
-    expect(tags).toEqual({
-      name: "okd-web",
-      tags: [
-        {
-          name: second,
-          phase: "Rejected",
-          pullSpec: `${env.dockerRegistry.host}/${ns}/okd-web:${second}`,
-          downloadURL: "",
-        },
-        {
+        // Links: overview -> stream -> release.
+        await page.getByRole("link", { name: "okd-web", exact: true }).click();
+        await page.waitForURL(`${base}/releasestream/okd-web`);
+        expect(await page.locator("tbody tr[data-release]").count()).toBe(2);
+        await screenshot(page, suiteOf(plane), "stream");
+        await page.getByRole("link", { name: second, exact: true }).click();
+        await page.waitForURL(`${base}/releasestream/okd-web/release/${second}`);
+        expect(await page.locator("h1").textContent()).toBe(second);
+        // Components with digests and commit links from the image labels.
+        await page.waitForSelector('tr[data-component="coredns"]');
+        const corednsRow = page.locator('tr[data-component="coredns"]');
+        expect(await corednsRow.locator("code[title^='sha256:']").count()).toBe(1);
+        const commitHref = await corednsRow.locator("a").first().getAttribute("href");
+        expect(commitHref).toMatch(
+          /^https:\/\/github\.com\/okd-project\/coredns%22%3E%3Cscript%3E.*\/commit\/[0-9a-f]{40}$/,
+        );
+        // The label with markup is shown as text: no script element was created from it, none ran.
+        expect(await corednsRow.textContent()).toContain(`<script>window.__xss='label'</script>`);
+        expect(await corednsRow.locator("script").count()).toBe(0);
+        expect(await page.evaluate("window.__xss")).toBeUndefined();
+        // Changelog against the previous accepted release: coredns changed commit, with a compare link.
+        const changelog = page.locator("ul.changelog li");
+        expect(await changelog.count()).toBe(1);
+        expect(await changelog.textContent()).toContain("coredns");
+        expect(await changelog.locator("a").getAttribute("href")).toMatch(
+          /\/compare\/[0-9a-f]{40}\.\.\.[0-9a-f]{40}$/,
+        );
+        // Verification: the failed job, in red and in words.
+        const verification = page.locator('tr[data-verification="e2e-upgrade"] .badge');
+        expect(await verification.textContent()).toContain("Failed");
+        expect(await verification.evaluate(COLOR)).toBe(RED);
+        // Upgrade edge from the first release, failed (the second was rejected); the link leads to it.
+        await screenshot(page, suiteOf(plane), "release-rejected");
+        await page.getByRole("link", { name: first, exact: true }).first().click();
+        await page.waitForURL(`${base}/releasestream/okd-web/release/${first}`);
+        expect(await page.locator("h1").textContent()).toBe(first);
+        await screenshot(page, suiteOf(plane), "release-accepted");
+        expect(errors).toEqual([]);
+        await page.close();
+
+        // JSON API, release-controller's shapes.
+        const latest = await (await fetch(`${base}/api/v1/releasestream/okd-web/latest`)).json();
+        expect(latest).toEqual({
           name: first,
           phase: "Accepted",
           pullSpec: `${env.dockerRegistry.host}/${ns}/okd-web:${first}`,
           downloadURL: "",
-        },
-      ],
-    });
-    const info = await (await fetch(`${base}/api/v1/releasestream/okd-web/release/${second}`)).json();
-    expect(info).toMatchObject({
-      name: second,
-      phase: "Rejected",
-      results: { blockingJobs: { "e2e-upgrade": { state: "Failed" } } },
-      upgradesFrom: [{ From: first, To: second, Success: 0, Failure: 1, Total: 1 }],
-      changeLogJson: { updatedImages: [expect.objectContaining({ name: "coredns" })] },
-    });
-    const graph = await fetch(`${base}/graph?channel=nightly`);
-    expect(graph.headers.get("content-type")).toBe(
-      "application/vnd.redhat.cincinnati.graph+json; version=1.0",
-    );
-    const body = (await graph.json()) as {
-      nodes: { version: string; payload: string }[];
-      edges: [number, number][];
-    };
-    const index = (v: string) => body.nodes.findIndex((n) => n.version === v);
-    expect(body.edges).toContainEqual([index(first), index(second)]);
-    // Page views cost the API server nothing: they read the informer stores, so while pages and API
-    // answers are served the operator makes no get or list of ReleaseStreams or PayloadBuilds.
-    const requests = await env.operatorRequests();
-    // (the audit log names them so: the informers' initial lists are there)
-    expect(requests.some((r) => r.verb === "list" && r.resource === "releasestreams")).toBe(true);
-    expect(requests.some((r) => r.verb === "list" && r.resource === "payloadbuilds")).toBe(true);
-    const before = requests.length;
-    for (const path of [
-      "/",
-      "/releasestream/okd-web",
-      `/releasestream/okd-web/release/${second}`,
-      `/payloadbuild/${ns}/okd`,
-      "/payloadbuilds",
-      "/graph",
-      "/api/v1/releasestream/okd-web/tags",
-    ])
-      for (let i = 0; i < 5; i++) expect((await fetch(`${base}${path}`)).status, path).toBe(200);
-    const during = (await env.operatorRequests())
-      .slice(before)
-      .filter(
-        (r) =>
-          (r.verb === "get" || r.verb === "list") &&
-          (r.resource === "releasestreams" || r.resource === "payloadbuilds"),
-      );
-    expect(during).toEqual([]);
-    expect(env.auditDropped()).toBe(0);
-    // Read-only: anything but GET/HEAD is refused.
-    expect((await fetch(`${base}/api/v1/releasestream/okd-web/tags`, { method: "POST" })).status).toBe(405);
-  }, 300_000);
-});
+        });
+        expect(
+          await (await fetch(`${base}/api/v1/releasestream/${PREFIX}/latest?format=pullSpec`)).text(),
+        ).toBe(`${env.dockerRegistry.host}/${ns}/okd-web:${first}\n`);
+        expect((await fetch(`${base}/api/v1/releasestream/okd-web/latest?rel=1`)).status).toBe(404);
+        const tags = await (await fetch(`${base}/api/v1/releasestream/okd-web/tags`)).json();
+        expect(tags).toEqual({
+          name: "okd-web",
+          tags: [
+            {
+              name: second,
+              phase: "Rejected",
+              pullSpec: `${env.dockerRegistry.host}/${ns}/okd-web:${second}`,
+              downloadURL: "",
+            },
+            {
+              name: first,
+              phase: "Accepted",
+              pullSpec: `${env.dockerRegistry.host}/${ns}/okd-web:${first}`,
+              downloadURL: "",
+            },
+          ],
+        });
+        const info = await (await fetch(`${base}/api/v1/releasestream/okd-web/release/${second}`)).json();
+        expect(info).toMatchObject({
+          name: second,
+          phase: "Rejected",
+          results: { blockingJobs: { "e2e-upgrade": { state: "Failed" } } },
+          upgradesFrom: [{ From: first, To: second, Success: 0, Failure: 1, Total: 1 }],
+          changeLogJson: { updatedImages: [expect.objectContaining({ name: "coredns" })] },
+        });
+        const graph = await fetch(`${base}/graph?channel=nightly`);
+        expect(graph.headers.get("content-type")).toBe(
+          "application/vnd.redhat.cincinnati.graph+json; version=1.0",
+        );
+        const body = (await graph.json()) as {
+          nodes: { version: string; payload: string }[];
+          edges: [number, number][];
+        };
+        const index = (v: string) => body.nodes.findIndex((n) => n.version === v);
+        expect(body.edges).toContainEqual([index(first), index(second)]);
+        // Page views cost the API server nothing: they read the informer stores, so while pages and API
+        // answers are served the operator makes no get or list of ReleaseStreams or PayloadBuilds.
+        const requests = await env.operatorRequests();
+        // (the audit log names them so: the informers' initial lists are there)
+        expect(requests.some((r) => r.verb === "list" && r.resource === "releasestreams")).toBe(true);
+        expect(requests.some((r) => r.verb === "list" && r.resource === "payloadbuilds")).toBe(true);
+        const before = requests.length;
+        for (const path of [
+          "/",
+          "/releasestream/okd-web",
+          `/releasestream/okd-web/release/${second}`,
+          `/payloadbuild/${ns}/okd`,
+          "/payloadbuilds",
+          "/graph",
+          "/api/v1/releasestream/okd-web/tags",
+        ])
+          for (let i = 0; i < 5; i++) expect((await fetch(`${base}${path}`)).status, path).toBe(200);
+        const during = (await env.operatorRequests())
+          .slice(before)
+          .filter(
+            (r) =>
+              (r.verb === "get" || r.verb === "list") &&
+              (r.resource === "releasestreams" || r.resource === "payloadbuilds"),
+          );
+        expect(during).toEqual([]);
+        expect(env.auditDropped()).toBe(0);
+        // Read-only: anything but GET/HEAD is refused.
+        expect((await fetch(`${base}/api/v1/releasestream/okd-web/tags`, { method: "POST" })).status).toBe(
+          405,
+        );
+      }, 300_000);
+    },
+  );
+}

@@ -1,0 +1,4 @@
+/** `web-ui-suite.ts` on the dev cluster. */
+import { webUiSuite } from "./web-ui-suite.js";
+
+webUiSuite("dev");
