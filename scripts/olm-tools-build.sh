@@ -4,7 +4,8 @@
 # OperatorHub, capabilities, categories, good-practices and deprecated-API validators) and opm
 # (operator-framework/operator-registry, for `opm validate` / `opm render` of the catalog). Does
 # nothing when a binary was built from the same go.mod/go.sum/*.go, Go version and this script.
-# Also copies OLM's CRDs from operator-framework/api into .tools/olm-crds/.
+# Also copies OLM's CRDs from operator-framework/api into .tools/olm-crds/ and prometheus-operator's
+# ServiceMonitor and PrometheusRule CRDs into .tools/monitoring-crds/.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export GOTOOLCHAIN=local CGO_ENABLED=0 GOFLAGS=-trimpath
@@ -53,3 +54,12 @@ mkdir -p .tools/olm-crds
 cp "$crds"/operators.coreos.com_*.yaml .tools/olm-crds/
 chmod u+w .tools/olm-crds/*.yaml
 echo "OLM CRDs (operator-framework/api $api_version): $(ls .tools/olm-crds | wc -l) in .tools/olm-crds"
+
+# prometheus-operator's CRDs (ServiceMonitor, PrometheusRule), from its Go module zip (the proxy
+# serves the repository), for the server-side check of config/prometheus and the bundle's objects.
+prometheus_operator=v0.85.0
+dir=$(go mod download -json "github.com/prometheus-operator/prometheus-operator@$prometheus_operator" | sed -n 's/^\t"Dir": "\(.*\)",$/\1/p')
+mkdir -p .tools/monitoring-crds
+cp "$dir"/example/prometheus-operator-crd/monitoring.coreos.com_{servicemonitors,prometheusrules}.yaml .tools/monitoring-crds/
+chmod u+w .tools/monitoring-crds/*.yaml
+echo "monitoring CRDs (prometheus-operator $prometheus_operator): $(ls .tools/monitoring-crds | wc -l) in .tools/monitoring-crds"

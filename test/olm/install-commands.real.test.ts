@@ -8,6 +8,7 @@
  * what `opm render` reads as the catalog's bundle entry.
  */
 import { execFile } from "node:child_process";
+import { existsSync } from "node:fs";
 import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -22,6 +23,8 @@ import { CONTROL_PLANE_TOOLS, describeWithTools, locateTool } from "../support/r
 const run = promisify(execFile);
 const ROOT = join(import.meta.dirname, "../..");
 const OLM_CRDS = join(ROOT, ".tools/olm-crds");
+/** prometheus-operator's ServiceMonitor and PrometheusRule CRDs (also copied by `npm run olm-tools:build`). */
+const MONITORING_CRDS = join(ROOT, ".tools/monitoring-crds");
 const SECTIONS = ["Use with Argo CD", "Install with OLM"];
 const BUNDLE_IMAGE = "quay.io/okd/okd-payload-operator-bundle:v0.1.0";
 
@@ -50,7 +53,9 @@ describeWithTools([...CONTROL_PLANE_TOOLS, "kubectl", "olm-validate", "opm", "bu
 
     beforeAll(async () => {
       work = await mkdtemp(join(tmpdir(), "install-commands-"));
-      plane = await startControlPlane({ controllerManager: false, crds: [OLM_CRDS] });
+      for (const dir of [OLM_CRDS, MONITORING_CRDS])
+        if (!existsSync(dir)) throw new Error(`${dir} is missing: run npm run olm-tools:build`);
+      plane = await startControlPlane({ controllerManager: false, crds: [OLM_CRDS, MONITORING_CRDS] });
       registry = await startDockerRegistry();
       // buildah's storage in the temp dir, chroot isolation (no daemon, no runc), as the image tests do.
       await writeFile(
@@ -172,6 +177,35 @@ describeWithTools([...CONTROL_PLANE_TOOLS, "kubectl", "olm-validate", "opm", "bu
       expect(stdout.trim()).toBe(
         "clusterserviceversion.operators.coreos.com/okd-payload-operator.v0.1.0 created (server dry run)",
       );
+    });
+
+    it("prometheus-operator's CRDs accept config/prometheus (kubectl apply -k) and the bundle's ServiceMonitor and PrometheusRule", async () => {
+      for (const ns of ["okd-payload-operator-system", "bundle-check"])
+        await run("kubectl", ["create", "namespace", ns], { env }).catch(() => undefined);
+      const applied = await run("kubectl", ["apply", "-k", "config/prometheus"], { cwd: ROOT, env });
+      expect(applied.stdout.trim().split("\n").sort()).toEqual([
+        "prometheusrule.monitoring.coreos.com/okd-payload-operator-controller-manager-alerts created",
+        "servicemonitor.monitoring.coreos.com/okd-payload-operator-controller-manager-metrics-monitor created",
+      ]);
+      const manifests = "deploy/olm/bundle/manifests";
+      const bundle = await run(
+        "kubectl",
+        [
+          "apply",
+          "--dry-run=server",
+          "-n",
+          "bundle-check",
+          "-f",
+          `${manifests}/okd-payload-operator-controller-manager-alerts_monitoring.coreos.com_v1_prometheusrule.yaml`,
+          "-f",
+          `${manifests}/okd-payload-operator-controller-manager-metrics-monitor_monitoring.coreos.com_v1_servicemonitor.yaml`,
+        ],
+        { cwd: ROOT, env },
+      );
+      expect(bundle.stdout.trim().split("\n").sort()).toEqual([
+        "prometheusrule.monitoring.coreos.com/okd-payload-operator-controller-manager-alerts created (server dry run)",
+        "servicemonitor.monitoring.coreos.com/okd-payload-operator-controller-manager-metrics-monitor created (server dry run)",
+      ]);
     });
 
     it("opm render reads the bundle image buildah built (pushed to a registry) as the catalog's bundle entry", async () => {
