@@ -81,6 +81,9 @@ export const GitSourceSchema = z
     ref: boundedString(MAX_REF_LENGTH)
       .optional()
       .describe("Branch, tag or commit to build; the default branch when unset."),
+    secret: SecretReferenceSchema.optional().describe(
+      "Secret of type kubernetes.io/basic-auth (username and password; a token as password) for a private repository: the operator reads its refs over HTTPS with it (spec.rebuild set), and Builds clone with it (OpenShift sourceSecret, Shipwright cloneSecret).",
+    ),
   })
   .describe("Git repository holding the component's source.");
 /** Git source of a component. */

@@ -62,6 +62,7 @@ export function openShiftBuildSpec(
         ? {}
         : { git: { uri: git.uri, ...(gitRef === undefined ? {} : { ref: gitRef }) } }),
       ...(contextDir === undefined ? {} : { contextDir }),
+      ...(git?.secret === undefined ? {} : { sourceSecret: { name: git.secret.name } }),
       ...(sourceImages.length > 0 ? { images: sourceImages } : {}),
     },
     strategy: {

@@ -140,7 +140,11 @@ function buildRunFor(request: BuildRequest, settings: BuildBackendSettings): Kub
       ? undefined
       : {
           type: "Git",
-          git: { url: git.uri, ...(gitRevision === undefined ? {} : { revision: gitRevision }) },
+          git: {
+            url: git.uri,
+            ...(gitRevision === undefined ? {} : { revision: gitRevision }),
+            ...(git.secret === undefined ? {} : { cloneSecret: git.secret.name }),
+          },
           ...(contextDir === undefined ? {} : { contextDir }),
         };
   return {

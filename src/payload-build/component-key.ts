@@ -25,6 +25,8 @@ export class ComponentKeyError extends Error {
   constructor(
     readonly component: string,
     message: string,
+    /** Set when the key is missing only because this component's own key is (it is blocked by it). */
+    readonly blockedBy?: string,
   ) {
     super(message);
   }
@@ -139,6 +141,7 @@ export function computeComponentKeys(input: ComponentKeyInput): Map<string, Comp
       throw new ComponentKeyError(
         component.name,
         `component ${component.name}: ${field} names component ${ref}, whose key is not computed yet (is it a dependency in the graph?)`,
+        ref,
       );
     }
     return { image: ref, digest: digestOf(component.name, ref, field, resolved.imageDigests) };

@@ -169,7 +169,8 @@ function payloadBuildPermissions(backends: BuildBackends): OperatorPermission[] 
       resource: SECRETS.plural,
       verbs: ["get"],
       scope: "cluster",
-      reason: "spec.release.pushSecret (credentials for pushing the release)",
+      reason:
+        "spec.release.pushSecret (credentials for pushing the release) and source.git.secret (reading a private repository's refs)",
     },
     {
       group: EVENTS.group,

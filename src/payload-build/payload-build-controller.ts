@@ -190,6 +190,7 @@ export function setupPayloadBuildController(options: PayloadBuildControllerOptio
   });
   const rebuildPlanner = new RebuildPlanner({
     backends,
+    client,
     registryOptions: options.registryOptions ?? {},
     ...(options.registryIdentity === undefined
       ? {}

@@ -24,6 +24,8 @@ import { resolveComponents, type ResolvedComponent } from "./resolve-component.j
 export interface ComponentKeyProblem {
   readonly component: string;
   readonly message: string;
+  /** Set when the component has no key only because the component it names has none. */
+  readonly blockedBy?: string;
 }
 
 /** What was resolved and computed for one payload. */
@@ -91,7 +93,12 @@ export async function resolveComponentKeys(
       imageDigests,
     },
     onError: (err: ComponentKeyError) => {
-      if (!failed.has(err.component)) problems.push({ component: err.component, message: err.message });
+      if (!failed.has(err.component))
+        problems.push({
+          component: err.component,
+          message: err.message,
+          ...(err.blockedBy === undefined ? {} : { blockedBy: err.blockedBy }),
+        });
     },
   });
   return {

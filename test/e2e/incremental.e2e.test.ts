@@ -10,7 +10,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { PayloadBuildStatus } from "../../src/api/index.js";
 import { BUILDS } from "../../src/builds/build-resources.js";
-import { EVENTS } from "../../src/kube/resource.js";
+import { EVENTS, SECRETS } from "../../src/kube/resource.js";
 import type { OperatorProcess } from "../../src/demo/operator-process.js";
 import { PAYLOAD_BUILDS } from "../../src/payload-build/payload-build-controller.js";
 import { ImageStores } from "../../src/registry/image-store.js";
@@ -201,6 +201,72 @@ describe.skipIf(!available)(
         .map((e) => String(e["note"]));
       expect(notes).toContain("1 of 5 components to build: installer (NewCommit); 4 reused by component key");
       expect(notes).toContain("0 of 5 components to build; 5 reused by component key");
+    });
+
+    it("reads a private repository with its Secret; a ref that does not exist fails its component (and blocks those on it)", async () => {
+      const secured = await startGitHttpServer({
+        root: repos.root,
+        basicAuth: { username: "bot", password: "s3cret" },
+      });
+      try {
+        const other = await createNamespace(env.client, "incremental-errors");
+        await env.client.create(SECRETS, {
+          apiVersion: "v1",
+          kind: "Secret",
+          metadata: { name: "git-creds", namespace: other },
+          type: "kubernetes.io/basic-auth",
+          data: {
+            username: Buffer.from("bot").toString("base64"),
+            password: Buffer.from("s3cret").toString("base64"),
+          },
+        });
+        await env.client.create(PAYLOAD_BUILDS, {
+          apiVersion: "payload.okd.io/v1alpha1",
+          kind: "PayloadBuild",
+          metadata: { name: "errors", namespace: other },
+          spec: {
+            imageStream: "release",
+            rebuild: "IfChanged",
+            components: [
+              {
+                name: "private",
+                source: { git: { uri: `${secured.url}/base.git`, secret: { name: "git-creds" } } },
+                from: centos,
+              },
+              {
+                name: "broken",
+                source: { git: { uri: `${git.url}/cli.git`, ref: "no-such-branch" } },
+                from: centos,
+              },
+              { name: "on-broken", source: source("installer"), from: "broken" },
+            ],
+          },
+        });
+        const status = await waitForStatus(
+          env,
+          operator,
+          { namespace: other, name: "errors" },
+          "errors Failed",
+          (s) => s.phase === "Failed",
+          120_000,
+        );
+        const byName = new Map((status.components ?? []).map((c) => [c.name, c]));
+        expect(byName.get("private")).toMatchObject({ state: "Landed", rebuildReason: "NoPreviousBuild" });
+        expect(byName.get("private")?.commit).toMatch(/^[0-9a-f]{40}$/);
+        expect(byName.get("broken")?.state).toBe("Failed");
+        expect(byName.get("broken")?.message).toMatch(
+          /component broken: spec\.components\[1\]\.source\.git: ref no-such-branch does not exist in http:\/\/127\.0\.0\.1:\d+\/cli\.git/,
+        );
+        expect(byName.get("on-broken")).toMatchObject({ state: "Blocked" });
+        const warnings = (await env.client.list(EVENTS, { namespace: other })).items.filter(
+          (e) => e["reason"] === "ComponentUnresolved",
+        );
+        expect(warnings.map((e) => String(e["note"]))).toEqual([
+          expect.stringContaining("ref no-such-branch does not exist"),
+        ]);
+      } finally {
+        await secured.stop();
+      }
     });
   },
 );
