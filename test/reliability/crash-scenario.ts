@@ -88,16 +88,20 @@ export async function crashScenario(env: E2eEnvironment, options: CrashOptions):
   const mark = (await env.operatorRequests()).length;
   const recoveryMs: number[] = [];
   const startupMs: number[] = [];
-  const recovered = async (since: number) => {
+  let restartedAt: number | undefined;
+  /** Measures the restart at `restartedAt`, once. */
+  const recovered = async () => {
+    const since = restartedAt;
+    if (since === undefined) return;
+    restartedAt = undefined;
     const r = await waitFirstUsefulWrite(env, since, operator);
     recoveryMs.push(r.recoveryMs);
     startupMs.push(r.startupMs);
   };
   let kills = 0;
   await applyPayload(env, ns, payload);
-  let restartedAt: number | undefined;
   for (let k = 0; k < options.kills; k++) {
-    if (restartedAt !== undefined) await recovered(restartedAt);
+    await recovered();
     await new Promise((r) => setTimeout(r, random() * options.maxKillDelayMs));
     if (isReady(await statusOf(env.client, ns, PAYLOAD_NAME))) break;
     await operator.kill("SIGKILL");
@@ -105,7 +109,7 @@ export async function crashScenario(env: E2eEnvironment, options: CrashOptions):
     restartedAt = Date.now();
     operator = await env.startOperator(flags);
   }
-  if (restartedAt !== undefined) await recovered(restartedAt);
+  await recovered();
   const final = await waitReady(env, ns, () => operator, options.timeoutMs).catch(() => undefined);
   const requests = (await env.operatorRequests()).slice(mark);
   const counts = creationsByName(requests, ns);

@@ -103,6 +103,8 @@ export async function registryFaultScenario(
         for (const c of status.conditions ?? [])
           if (TROUBLE.includes(c.reason ?? "") || (c.type === "Degraded" && c.status === "True"))
             messages.add(`${c.type}=${c.status} ${c.reason ?? ""}: ${c.message ?? ""}`);
+        for (const c of status.components ?? [])
+          if (c.message !== undefined && c.message !== "") messages.add(`component ${c.name}: ${c.message}`);
       },
     ).catch(() => undefined);
   } finally {

@@ -107,7 +107,8 @@ export async function runReliability(
   let failover: FailoverResult;
   try {
     crash = await crashScenario(real, {
-      shape: shape(sizes.crash.components, 0.1),
+      // Four builds at a time, so the build outlasts the kills and the restarts between them.
+      shape: shape(sizes.crash.components, 0.1, 4),
       kills: sizes.crash.kills,
       seed: sizes.seed,
       leaderElect: false,
