@@ -110,8 +110,26 @@ export function validateObject(
   }
   if (def.plural === "customresourcedefinitions" && def.group === "apiextensions.k8s.io")
     causes.push(...validateCrd(object), ...crdRuleErrors(object, validators.cel));
+  if (def.plural === "events" && def.group === "events.k8s.io") causes.push(...eventNoteCauses(object));
   if (causes.length > 0)
     throw invalid({ group: def.group, kind: def.kind, name: object.metadata.name ?? "" }, causes);
+}
+
+/**
+ * kube-apiserver's events.k8s.io/v1 Event validation of `note`: at most 1,024 bytes (Go's `len`, so
+ * UTF-8 bytes although the message says characters), reported on the internal field name `message`.
+ * Core v1 Events are not checked (kube-apiserver accepts longer messages there).
+ */
+function eventNoteCauses(object: KubeObject): StatusCause[] {
+  const note = (object as { note?: unknown }).note;
+  if (typeof note !== "string" || Buffer.byteLength(note, "utf8") <= 1024) return [];
+  return [
+    {
+      reason: "FieldValueInvalid",
+      field: "message",
+      message: 'Invalid value: "": can have at most 1024 characters',
+    },
+  ];
 }
 
 /** Core kinds whose strategies do not maintain `metadata.generation` (ConfigMaps, Secrets, ...). */
