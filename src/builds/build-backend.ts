@@ -164,6 +164,8 @@ export interface DesiredSpecTag {
   readonly from: { readonly kind: "DockerImage"; readonly name: string };
   readonly importPolicy: Readonly<Record<string, never>>;
   readonly referencePolicy: { readonly type: "Local" };
+  /** Annotations the spec tag must carry (merged over those it has), e.g. the component key. */
+  readonly annotations?: Readonly<Record<string, string>>;
 }
 
 /** A build backend. Every method is pure and deterministic. */

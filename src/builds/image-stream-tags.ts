@@ -106,6 +106,8 @@ export interface ImageStreamTagSource {
   readonly tag: string;
   /** The image pullspec (by digest for reproducible releases). */
   readonly pullspec: string;
+  /** Annotations of the spec tag (e.g. the component key). */
+  readonly annotations?: Readonly<Record<string, string>> | undefined;
 }
 
 /**
@@ -118,6 +120,7 @@ export function desiredImageStreamTags(sources: readonly ImageStreamTagSource[])
     from: { kind: "DockerImage", name: source.pullspec },
     importPolicy: {},
     referencePolicy: { type: "Local" },
+    ...(source.annotations === undefined ? {} : { annotations: { ...source.annotations } }),
   }));
 }
 
@@ -135,10 +138,15 @@ export function mergeSpecTags(
   for (const want of desired) {
     const index = tags.findIndex((t) => t.name === want.name);
     const have = index < 0 ? undefined : tags[index];
-    if (have?.from?.kind === want.from.kind && have.from.name === want.from.name) continue;
+    const annotationsHeld = Object.entries(want.annotations ?? {}).every(
+      ([key, value]) => have?.annotations?.[key] === value,
+    );
+    if (have?.from?.kind === want.from.kind && have.from.name === want.from.name && annotationsHeld) continue;
     changed = true;
+    const annotations =
+      want.annotations === undefined ? have?.annotations : { ...have?.annotations, ...want.annotations };
     const next: SpecTag = {
-      ...(have === undefined ? {} : { annotations: have.annotations }),
+      ...(annotations === undefined ? {} : { annotations }),
       name: want.name,
       from: { ...want.from },
       importPolicy: { ...want.importPolicy },

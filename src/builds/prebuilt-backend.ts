@@ -17,7 +17,9 @@ export function createPrebuiltBackend(): BuildBackend {
     desiredTags: (component) =>
       component.spec.image === undefined
         ? []
-        : desiredImageStreamTags([{ tag: component.name, pullspec: component.spec.image }]),
+        : desiredImageStreamTags([
+            { tag: component.name, pullspec: component.spec.image, annotations: component.tagAnnotations },
+          ]),
   };
 }
 

@@ -76,7 +76,9 @@ export function createShipwrightBackend(settings: BuildBackendSettings = {}): Bu
     observeAttempt: observeBuildRun,
     desiredTags: (component, state) =>
       state.phase === "Succeeded" && state.outputPullspec !== undefined
-        ? desiredImageStreamTags([{ tag: component.name, pullspec: state.outputPullspec }])
+        ? desiredImageStreamTags([
+            { tag: component.name, pullspec: state.outputPullspec, annotations: component.tagAnnotations },
+          ])
         : [],
   };
 }

@@ -6,7 +6,11 @@
  * and labelled with its key, and the status entries carry key, commit, reason or origin.
  */
 import type { ComponentStatus, PayloadBuildStatus } from "../api/index.js";
+import { COMPONENT_KEY_ANNOTATION } from "./build-records.js";
 import type { ComponentRebuildDecision } from "./rebuild-plan.js";
+
+/** ImageStream spec tag annotation of a reused component: the PayloadBuild that built its image. */
+export const REUSED_FROM_ANNOTATION = "payload.okd.io/reused-from";
 import type { ResolvedComponent } from "./resolve-component.js";
 
 /** One component of a keyed plan. */
@@ -41,6 +45,7 @@ export function applyKeyedPlan(
     const decision = entry?.decision;
     if (entry === undefined || decision === undefined) return c;
     if (decision.action === "Reuse") {
+      const from = decision.reused.payloadBuild ?? decision.reused.image;
       const { architecture: _architecture, pinned: _pinned, ...rest } = c;
       return {
         ...rest,
@@ -50,6 +55,7 @@ export function applyKeyedPlan(
         buildArgs: {},
         env: {},
         resources: undefined,
+        tagAnnotations: { [COMPONENT_KEY_ANNOTATION]: entry.key, [REUSED_FROM_ANNOTATION]: from },
       };
     }
     // The build uses the external images by the digests its key was computed from.
@@ -58,6 +64,7 @@ export function applyKeyedPlan(
       ...c,
       spec: c.spec.from === undefined ? c.spec : { ...c.spec, from: pin(c.spec.from) },
       inputs: c.inputs.map((i) => ({ ...i, from: pin(i.from) })),
+      tagAnnotations: { [COMPONENT_KEY_ANNOTATION]: entry.key },
       pinned: {
         ...(entry.commit === undefined ? {} : { commit: entry.commit }),
         imageLabels: entry.imageLabels,

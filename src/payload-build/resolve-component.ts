@@ -48,6 +48,8 @@ export interface ResolvedComponent {
    * labels its image carries (full component key, key document, the PayloadBuild building it).
    */
   readonly pinned?: PinnedBuild;
+  /** Annotations of the component's ImageStream spec tag, where the operator writes one (the component key). */
+  readonly tagAnnotations?: Readonly<Record<string, string>>;
 }
 
 /** What a keyed build is pinned to (see {@link ResolvedComponent.pinned}). */

@@ -9,7 +9,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { PayloadBuildStatus } from "../../src/api/index.js";
-import { BUILDS } from "../../src/builds/build-resources.js";
+import { BUILDS, IMAGE_STREAMS } from "../../src/builds/build-resources.js";
 import { EVENTS, SECRETS } from "../../src/kube/resource.js";
 import type { OperatorProcess } from "../../src/demo/operator-process.js";
 import { PAYLOAD_BUILDS } from "../../src/payload-build/payload-build-controller.js";
@@ -146,6 +146,14 @@ describe.skipIf(!available)(
       const images = (s: PayloadBuildStatus) =>
         Object.fromEntries((s.components ?? []).map((c) => [c.name, c.image?.split("@")[1]]));
       expect(images(second.status)).toEqual(images(first.status));
+      // The ImageStream tag of a reused component says which key and which PayloadBuild.
+      const stream = await env.client.get(IMAGE_STREAMS, { namespace: ns, name: "release" });
+      const tags =
+        (stream["spec"] as { tags?: { name: string; annotations?: Record<string, string> }[] }).tags ?? [];
+      expect(tags.find((t) => t.name === "cli")?.annotations).toMatchObject({
+        "payload.okd.io/component-key": second.status.components?.find((c) => c.name === "cli")?.key,
+        "payload.okd.io/reused-from": `${ns}/${first.name}`,
+      });
     });
 
     it("one commit in a leaf rebuilds that leaf alone; the release changes", async () => {
@@ -157,6 +165,11 @@ describe.skipIf(!available)(
         cli: `Reused from ${ns}/${first.name}`,
       });
       expect(third.status.release?.digest).not.toBe(first.status.release?.digest);
+      // The simulated build's image content follows the commit: a new image for the new commit.
+      const image = (s: PayloadBuildStatus, name: string) =>
+        s.components?.find((c) => c.name === name)?.image;
+      expect(image(third.status, "installer")).not.toBe(image(first.status, "installer"));
+      expect(image(third.status, "cli")).toBe(image(first.status, "cli"));
     });
 
     it("one commit in base rebuilds everything built on it", async () => {
