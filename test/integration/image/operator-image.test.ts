@@ -9,13 +9,20 @@
  */
 import { execFile, spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { lstat, mkdtemp, readdir, readFile, rm } from "node:fs/promises";
+import { chown, lstat, mkdtemp, readdir, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { operatorImageBase } from "../../support/operator-image-base.js";
-import { describeWithTools } from "../../support/required-tool.js";
+import { freePort } from "../../../src/control-plane/child-process.js";
+import {
+  OPERATOR_NAMESPACE,
+  OPERATOR_SERVICE_ACCOUNT,
+} from "../../../src/control-plane/operator-identity.js";
+import { installOperatorOn } from "../../e2e/real-plane-environment.js";
+import { startControlPlane, type ControlPlane } from "../../support/control-plane.js";
+import { CONTROL_PLANE_TOOLS, describeWithTools, itWithTools } from "../../support/required-tool.js";
 
 const execFileAsync = promisify(execFile);
 const ROOT = resolve(import.meta.dirname, "../../..");
@@ -353,5 +360,111 @@ describeWithTools(["buildah", "skopeo", "umoci"])(
       expect(help.code, help.stderr).toBe(0);
       expect(help.stdout).toContain("Usage: payloadctl operator [options]");
     });
+
+    itWithTools([...CONTROL_PLANE_TOOLS, "kubectl"])(
+      "the image's operator, from the unpacked root file system as the image's user, is ready and reconciles on the real kube-apiserver",
+      async () => {
+        const runtime = JSON.parse(await readFile(join(work, "bundle", "config.json"), "utf8")) as {
+          process: { user: { uid: number; gid: number }; args: string[]; env: string[] };
+        };
+        let plane: ControlPlane | undefined;
+        let operator: ReturnType<typeof spawn> | undefined;
+        let log = "";
+        try {
+          plane = await startControlPlane({ dir: join(work, "control-plane") });
+          await installOperatorOn(plane); // deploy/install.yaml, as the operator's RBAC
+          // the ServiceAccount's token kubeconfig where the pod would have it mounted, readable by the image's user
+          await plane.serviceAccountKubeconfig(
+            OPERATOR_NAMESPACE,
+            OPERATOR_SERVICE_ACCOUNT,
+            join(rootfs, "tmp/kubeconfig"),
+          );
+          await chown(join(rootfs, "tmp/kubeconfig"), runtime.process.user.uid, runtime.process.user.gid);
+          const port = await freePort();
+          const [program, subcommand] = runtime.process.args;
+          if (program === undefined || subcommand === undefined) throw new Error("no entry point");
+          const env = {
+            ...Object.fromEntries(
+              runtime.process.env.map((e) => [e.slice(0, e.indexOf("=")), e.slice(e.indexOf("=") + 1)]),
+            ),
+            WATCH_NAMESPACE: "",
+            POD_NAMESPACE: OPERATOR_NAMESPACE,
+          };
+          operator = spawn(
+            "chroot",
+            [
+              `--userspec=${runtime.process.user.uid}:${runtime.process.user.gid}`,
+              "--groups=0",
+              rootfs,
+              program,
+              subcommand,
+              "--kubeconfig",
+              "/tmp/kubeconfig",
+              "--leader-elect",
+              `--metrics-addr=127.0.0.1:${port}`,
+            ],
+            { env, stdio: ["ignore", "pipe", "pipe"] },
+          );
+          operator.stdout?.on("data", (d: Buffer) => (log += d.toString()));
+          operator.stderr?.on("data", (d: Buffer) => (log += d.toString()));
+          const exited = operator;
+          const ready = async (): Promise<boolean> => {
+            if (exited.exitCode !== null)
+              throw new Error(`the image's operator exited ${exited.exitCode}:\n${log}`);
+            const response = await fetch(`http://127.0.0.1:${port}/readyz`).catch(() => undefined);
+            return response?.status === 200;
+          };
+          for (let i = 0; i < 600 && !(await ready()); i++) await new Promise((r) => setTimeout(r, 100));
+          expect(await ready(), log).toBe(true);
+          expect((await fetch(`http://127.0.0.1:${port}/healthz`)).status).toBe(200);
+          const metrics = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+          expect(metrics).toContain("controller_runtime_reconcile_total");
+
+          // the sample PayloadBuild, reconciled to Building by the image's operator
+          const kubectl = (args: string[], input?: string) => {
+            const child = execFileAsync(
+              "kubectl",
+              ["--kubeconfig", plane?.adminKubeconfigPath ?? "", ...args],
+              {
+                cwd: ROOT,
+              },
+            );
+            if (input !== undefined) child.child.stdin?.end(input);
+            return child;
+          };
+          await kubectl(["create", "namespace", "okd-build"]);
+          const sample = (await readFile(join(ROOT, "config/samples/payloadbuild.yaml"), "utf8")).replace(
+            /docker:\/\/quay\.io\/example\/okd-scos-release/,
+            "docker://127.0.0.1:1/okd-build/okd-release",
+          );
+          await kubectl(["apply", "-f", "-"], sample);
+          let phase = "";
+          for (let i = 0; i < 600 && phase !== "Building"; i++) {
+            const { stdout } = await kubectl([
+              "get",
+              "payloadbuild",
+              "okd-scos-4-17",
+              "-n",
+              "okd-build",
+              "-o",
+              "jsonpath={.status.phase}",
+            ]);
+            phase = stdout;
+            if (phase !== "Building") await new Promise((r) => setTimeout(r, 100));
+          }
+          expect(phase, log).toBe("Building");
+
+          // SIGTERM (what the kubelet sends): a graceful stop, exit 0
+          const code = new Promise((done) => exited.on("exit", (c) => done(c)));
+          exited.kill("SIGTERM");
+          expect(await code, log).toBe(0);
+          operator = undefined;
+        } finally {
+          operator?.kill("SIGKILL");
+          await plane?.stop();
+        }
+      },
+      300_000,
+    );
   },
 );
