@@ -11,6 +11,7 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
+import { EVENTS } from "../../src/kube/resource.js";
 import { createNamespace, type E2eEnvironment } from "../e2e/e2e-harness.js";
 import { creationsByName, duplicates } from "./audit-checks.js";
 import type { RegistryFaultCounts, RegistryFaultProxy, RegistryFaults } from "./registry-fault-proxy.js";
@@ -58,7 +59,7 @@ export interface RegistryFaultResult {
   readonly imagesChecked: number;
   /** What skopeo said about the images it could not copy. */
   readonly incomplete: readonly string[];
-  /** Distinct messages the PayloadBuild's conditions carried while faults were on. */
+  /** Distinct messages of the PayloadBuild's troubled conditions while faults were on, and its Warning Events. */
   readonly messages: readonly string[];
   readonly wallMs: number;
 }
@@ -103,8 +104,6 @@ export async function registryFaultScenario(
         for (const c of status.conditions ?? [])
           if (TROUBLE.includes(c.reason ?? "") || (c.type === "Degraded" && c.status === "True"))
             messages.add(`${c.type}=${c.status} ${c.reason ?? ""}: ${c.message ?? ""}`);
-        for (const c of status.components ?? [])
-          if (c.message !== undefined && c.message !== "") messages.add(`component ${c.name}: ${c.message}`);
       },
     ).catch(() => undefined);
   } finally {
@@ -116,6 +115,10 @@ export async function registryFaultScenario(
       injected[k] += proxy.counts[k] - (before[i]?.[k] ?? 0);
   });
   const counts = creationsByName((await env.operatorRequests()).slice(mark), ns);
+  // The Warning Events the operator recorded (a build failed by a push, the retry).
+  for (const event of (await env.client.list(EVENTS, { namespace: ns })).items)
+    if (event["type"] === "Warning")
+      messages.add(`Event ${String(event["reason"])}: ${String(event["note"])}`);
   await operator.stop(5_000);
 
   // Every image the release names, read from the registry itself (not through the proxy).
