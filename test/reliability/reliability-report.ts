@@ -74,7 +74,7 @@ export function renderReliabilityDoc(
     "Writes were all answered 429 until three had been, then the mix.",
     "Checked: the same as for crashes, and that no request answered 429 was sent again before its Retry-After",
     "elapsed (the next identical request in the audit log). Before the kube client waited for Retry-After",
-    "itself (as client-go's does), this run found the operator resending throttled creates and status writes",
+    "itself (as client-go's does), the harness found the operator resending throttled creates and status writes",
     "35 to 276 ms after a 429 that asked for 1 s (the work queue's Retry-After delay does not hold back a reconcile a watch event requeues).",
     "",
     `Result: ${a.writes} writes, of which answered 409: ${a.failedWrites[409]}, 429: ${a.failedWrites[429]}, 500: ${a.failedWrites[500]};`,
