@@ -31,7 +31,7 @@ const BUILT = ["base", "cluster-version-operator", "cli", "installer", "console"
 
 /** Defines this file's tests on the control plane `plane` (needs git, for git http-backend). */
 export function incrementalSuite(plane: ControlPlaneKind): void {
-  describe("incremental builds by component key", { timeout: 240_000 }, () => {
+  describe("incremental builds by component key", { timeout: plane === "real" ? 420_000 : 240_000 }, () => {
     let env: E2eEnvironment;
     let operator: OperatorProcess;
     let git: RunningGitHttpServer;
@@ -48,6 +48,8 @@ export function incrementalSuite(plane: ControlPlaneKind): void {
       env = await startE2eEnvironment({
         speed: 50,
         plane,
+        // Real plane: the integrated registry authorizes every read and push as OpenShift's does.
+        ...(plane === "real" ? { integratedRegistryAccess: true } : {}),
         profile: { components: { "cluster-version-operator": { operator: true } } },
       });
       const stores = new ImageStores({ insecureRegistries: [env.dockerRegistry.host] });
