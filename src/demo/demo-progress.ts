@@ -19,9 +19,11 @@ export function formatElapsed(ms: number): string {
   return `${Math.floor(seconds / 60)}:${String(seconds % 60).padStart(2, "0")}`;
 }
 
-/** Names of the components in state Landed. */
+/** Names of the components whose image has landed (state Landed, or Reused from an earlier build). */
 export function landedComponents(status: PayloadBuildStatus | undefined): Set<string> {
-  return new Set((status?.components ?? []).filter((c) => c.state === "Landed").map((c) => c.name));
+  return new Set(
+    (status?.components ?? []).filter((c) => c.state === "Landed" || c.state === "Reused").map((c) => c.name),
+  );
 }
 
 function countsText(counts: ComponentCounts | undefined): string {

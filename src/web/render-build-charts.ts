@@ -14,6 +14,7 @@ const PAD = 10;
 
 const GLYPH: Readonly<Record<string, string>> = {
   Landed: "✓",
+  Reused: "↺",
   Building: "▶",
   Waiting: "…",
   Failed: "✗",
@@ -86,7 +87,7 @@ export function renderGraph(model: PayloadBuildModel): SafeHtml {
       </svg>
     </div>
     <p class="legend">
-      <span>Node symbols: ✓ Landed · ▶ Building · … Waiting · ✗ Failed · ⊘ Blocked</span
+      <span>Node symbols: ✓ Landed · ↺ Reused · ▶ Building · … Waiting · ✗ Failed · ⊘ Blocked</span
       ><span>Thick black outline and edges: the critical path</span>
     </p>`;
 }
@@ -118,7 +119,11 @@ export function renderTimeline(model: PayloadBuildModel): SafeHtml {
           const ready = Math.min(t.readyAt ?? start, start);
           const end = t.endedAt ?? start;
           const runClass =
-            t.state === "Landed" ? "span-landed" : t.state === "Failed" ? "span-failed" : "span-run";
+            t.state === "Landed" || t.state === "Reused"
+              ? "span-landed"
+              : t.state === "Failed"
+                ? "span-failed"
+                : "span-run";
           return html`<g data-component="${t.name}" data-state="${t.state}"
             ><title>
               ${t.name}: ${t.state}; waited ${Math.round(start - ready)} s, ran ${Math.round(end - start)}

@@ -22,7 +22,7 @@ th { background: var(--soft); font-weight: 600; }
 code, .mono { font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; font-size: 0.86em; word-break: break-all; }
 .muted { color: var(--muted); }
 .badge { display: inline-block; padding: 0.05rem 0.5rem; border-radius: 1rem; font-weight: 600; font-size: 0.85em; border: 1px solid currentColor; white-space: nowrap; }
-.phase-accepted, .state-landed, .state-succeeded, .result-success, .phase-succeeded { color: var(--ok); background: var(--ok-bg); }
+.phase-accepted, .state-landed, .state-reused, .state-succeeded, .result-success, .phase-succeeded { color: var(--ok); background: var(--ok-bg); }
 .phase-rejected, .phase-failed, .state-failed, .result-failure, .phase-invalid { color: var(--bad); background: var(--bad-bg); }
 .phase-ready, .phase-pending, .state-pending, .result-pending, .phase-assembling { color: var(--warn); background: var(--warn-bg); }
 .state-building, .state-running, .phase-building { color: var(--run); background: var(--run-bg); }
@@ -40,7 +40,7 @@ svg .node rect { stroke: #57606a; stroke-width: 1; }
 svg .node.critical rect { stroke: #000; stroke-width: 3; }
 svg .edge { stroke: #8c959f; stroke-width: 1.2; fill: none; }
 svg .edge.critical { stroke: #000; stroke-width: 2.5; }
-svg .fill-landed { fill: var(--ok-bg); } svg .fill-building { fill: var(--run-bg); } svg .fill-waiting { fill: var(--idle-bg); }
+svg .fill-landed, svg .fill-reused { fill: var(--ok-bg); } svg .fill-building { fill: var(--run-bg); } svg .fill-waiting { fill: var(--idle-bg); }
 svg .fill-failed { fill: var(--bad-bg); } svg .fill-blocked { fill: var(--block-bg); }
 svg .span-wait { fill: #d0d7de; } svg .span-run { fill: #218bff; } svg .span-landed { fill: #2da44e; } svg .span-failed { fill: #cf222e; }
 pre.log { background: #24292f; color: #f6f8fa; padding: 0.6rem; border-radius: 0.3rem; overflow-x: auto; white-space: pre-wrap; }

@@ -113,4 +113,34 @@ describe("HTML escaping", () => {
     expect(page).toContain('<path class="edge critical" data-from="base" data-to="cvo"');
     expect(page).toContain("base → cvo");
   });
+
+  it("a component reused from an earlier build is drawn as landed, with its own symbol and word", () => {
+    const pb = {
+      apiVersion: "payload.okd.io/v1alpha1",
+      kind: "PayloadBuild",
+      metadata: { name: "okd", namespace: "ns" },
+      spec: {
+        imageStream: "r",
+        components: [{ name: "cli", source: { git: { uri: "https://github.com/x/cli" } } }],
+      },
+      status: {
+        phase: "Building",
+        components: [
+          {
+            name: "cli",
+            state: "Reused",
+            startedAt: "2026-12-01T00:00:00Z",
+            completedAt: "2026-12-01T00:00:01Z",
+          },
+        ],
+      },
+    };
+    const page = squash(
+      payloadBuildPage(payloadBuildModel(pb, Date.parse("2026-12-01T00:00:10Z"))).live.value,
+    );
+    expect(page).toContain('data-component="cli" data-state="Reused"');
+    expect(page).toContain("fill-reused");
+    expect(page).toContain("↺");
+    expect(page).toContain("span-landed");
+  });
 });
