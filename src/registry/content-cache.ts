@@ -37,7 +37,8 @@ function isCacheableDigest(digest: string): boolean {
 /**
  * An in-process cache holding at most `maxBytes` of content, least recently used evicted first: for a
  * long-running process (the operator) that assembles releases again and again from mostly the same
- * component images. Entries are the bytes the store verified, not copied: callers must not modify them.
+ * component images. Entries are copies of the bytes put; what `get` returns is shared: callers must not
+ * modify it.
  */
 export class MemoryContentCache implements ContentCache {
   private readonly entries = new Map<string, CachedContent>();
@@ -64,7 +65,10 @@ export class MemoryContentCache implements ContentCache {
     const length = content.bytes.length;
     if (!isCacheableDigest(digest) || length > this.maxBytes || this.entries.has(digest))
       return Promise.resolve();
-    this.entries.set(digest, content);
+    // A copy with its own memory: a small Buffer is often a slice of a shared 8 KiB pool, which it
+    // would keep alive (and which the byte count would not see).
+    const own = new Uint8Array(content.bytes);
+    this.entries.set(digest, { bytes: Buffer.from(own.buffer, own.byteOffset, own.byteLength) });
     this.bytes += length;
     for (const [key, entry] of this.entries) {
       if (this.bytes <= this.maxBytes) break;
