@@ -404,8 +404,9 @@ async function writeStatus(
     deps.metrics.statusWrite("deferred");
     return delay;
   }
+  let written: KubeObject;
   try {
-    await deps.client.replaceStatus(
+    written = await deps.client.replaceStatus(
       kubeResource({
         group: "payload.okd.io",
         version: "v1alpha1",
@@ -421,7 +422,7 @@ async function writeStatus(
     if (isNotFound(err)) return null;
     throw err;
   }
-  deps.statusLimiter.wrote(obs.key, now);
+  deps.statusLimiter.wrote(obs.key, now, written.metadata.resourceVersion);
   deps.metrics.statusWrite("written");
   return null;
 }

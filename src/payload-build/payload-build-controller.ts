@@ -202,9 +202,17 @@ export function setupPayloadBuildController(options: PayloadBuildControllerOptio
     children: childStores,
     imageStreams: imageStreams.store,
   };
+  // The echo of our own status write (the version the write was answered with) changes nothing the
+  // reconciler has not just seen: it need not wake it again (a busy PayloadBuild writes every 2 s).
+  const notOwnStatusWrite: EventFilter<KubeObject> = (e) =>
+    e.type !== "updated" ||
+    !limiter.isOwnWrite(
+      { namespace: e.object.metadata.namespace ?? "", name: e.object.metadata.name },
+      e.object.metadata.resourceVersion,
+    );
   let builder = manager
     .controller(PAYLOAD_BUILD_CONTROLLER)
-    .for(PAYLOAD_BUILDS, scope)
+    .for(PAYLOAD_BUILDS, scope, notOwnStatusWrite)
     .withMaxConcurrentReconciles(options.maxConcurrentReconciles ?? 4)
     .withRateLimiter({ maxDelayMs: options.errorBackoffMaxMs ?? 120_000 })
     .withDebounce(options.reconcileDebounce ?? DEFAULT_RECONCILE_DEBOUNCE);

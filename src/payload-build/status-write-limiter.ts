@@ -11,6 +11,7 @@ import { formatObjectKey, type ObjectKey } from "../kube/resource.js";
 export class StatusWriteLimiter {
   readonly #minIntervalMs: number;
   readonly #lastWrite = new Map<string, number>();
+  readonly #writtenVersion = new Map<string, string>();
 
   /** `minIntervalMs`: the shortest time between two writes of one object's status (0: no limit). */
   constructor(minIntervalMs: number) {
@@ -23,13 +24,27 @@ export class StatusWriteLimiter {
     return last === undefined ? 0 : Math.max(0, last + this.#minIntervalMs - nowMs);
   }
 
-  /** Records a write of `key` at `nowMs`. */
-  wrote(key: ObjectKey, nowMs: number): void {
-    this.#lastWrite.set(formatObjectKey(key), nowMs);
+  /** Records a write of `key` at `nowMs`, answered with `resourceVersion` (if the answer had one). */
+  wrote(key: ObjectKey, nowMs: number, resourceVersion?: string): void {
+    const k = formatObjectKey(key);
+    this.#lastWrite.set(k, nowMs);
+    if (resourceVersion === undefined) this.#writtenVersion.delete(k);
+    else this.#writtenVersion.set(k, resourceVersion);
+  }
+
+  /**
+   * True when `resourceVersion` is the one our last status write of `key` was answered with: the
+   * object is exactly what that write made, so its watch event brings nothing new to reconcile.
+   */
+  isOwnWrite(key: ObjectKey, resourceVersion: string | undefined): boolean {
+    return (
+      resourceVersion !== undefined && this.#writtenVersion.get(formatObjectKey(key)) === resourceVersion
+    );
   }
 
   /** Forgets `key` (its object is gone). */
   forget(key: ObjectKey): void {
     this.#lastWrite.delete(formatObjectKey(key));
+    this.#writtenVersion.delete(formatObjectKey(key));
   }
 }
