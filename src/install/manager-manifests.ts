@@ -24,12 +24,13 @@ export const METRICS_SERVICE = "controller-manager-metrics-service";
 export const MANAGER_ARGS: readonly string[] = ["--leader-elect", `--metrics-addr=:${METRICS_PORT}`];
 
 /**
- * Environment of the manager container: `WATCH_NAMESPACE` empty (every namespace; the namespaced
- * variant `config/namespaced` sets it to the pod's own namespace) and `POD_NAMESPACE` (the
+ * Environment of the manager container: `WATCH_NAMESPACE` without a value, so empty (every
+ * namespace; not `value: ""`, which the API server drops, so every `kubectl apply` would find the
+ * Deployment changed; the namespaced variant `config/namespaced` sets it to the pod's own namespace) and `POD_NAMESPACE` (the
  * namespace of the leader election Lease), as `payloadctl operator` reads them.
  */
 export const MANAGER_ENV: readonly Readonly<Record<string, unknown>>[] = [
-  { name: "WATCH_NAMESPACE", value: "" },
+  { name: "WATCH_NAMESPACE" },
   { name: "POD_NAMESPACE", valueFrom: { fieldRef: { fieldPath: "metadata.namespace" } } },
 ];
 

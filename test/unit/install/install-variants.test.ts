@@ -46,10 +46,7 @@ const podNamespace = { valueFrom: { fieldRef: { fieldPath: "metadata.namespace" 
 describeWithTools(["kubectl"])("install variants (kubectl kustomize)", () => {
   it("config/default: watches every namespace, Lease in the pod's namespace, restricted pod security", async () => {
     const { pod, container } = managerContainer(await kustomize("config/default"));
-    expect(container.env).toEqual([
-      { name: "WATCH_NAMESPACE", value: "" },
-      { name: "POD_NAMESPACE", ...podNamespace },
-    ]);
+    expect(container.env).toEqual([{ name: "WATCH_NAMESPACE" }, { name: "POD_NAMESPACE", ...podNamespace }]);
     expect(pod["securityContext"]).toEqual({
       runAsNonRoot: true,
       seccompProfile: { type: "RuntimeDefault" },
