@@ -99,7 +99,10 @@ export function incrementalSuite(plane: ControlPlaneKind): void {
         { namespace: ns, name },
         `${name} Ready=True`,
         (s) => hasCondition(s, "Ready", "True"),
-        180_000,
+        // Known slow spot (issue 15, left open): on the real plane the night after a moved external tag
+        // has taken 150-180 s, waiting on the import of a reused component; every other night takes
+        // seconds. The wait is long enough not to fail on it, short of the suite's 420 s.
+        360_000,
       );
       const builds = (await env.client.list(BUILDS, { namespace: ns })).items.filter((b) =>
         b.metadata.ownerReferences?.some((o) => o.name === name),
