@@ -307,7 +307,9 @@ export function decidePayloadBuild(
       ...final.flatMap((e) => e.staleLive),
       ...childrenOfRemovedComponents(observation.children, byName),
     ],
-    ...imageStreamChange(observation, spec.imageStream, final),
+    ...(finishedForThisGeneration(observation)
+      ? {}
+      : imageStreamChange(observation, spec.imageStream, final)),
     ...(release.assemble === undefined ? {} : { assemble: release.assemble }),
     combine: combined.flatMap((c) => (c.combine === undefined ? [] : [c.combine])),
     status: computePayloadBuildStatus(statusInput),
@@ -327,6 +329,21 @@ function childrenOfRemovedComponents(
     const component = c.metadata.labels?.[COMPONENT_LABEL];
     return component !== undefined && !components.has(component);
   });
+}
+
+/**
+ * True when the stored status says this generation has finished (Succeeded or Failed). A finished
+ * PayloadBuild no longer writes ImageStream tags: its release pins every image by digest, and the
+ * ImageStream is shared with the PayloadBuilds after it (a nightly stream creates one per night),
+ * which otherwise had their tags overwritten by the finished ones, with 409s on every write.
+ */
+function finishedForThisGeneration(observation: PayloadBuildObservation): boolean {
+  const status = observation.status;
+  return (
+    (status?.phase === "Succeeded" || status?.phase === "Failed") &&
+    status.observedGeneration !== undefined &&
+    status.observedGeneration === observation.payloadBuild?.metadata.generation
+  );
 }
 
 function imageStreamChange(
