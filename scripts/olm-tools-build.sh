@@ -12,29 +12,23 @@ export GOTOOLCHAIN=local CGO_ENABLED=0 GOFLAGS=-trimpath
 out=.tools/bin
 mkdir -p "$out"
 
-stamp_of() { # dir
-  local sources=("test/$1"/go.mod "test/$1"/go.sum)
-  sources+=($(find "test/$1" -maxdepth 1 -name '*.go' | sort))
-  cat "$0" "${sources[@]}" | sha256sum | cut -c1-16
-  go version
-}
-up_to_date() { # dir binary
-  [ -f "$out/.olm-tools-$1.stamp" ] && [ "$(cat "$out/.olm-tools-$1.stamp")" = "$(stamp_of "$1")" ] && [ -x "$out/$2" ]
-}
+stamp_prefix=olm-tools
+# shellcheck source=scripts/go-tool-stamp.sh
+source scripts/go-tool-stamp.sh
 
 api_version=$(cd test/olm-validate && go list -m -f '{{.Version}}' github.com/operator-framework/api)
-if up_to_date olm-validate olm-validate; then
+if up_to_date test/olm-validate olm-validate olm-validate; then
   echo "olm-validate (operator-framework/api $api_version): up to date in $out"
 else
   echo "building olm-validate (operator-framework/api $api_version) ..."
   start=$SECONDS
   (cd test/olm-validate && go build -ldflags "-s -w" -o ../../$out/olm-validate .)
-  stamp_of olm-validate > "$out/.olm-tools-olm-validate.stamp"
+  stamp_of test/olm-validate > "$out/.olm-tools-olm-validate.stamp"
   echo "olm-validate built in $((SECONDS - start)) s"
 fi
 
 registry_version=$(cd test/olm-opm && go list -m -f '{{.Version}}' github.com/operator-framework/operator-registry)
-if up_to_date olm-opm opm; then
+if up_to_date test/olm-opm olm-opm opm; then
   echo "opm (operator-registry $registry_version): up to date in $out"
 else
   echo "building opm (operator-registry $registry_version) ..."
@@ -43,7 +37,7 @@ else
   (cd test/olm-opm && go build -tags containers_image_openpgp \
     -ldflags "-s -w -X github.com/operator-framework/operator-registry/cmd/opm/version.opmVersion=$registry_version" \
     -o ../../$out/opm github.com/operator-framework/operator-registry/cmd/opm)
-  stamp_of olm-opm > "$out/.olm-tools-olm-opm.stamp"
+  stamp_of test/olm-opm > "$out/.olm-tools-olm-opm.stamp"
   echo "opm built in $((SECONDS - start)) s"
 fi
 

@@ -9,18 +9,12 @@ export GOTOOLCHAIN=local CGO_ENABLED=0 GOFLAGS=-trimpath
 out=.tools/bin
 mkdir -p "$out"
 
-stamp_of() { # dir
-  local sources=("test/release-tools/$1"/go.mod "test/release-tools/$1"/go.sum)
-  sources+=($(find "test/release-tools/$1" -maxdepth 1 -name '*.go' | sort))
-  cat "$0" "${sources[@]}" | sha256sum | cut -c1-16
-  go version
-}
-up_to_date() { # dir binary
-  [ -f "$out/.release-tools-$1.stamp" ] && [ "$(cat "$out/.release-tools-$1.stamp")" = "$(stamp_of "$1")" ] && [ -x "$out/$2" ]
-}
+stamp_prefix=release-tools
+# shellcheck source=scripts/go-tool-stamp.sh
+source scripts/go-tool-stamp.sh
 
 oc_version=$(cd test/release-tools/oc && go list -m -f '{{.Version}}' github.com/openshift/oc)
-if up_to_date oc oc; then
+if up_to_date test/release-tools/oc oc oc; then
   echo "oc $oc_version: up to date in $out"
 else
   echo "building oc $oc_version ..."
@@ -29,17 +23,17 @@ else
   minor=$(echo "$k8s" | cut -d. -f2)
   ldflags="-s -w -X github.com/openshift/oc/pkg/version.versionFromGit=$oc_version -X github.com/openshift/oc/pkg/version.commitFromGit=${oc_version##*-} -X k8s.io/component-base/version.gitVersion=$k8s -X k8s.io/component-base/version.gitMajor=1 -X k8s.io/component-base/version.gitMinor=$minor -X k8s.io/client-go/pkg/version.gitVersion=$k8s"
   (cd test/release-tools/oc && go build -tags 'include_gcs include_oss containers_image_openpgp' -ldflags "$ldflags" -o "../../../$out/oc" github.com/openshift/oc/cmd/oc)
-  stamp_of oc > "$out/.release-tools-oc.stamp"
+  stamp_of test/release-tools/oc > "$out/.release-tools-oc.stamp"
   echo "oc built in $((SECONDS - start)) s"
 fi
 
 cvo_version=$(cd test/release-tools/cvo-load && go list -m -f '{{.Version}}' github.com/openshift/cluster-version-operator)
-if up_to_date cvo-load cvo-load; then
+if up_to_date test/release-tools/cvo-load cvo-load cvo-load; then
   echo "cvo-load (cluster-version-operator $cvo_version): up to date in $out"
 else
   echo "building cvo-load (cluster-version-operator $cvo_version) ..."
   start=$SECONDS
   (cd test/release-tools/cvo-load && go build -ldflags "-s -w" -o "../../../$out/cvo-load" .)
-  stamp_of cvo-load > "$out/.release-tools-cvo-load.stamp"
+  stamp_of test/release-tools/cvo-load > "$out/.release-tools-cvo-load.stamp"
   echo "cvo-load built in $((SECONDS - start)) s"
 fi
