@@ -15,24 +15,15 @@ import {
   OPERATOR_SERVICE_ACCOUNT,
   OPERATOR_USER,
 } from "../../src/control-plane/operator-identity.js";
-import { startBuildSystem, type SimulationProfile } from "../../src/devcluster/builds/index.js";
+import { startBuildSystem } from "../../src/devcluster/builds/index.js";
 import { startOperatorProcess, type OperatorProcess } from "../../src/demo/operator-process.js";
 import type { KubeClient } from "../../src/kube/kube-client.js";
 import { installOperatorOn } from "../../test/e2e/real-plane-environment.js";
 import { startDockerRegistry } from "../../test/support/docker-registry.js";
-import { waitForHealthUrl } from "./operator-bench-environment.js";
+import { waitForHealthUrl, type OperatorBenchOptions } from "./operator-bench-environment.js";
 
-/** Options of {@link startRealPlaneBenchEnvironment}. */
-export interface RealPlaneBenchOptions {
-  readonly root: string;
-  readonly profile: SimulationProfile;
-  readonly speed: number;
-  readonly maxConcurrentBuilds: number;
-  /** Further `payloadctl operator` flags. */
-  readonly operatorArgs?: readonly string[];
-  /** The command running payloadctl; default the sources under tsx. */
-  readonly payloadctl?: readonly string[];
-}
+/** Options of {@link startRealPlaneBenchEnvironment}: the dev-cluster bench's, without the CPU profile. */
+export type RealPlaneBenchOptions = Omit<OperatorBenchOptions, "cpuProfile">;
 
 /** A running environment. */
 export interface RealPlaneBenchEnvironment {
