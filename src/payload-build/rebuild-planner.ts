@@ -11,19 +11,19 @@ import type { Logger } from "pino";
 import type { ComponentStatus, PayloadBuild } from "../api/index.js";
 import { backendForComponent, type BuildBackends } from "../builds/build-backends.js";
 import type { ImageStream } from "../builds/image-stream-schema.js";
-import { GitRefResolver, type GitCredentials } from "../git/ls-remote.js";
+import { GitRefResolver } from "../git/ls-remote.js";
 import type { KubeClient } from "../kube/kube-client.js";
-import { isNotFound } from "../kube/kube-errors.js";
-import { SECRETS } from "../kube/resource.js";
 import { ImageStores, type RegistryOptions } from "../registry/image-store.js";
-import { componentKeyLabels, recordComponentBuild } from "./build-records.js";
+import { recordComponentBuild } from "./build-records.js";
 import type { ComponentGraph } from "./component-graph.js";
-import { computeComponentKeys, payloadKeyOf, type ComponentKey } from "./component-key.js";
-import { canonicalJson } from "./input-identity.js";
+import { computeComponentKeys } from "./component-key.js";
+import { decideKeyedPlan, type KeyedPlanInputs } from "./decide-keyed-plan.js";
+import { readGitSecrets } from "./git-credentials.js";
 import { tokenCredentials, type IntegratedRegistryAccess } from "./integrated-registry.js";
-import type { KeyedComponentPlan, KeyedPlan } from "./keyed-plan.js";
-import { decideComponentRebuilds, findRecords, resolveComponentKeys } from "./resolve-component-keys.js";
-import { resolveComponents, type ResolvedComponent } from "./resolve-component.js";
+import type { KeyedPlan } from "./keyed-plan.js";
+import { observeKeyedInputs } from "./observe-keyed-inputs.js";
+import { findRecords, type ComponentKeyProblem } from "./resolve-component-keys.js";
+import { resolveComponents } from "./resolve-component.js";
 
 /** What {@link RebuildPlanner} needs. */
 export interface RebuildPlannerOptions {
@@ -92,15 +92,12 @@ export class RebuildPlanner {
       payloadBuild.status?.observedGeneration === generation &&
       storedImages !== undefined &&
       components.every((c) => c.prebuilt || c.spec.source?.git === undefined || storedCommits.has(c.name));
-    let keys: ReadonlyMap<string, ComponentKey>;
-    let problems: { component: string; message: string; blockedBy?: string }[];
-    let imageDigests: Record<string, string>;
-    let commits: Record<string, string>;
+    let inputs: KeyedPlanInputs;
     if (canReuseStored) {
-      imageDigests = Object.fromEntries((storedImages ?? []).map((i) => [i.image, i.digest]));
-      commits = Object.fromEntries(storedCommits);
-      problems = [];
-      keys = computeComponentKeys({
+      const imageDigests = Object.fromEntries((storedImages ?? []).map((i) => [i.image, i.digest]));
+      const commits = Object.fromEntries(storedCommits);
+      const problems: ComponentKeyProblem[] = [];
+      const keys = computeComponentKeys({
         components,
         graph,
         architectures: spec.architectures,
@@ -113,49 +110,20 @@ export class RebuildPlanner {
             ...(err.blockedBy === undefined ? {} : { blockedBy: err.blockedBy }),
           }),
       });
+      const records = await findRecords(stores.open(`docker://${repository}`), keys);
+      inputs = { keys, problems, commits, imageDigests, records };
     } else {
-      const credentials = await this.#gitCredentials(namespace, components);
-      const resolved = await resolveComponentKeys(spec, graph, backendIdentity, {
+      inputs = await observeKeyedInputs(spec, graph, components, {
+        backendIdentity,
         git: new GitRefResolver(),
         stores,
-        gitCredentials: (c) => {
-          const secret = c.spec.source?.git?.secret?.name;
-          const found = secret === undefined ? undefined : credentials.get(secret);
-          return found instanceof Error ? undefined : found;
-        },
+        secrets: await readGitSecrets(this.options.client, namespace, components),
+        repository: `docker://${repository}`,
       });
-      keys = resolved.keys;
-      problems = [...resolved.problems];
-      // A Secret that cannot be read is the problem of the components naming it (not "needs credentials").
-      for (const c of components) {
-        const secret = c.spec.source?.git?.secret?.name;
-        const found = secret === undefined ? undefined : credentials.get(secret);
-        if (!(found instanceof Error)) continue;
-        const message = `component ${c.name}: spec.components[${c.specIndex}].source.git.secret: ${found.message}`;
-        const at = problems.findIndex((p) => p.component === c.name);
-        if (at >= 0) problems[at] = { component: c.name, message };
-        else problems.push({ component: c.name, message });
-      }
-      imageDigests = { ...resolved.imageDigests };
-      commits = Object.fromEntries(Object.entries(resolved.refs).map(([n, r]) => [n, r.commit]));
     }
-    const records = await findRecords(stores.open(`docker://${repository}`), keys);
-    const forced = new Set(components.filter((c) => c.spec.rebuild === "Always").map((c) => c.name));
-    const decisions = decideComponentRebuilds(keys, records, {
-      all: spec.rebuild === "Always",
-      components: forced,
-    });
-    const byName = new Map(decisions.map((d) => [d.component, d]));
     const builtBy = `${namespace}/${name}`;
-    const planned = new Map<string, KeyedComponentPlan>();
-    for (const [component, k] of keys) {
-      planned.set(component, {
-        key: k.key,
-        commit: commits[component],
-        decision: byName.get(component),
-        imageLabels: componentKeyLabels(k.key, canonicalJson(k.document), builtBy),
-      });
-    }
+    const plan = decideKeyedPlan(spec, components, inputs, { uid, generation, builtBy });
+    const decisions = [...plan.components.values()].flatMap((c) => c.decision ?? []);
     this.options.log.info(
       {
         payloadBuild: builtBy,
@@ -165,19 +133,7 @@ export class RebuildPlanner {
       },
       "planned rebuilds by component key",
     );
-    return {
-      uid,
-      generation,
-      components: planned,
-      // Components without a key only because a parent has none are left to decide: Blocked.
-      problems: new Map(
-        problems.filter((p) => p.blockedBy === undefined).map((p) => [p.component, p.message]),
-      ),
-      resolvedImages: Object.entries(imageDigests)
-        .map(([image, digest]) => ({ image, digest }))
-        .sort((a, b) => (a.image < b.image ? -1 : 1)),
-      ...(problems.length === 0 ? { payloadKey: payloadKeyOf(keys) } : {}),
-    };
+    return plan;
   }
 
   /**
@@ -206,48 +162,6 @@ export class RebuildPlanner {
         "recorded the component's build by key",
       );
     }
-  }
-
-  /** The basic-auth credentials of every `source.git.secret` named, or the error reading it. */
-  async #gitCredentials(
-    namespace: string,
-    components: readonly ResolvedComponent[],
-  ): Promise<Map<string, GitCredentials | Error>> {
-    const names = new Set(components.flatMap((c) => c.spec.source?.git?.secret?.name ?? []));
-    const found = new Map<string, GitCredentials | Error>();
-    for (const name of names) {
-      found.set(name, await this.#readBasicAuth(namespace, name).catch((err: unknown) => err as Error));
-    }
-    return found;
-  }
-
-  async #readBasicAuth(namespace: string, name: string): Promise<GitCredentials> {
-    const client = this.options.client;
-    if (client === undefined) throw new Error(`Secret ${namespace}/${name} cannot be read (no API client)`);
-    let secret;
-    try {
-      secret = await client.get(SECRETS, { namespace, name });
-    } catch (err: unknown) {
-      if (!isNotFound(err)) throw err;
-      throw new Error(
-        `Secret ${namespace}/${name} not found; create it (kubectl create secret generic ${name} -n ${namespace} --type kubernetes.io/basic-auth --from-literal username=... --from-literal password=...)`,
-        { cause: err },
-      );
-    }
-    const data = secret["data"];
-    const field = (key: string): string | undefined => {
-      const value =
-        typeof data === "object" && data !== null ? (data as Record<string, unknown>)[key] : undefined;
-      return typeof value === "string" ? Buffer.from(value, "base64").toString("utf8") : undefined;
-    };
-    const username = field("username");
-    const password = field("password");
-    if (password === undefined || password === "") {
-      throw new Error(
-        `Secret ${namespace}/${name} has no password (expected type kubernetes.io/basic-auth with username and password)`,
-      );
-    }
-    return { username: username ?? "git", password };
   }
 
   /** Forgets the plans of a PayloadBuild that is gone. */
