@@ -280,6 +280,13 @@ export const ReleaseStreamStatusSchema = z
     latest: z.string().optional().describe("Name of the newest release."),
     latestAccepted: z.string().optional().describe("Name of the newest accepted release."),
     lastScheduleTime: timestamp("The schedule's last run (payloadBuild source).").optional(),
+    lastRunNow: z
+      .string()
+      .max(253)
+      .optional()
+      .describe(
+        "The payload.okd.io/run-now annotation value last acted on (payloadBuild source): a new value starts one run at once.",
+      ),
     imageDeletes: z
       .array(ImageDeleteStatusSchema)
       .max(50)

@@ -324,6 +324,7 @@ export async function actOnReleaseStream(
     refusedWrites: failures.refused,
     imageDeletes: pendingImageDeletes(decision.imageDeletesWaiting, imageDeletes.attempted, now),
     ...(decision.lastScheduleTime === undefined ? {} : { lastScheduleTime: decision.lastScheduleTime }),
+    ...(decision.lastRunNow === undefined ? {} : { lastRunNow: decision.lastRunNow }),
     now,
   });
   const retryStatus = await writeStatus(status, obs, deps);
@@ -334,7 +335,17 @@ export async function actOnReleaseStream(
     if (r.phase === "Accepted" && prior?.phase !== "Accepted")
       deps.metrics.accepted((deps.clock.now() - Date.parse(r.createdAt ?? "")) / 1000);
   }
-  const events = [...phaseEvents(before, releases, decision.removed), ...started, ...imageDeletes.events];
+  const events = [
+    ...phaseEvents(before, releases, decision.removed),
+    ...decision.unchangedRuns.map((run): EventInput => ({
+      type: "Normal",
+      reason: "Unchanged",
+      action: "Cut",
+      note: run.message.slice(0, 1024),
+    })),
+    ...started,
+    ...imageDeletes.events,
+  ];
   if (failures.refused.length > 0) {
     deps.log.warn({ refused: failures.refused }, "the API server refused writes");
     events.push({

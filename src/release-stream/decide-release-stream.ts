@@ -30,6 +30,7 @@ import {
   releaseStamp,
   RELEASE_STREAM_LABEL,
   RETRY_ANNOTATION,
+  RUN_NOW_ANNOTATION,
   stampOf,
   streamLabelValue,
   streamOwnerReference,
@@ -62,6 +63,15 @@ export interface StreamAssembly {
   readonly assembly: ReleaseAssembly;
 }
 
+/** A scheduled (or run-now) run that cut no release: its PayloadBuild found nothing changed. */
+export interface UnchangedRun {
+  /** The name the release would have had. */
+  readonly release: string;
+  readonly payloadBuild: string;
+  /** Why, naming the payload key and the release that has it. */
+  readonly message: string;
+}
+
 /** Everything one reconcile does. */
 export interface ReleaseStreamDecision {
   readonly stream?: ReleaseStream;
@@ -79,6 +89,10 @@ export interface ReleaseStreamDecision {
   readonly payloadBuildsToCreate: readonly KubeObjectInput[];
   /** The schedule's newest run acted on. */
   readonly lastScheduleTime?: string;
+  /** The run-now annotation value acted on ({@link RUN_NOW_ANNOTATION}). */
+  readonly lastRunNow?: string;
+  /** Runs dropped in this reconcile because nothing changed (each is reported in an Event). */
+  readonly unchangedRuns: readonly UnchangedRun[];
   readonly assemble?: StreamAssembly;
   readonly jobsToCreate: readonly KubeObjectInput[];
   readonly deletes: readonly StreamChildToDelete[];
@@ -100,6 +114,7 @@ const EMPTY: ReleaseStreamDecision = {
   keep: new Set(),
   pinnedStreamsToCreate: [],
   payloadBuildsToCreate: [],
+  unchangedRuns: [],
   jobsToCreate: [],
   deletes: [],
   imagesToDelete: [],
@@ -412,11 +427,16 @@ export function decideReleaseStream(
     }
   }
 
-  // Scheduled runs of a payloadBuild source: each creates a PayloadBuild from the template.
+  // Scheduled runs of a payloadBuild source, and runs asked for with the run-now annotation: each
+  // creates a PayloadBuild from the template.
   const payloadBuildsToCreate: KubeObjectInput[] = [];
   let lastScheduleTime = obs.status?.lastScheduleTime;
+  let lastRunNow = obs.status?.lastRunNow;
   const template = spec.source.payloadBuild;
   if (template !== undefined) {
+    const runNow = stream.metadata.annotations?.[RUN_NOW_ANNOTATION];
+    const runNowDue = runNow !== undefined && runNow !== "" && runNow !== lastRunNow;
+    let run: { readonly what: string } | undefined;
     if (spec.schedule === undefined) {
       cut = { reason: "NoSchedule", message: "a payloadBuild source runs on spec.schedule; set one" };
     } else {
@@ -430,86 +450,94 @@ export function decideReleaseStream(
         };
       }
       const after = Date.parse(lastScheduleTime ?? stream.metadata.creationTimestamp ?? "");
-      const run = latestRun(schedule, Number.isNaN(after) ? nowMs : after, nowMs);
+      const scheduled = latestRun(schedule, Number.isNaN(after) ? nowMs : after, nowMs);
       const next = nextRun(schedule, nowMs);
       requeues.push(next === undefined ? 3_600_000 : Math.min(next - nowMs, 3_600_000));
-      const unready = releases.filter((r) => r.phase === "Pending" || r.phase === "Ready").length;
-      if (run === undefined) {
+      if (scheduled === undefined) {
         cut = {
           reason: "WaitingForSchedule",
           message:
             next === undefined ? "no run of spec.schedule within 8 days" : `next run at ${timestampOf(next)}`,
         };
       } else {
-        lastScheduleTime = timestampOf(run);
-        if (releases.some((r) => r.phase === "Pending") || unready >= spec.maxUnready) {
-          cut = {
-            reason: ReleaseStreamReason.MaxUnready,
-            message: `the run of ${timestampOf(run)} was skipped: ${unready} release(s) not yet accepted or rejected (maxUnready ${spec.maxUnready})`,
-          };
-        } else {
-          const name = releaseNameOf(prefix, now);
-          const pbName = payloadBuildNameOf(streamName, releaseStamp(now));
-          // With component keys, a night whose payload key equals the last release's cuts none.
-          const lastKey =
-            template.spec.rebuild === undefined
-              ? undefined
-              : releases.find(
-                  (r) => (r.phase === "Ready" || r.phase === "Accepted") && r.payloadKey !== undefined,
-                )?.payloadKey;
-          const accepted = releases.filter((r) => r.phase === "Accepted").slice(0, spec.upgradeFromAccepted);
-          const previous = accepted.map((r) => r.name);
-          releases = [
-            {
+        lastScheduleTime = timestampOf(scheduled);
+        run = { what: `the run of ${timestampOf(scheduled)}` };
+      }
+    }
+    if (runNowDue) {
+      lastRunNow = runNow;
+      run = { what: `the run asked for by ${RUN_NOW_ANNOTATION}=${runNow}` };
+    }
+    if (run !== undefined) {
+      const unready = releases.filter((r) => r.phase === "Pending" || r.phase === "Ready").length;
+      if (releases.some((r) => r.phase === "Pending") || unready >= spec.maxUnready) {
+        cut = {
+          reason: ReleaseStreamReason.MaxUnready,
+          message: `${run.what} was skipped: ${unready} release(s) not yet accepted or rejected (maxUnready ${spec.maxUnready})`,
+        };
+      } else {
+        const name = releaseNameOf(prefix, now);
+        const pbName = payloadBuildNameOf(streamName, releaseStamp(now));
+        // With component keys, a night whose payload key equals the last release's cuts none.
+        const lastKey =
+          template.spec.rebuild === undefined
+            ? undefined
+            : releases.find(
+                (r) => (r.phase === "Ready" || r.phase === "Accepted") && r.payloadKey !== undefined,
+              )?.payloadKey;
+        const accepted = releases.filter((r) => r.phase === "Accepted").slice(0, spec.upgradeFromAccepted);
+        const previous = accepted.map((r) => r.name);
+        releases = [
+          {
+            name,
+            phase: "Pending",
+            createdAt: nowIso,
+            phaseChangedAt: nowIso,
+            payloadBuild: pbName,
+            round: 1,
+            ...(previous.length === 0 ? {} : { previous }),
+          },
+          ...releases,
+        ];
+        payloadBuildsToCreate.push({
+          apiVersion: "payload.okd.io/v1alpha1",
+          kind: "PayloadBuild",
+          metadata: {
+            name: pbName,
+            namespace,
+            labels: {
+              ...(template.metadata?.labels ?? {}),
+              [RELEASE_STREAM_LABEL]: streamLabelValue(streamName),
+            },
+            annotations: {
+              ...(template.metadata?.annotations ?? {}),
+              [ReleaseAnnotation.releaseTag]: name,
+            },
+            ownerReferences: [owner],
+          },
+          spec: {
+            ...template.spec,
+            release: {
+              ...(template.spec.release ?? {}),
               name,
-              phase: "Pending",
-              createdAt: nowIso,
-              phaseChangedAt: nowIso,
-              payloadBuild: pbName,
-              round: 1,
+              to: spec.to,
+              ...(spec.pushSecret === undefined ? {} : { pushSecret: spec.pushSecret }),
               ...(previous.length === 0 ? {} : { previous }),
+              ...(lastKey === undefined ? {} : { unlessPayloadKey: lastKey }),
             },
-            ...releases,
-          ];
-          payloadBuildsToCreate.push({
-            apiVersion: "payload.okd.io/v1alpha1",
-            kind: "PayloadBuild",
-            metadata: {
-              name: pbName,
-              namespace,
-              labels: {
-                ...(template.metadata?.labels ?? {}),
-                [RELEASE_STREAM_LABEL]: streamLabelValue(streamName),
-              },
-              annotations: {
-                ...(template.metadata?.annotations ?? {}),
-                [ReleaseAnnotation.releaseTag]: name,
-              },
-              ownerReferences: [owner],
-            },
-            spec: {
-              ...template.spec,
-              release: {
-                ...(template.spec.release ?? {}),
-                name,
-                to: spec.to,
-                ...(spec.pushSecret === undefined ? {} : { pushSecret: spec.pushSecret }),
-                ...(previous.length === 0 ? {} : { previous }),
-                ...(lastKey === undefined ? {} : { unlessPayloadKey: lastKey }),
-              },
-            },
-          });
-          cut = {
-            reason: ReleaseStreamReason.Assembling,
-            message: `scheduled run: PayloadBuild ${pbName} builds ${name}`,
-          };
-        }
+          },
+        });
+        cut = {
+          reason: ReleaseStreamReason.Assembling,
+          message: `${run.what}: PayloadBuild ${pbName} builds ${name}`,
+        };
       }
     }
   }
   // A scheduled release follows its PayloadBuild: pushed -> Ready, failed -> Failed; an unchanged
   // night (every component reused, payload key equal to the last release's) is no release at all.
   const unchanged = new Set<string>();
+  const unchangedRuns: UnchangedRun[] = [];
   for (const r of releases) {
     if (r.phase !== "Pending" || r.payloadBuild === undefined) continue;
     const pb = obs.payloadBuilds.find((p) => p.metadata.name === r.payloadBuild);
@@ -517,10 +545,12 @@ export function decideReleaseStream(
     if (!parsedStatus.success || findCondition(parsedStatus.data.conditions, "Ready")?.reason !== "Unchanged")
       continue;
     unchanged.add(r.name);
-    cut = {
-      reason: "Unchanged",
-      message: `scheduled run ${r.payloadBuild}: every component reused and the payload key ${parsedStatus.data.payloadKey ?? ""} equals the last release's; no release cut`,
-    };
+    const last = releases.find(
+      (o) => o.payloadKey !== undefined && o.payloadKey === parsedStatus.data.payloadKey,
+    );
+    const message = `scheduled run ${r.payloadBuild}: every component reused and the payload key ${parsedStatus.data.payloadKey ?? ""} equals the last release's${last === undefined ? "" : ` (${last.name})`}; no release cut`;
+    unchangedRuns.push({ release: r.name, payloadBuild: r.payloadBuild, message });
+    cut = { reason: "Unchanged", message };
   }
   const unchangedReleases = releases.filter((r) => unchanged.has(r.name));
   releases = releases.filter((r) => !unchanged.has(r.name));
@@ -628,7 +658,9 @@ export function decideReleaseStream(
     keep,
     pinnedStreamsToCreate,
     payloadBuildsToCreate,
+    unchangedRuns,
     ...(lastScheduleTime === undefined ? {} : { lastScheduleTime }),
+    ...(lastRunNow === undefined ? {} : { lastRunNow }),
     ...(assemble === undefined ? {} : { assemble }),
     jobsToCreate,
     deletes,

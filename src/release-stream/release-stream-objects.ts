@@ -85,6 +85,12 @@ export const ATTEMPT_ANNOTATION = "payload.okd.io/attempt";
  * again: `<release>` or, to retry the same release once more, `<release>@<anything new>`.
  */
 export const RETRY_ANNOTATION = "payload.okd.io/retry";
+/**
+ * Annotation a person (or a CI job) puts on a ReleaseStream with a `payloadBuild` source to start one
+ * run now, besides the schedule (what `kubectl create job --from=cronjob/NAME` is to a CronJob): each
+ * new value starts one run, recorded in `status.lastRunNow`; the schedule's own runs go on as before.
+ */
+export const RUN_NOW_ANNOTATION = "payload.okd.io/run-now";
 
 /** The UTC creation stamp of a release name: `YYYY-MM-DD-HHMMSS`. */
 export function releaseStamp(at: Date): string {

@@ -54,6 +54,8 @@ export interface StreamStatusInput {
   /** Refused image deletes still pending (retried with backoff), for `status.imageDeletes` and Degraded. */
   readonly imageDeletes?: readonly ImageDeleteStatus[];
   readonly lastScheduleTime?: string;
+  /** The run-now annotation value last acted on. */
+  readonly lastRunNow?: string;
   readonly now: Date;
 }
 
@@ -161,6 +163,7 @@ export function computeStreamStatus(input: StreamStatusInput): ReleaseStreamStat
     ...(latest === undefined ? {} : { latest: latest.name }),
     ...(accepted === undefined ? {} : { latestAccepted: accepted.name }),
     ...(input.lastScheduleTime === undefined ? {} : { lastScheduleTime: input.lastScheduleTime }),
+    ...(input.lastRunNow === undefined ? {} : { lastRunNow: input.lastRunNow }),
     ...(imageDeletes.length === 0 ? {} : { imageDeletes: imageDeletes.map((d) => ({ ...d })) }),
   };
 }

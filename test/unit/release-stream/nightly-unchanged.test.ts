@@ -7,6 +7,7 @@ import { describe, expect, it } from "vitest";
 import type { ComponentStatus } from "../../../src/api/index.js";
 import { decideRelease } from "../../../src/payload-build/decide-release.js";
 import { decideReleaseStream } from "../../../src/release-stream/decide-release-stream.js";
+import { RUN_NOW_ANNOTATION } from "../../../src/release-stream/release-stream-objects.js";
 import { NS, observation, PREFIX, release, stream } from "./stream-fixtures.js";
 import { parsePayloadBuild } from "../../../src/api/index.js";
 
@@ -85,6 +86,58 @@ describe("nightly stream with component keys", () => {
     expect(d.cut.reason).toBe("Unchanged");
     expect(d.deletes).toEqual([{ kind: "PayloadBuild", object: unchangedPb }]);
     expect(d.payloadBuildsToCreate).toEqual([]);
+    expect(d.unchangedRuns).toEqual([
+      {
+        release: pending.name,
+        payloadBuild: "okd-scos-2026-11-22-030005",
+        message: `scheduled run okd-scos-2026-11-22-030005: every component reused and the payload key ${KEY} equals the last release's (${accepted.name}); no release cut`,
+      },
+    ]);
+  });
+});
+
+describe("the run-now annotation", () => {
+  const withRunNow = (value: string) => {
+    const s = scheduled();
+    return { ...s, metadata: { ...s.metadata, annotations: { [RUN_NOW_ANNOTATION]: value } } };
+  };
+  const noon = new Date(at("2026-11-22T12:00:07Z"));
+
+  it("starts one run at once, between the schedule's runs, and records the value", () => {
+    const obs = observation({ stream: withRunNow("first"), releases: [] });
+    const d = decideReleaseStream(
+      { ...obs, status: { ...obs.status, lastScheduleTime: "2026-11-22T03:00:00Z" } },
+      { now: noon },
+    );
+    expect(d.payloadBuildsToCreate).toHaveLength(1);
+    expect(d.releases[0]).toMatchObject({ name: `${PREFIX}-2026-11-22-120007`, phase: "Pending" });
+    expect(d.lastRunNow).toBe("first");
+    expect(d.lastScheduleTime).toBe("2026-11-22T03:00:00Z");
+    expect(d.cut.message).toContain(`${RUN_NOW_ANNOTATION}=first`);
+  });
+
+  it("does nothing for a value already acted on, and the schedule's own runs go on", () => {
+    const obs = observation({ stream: withRunNow("first"), releases: [] });
+    const status = { ...obs.status, lastScheduleTime: "2026-11-22T03:00:00Z", lastRunNow: "first" };
+    const again = decideReleaseStream({ ...obs, status }, { now: noon });
+    expect(again.payloadBuildsToCreate).toEqual([]);
+    expect(again.cut.reason).toBe("WaitingForSchedule");
+    const night = decideReleaseStream({ ...obs, status }, { now: new Date(at("2026-11-23T03:00:05Z")) });
+    expect(night.payloadBuildsToCreate).toHaveLength(1);
+    expect(night.lastRunNow).toBe("first");
+  });
+
+  it("is consumed but skipped while a release is not yet accepted (maxUnready), saying so", () => {
+    const pending = release("2026-11-22-030005", "Pending", { payloadBuild: "okd-scos-2026-11-22-030005" });
+    const obs = observation({ stream: withRunNow("second"), releases: [pending] });
+    const d = decideReleaseStream(
+      { ...obs, status: { ...obs.status, lastScheduleTime: "2026-11-22T03:00:00Z", lastRunNow: "first" } },
+      { now: noon },
+    );
+    expect(d.payloadBuildsToCreate).toEqual([]);
+    expect(d.lastRunNow).toBe("second");
+    expect(d.cut).toMatchObject({ reason: "MaxUnready" });
+    expect(d.cut.message).toContain(`${RUN_NOW_ANNOTATION}=second was skipped`);
   });
 });
 
