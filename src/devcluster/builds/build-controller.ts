@@ -25,7 +25,6 @@ import type { Outcome } from "../../runtime/outcome.js";
 import { pruneBuildHistory } from "./build-pruning.js";
 import { buildRequestOfBuild, outputImageStreamOf, type BuildTarget } from "./build-request.js";
 import { timeMs, type SimulatedPhase } from "./build-step.js";
-import { resolveLatestTaggedImage } from "./image-stream-status.js";
 import { rfc3339 } from "./image-stream-writer.js";
 import type { BuildSystemContext } from "./run-build.js";
 import {
@@ -65,8 +64,7 @@ async function unresolvedInputs(ctx: BuildSystemContext, target: BuildTarget): P
   const missing: string[] = [];
   for (const ref of refs) {
     if (ref?.kind !== "ImageStreamTag") continue;
-    const stream = await ctx.streams.find(ref.namespace, ref.stream);
-    if (stream === undefined || resolveLatestTaggedImage(stream, ref.tag) === undefined)
+    if ((await ctx.streams.tagPullspec(ref.namespace, ref.stream, ref.tag)) === undefined)
       missing.push(`${ref.namespace}/${ref.stream}:${ref.tag}`);
   }
   return missing;
@@ -82,7 +80,11 @@ async function admitBuild(
   let outputReference: string | undefined;
   const stream = outputImageStreamOf(build);
   if (stream !== undefined) {
-    const found = await ctx.streams.find(stream.namespace, stream.name);
+    const found = await ctx.streams.findUsable(
+      stream.namespace,
+      stream.name,
+      (s) => (s.status?.dockerImageRepository ?? "") !== "",
+    );
     const repository = found?.status?.dockerImageRepository ?? "";
     if (repository === "") return waiting("InvalidOutputReference", "Output image could not be resolved.");
     outputReference = `${repository}:${stream.tag}`;

@@ -79,21 +79,6 @@ export async function startBuildSystem(
   const client = createKubeClient(options.kubeConfig);
   const registryHost = options.registry.host;
   const behaviours = options.behaviours ?? new BehaviourControl(options.speed ?? 1);
-  const ctx: BuildSystemContext = {
-    client,
-    clock,
-    logger,
-    behaviours,
-    profile,
-    streams: new ImageStreamWriter(client, registryHost),
-    buildah: options.buildah === true ? {} : options.buildah === false ? undefined : options.buildah,
-    sources: new ImageSources({
-      registryHost,
-      profile,
-      ...(options.registryOptions === undefined ? {} : { registryOptions: options.registryOptions }),
-      ...(options.isReachable === undefined ? {} : { isReachable: options.isReachable }),
-    }),
-  };
   const manager = new Manager({
     client,
     logger,
@@ -102,6 +87,25 @@ export async function startBuildSystem(
     health: false,
     processMetrics: false,
   });
+  // The ImageStream controller's informer: reads of streams are answered from it where it can.
+  const streams = manager.informer(IMAGE_STREAMS);
+  const ctx: BuildSystemContext = {
+    client,
+    clock,
+    logger,
+    behaviours,
+    profile,
+    streams: new ImageStreamWriter(client, registryHost, (namespace, name) =>
+      streams.store.get({ namespace, name }),
+    ),
+    buildah: options.buildah === true ? {} : options.buildah === false ? undefined : options.buildah,
+    sources: new ImageSources({
+      registryHost,
+      profile,
+      ...(options.registryOptions === undefined ? {} : { registryOptions: options.registryOptions }),
+      ...(options.isReachable === undefined ? {} : { isReachable: options.isReachable }),
+    }),
+  };
   const concurrency = options.maxConcurrentBuilds ?? 16;
   const build = buildReconciler(ctx, registryHost);
   const buildRun = buildRunReconciler(ctx, registryHost);

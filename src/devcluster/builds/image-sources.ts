@@ -13,7 +13,7 @@ import {
   parseDockerReference,
   type DockerImageReference,
 } from "../../registry/image-reference.js";
-import { openImageStore, type ImageStore, type RegistryOptions } from "../../registry/image-store.js";
+import { ImageStores, type ImageStore, type RegistryOptions } from "../../registry/image-store.js";
 import { parseManifest } from "../../registry/manifest-schemas.js";
 import { createdTimeOf } from "./image-content.js";
 import type { SimulationProfile } from "./simulation-profile.js";
@@ -66,12 +66,19 @@ function defaultReachable(integrated: string): (registry: string) => boolean {
   return (registry) => registry === integrated || LOOPBACK.test(registry);
 }
 
-/** Reads, synthesizes and mirrors images for the build system. Holds only a cache of syntheses. */
+/**
+ * Reads, synthesizes and mirrors images for the build system. Holds a cache of syntheses and, per
+ * registry, one client (connection pool, scheme probe, token cache) shared by every repository it
+ * opens: a build opens three or four repositories, and a client per open meant a new connection
+ * pool and a TLS probe of a plain-HTTP registry for each (most of the simulated build's cost).
+ */
 export class ImageSources {
   readonly #o: ImageSourcesOptions;
   readonly #reachable: (registry: string) => boolean;
   readonly #registryOptions: RegistryOptions;
   readonly #synthesized = new Map<string, Promise<ResolvedImage>>();
+  /** Registry options variant ("" or a plain-HTTP loopback registry) -> its store factory. */
+  readonly #stores = new Map<string, ImageStores>();
 
   constructor(options: ImageSourcesOptions) {
     this.#o = options;
@@ -93,12 +100,17 @@ export class ImageSources {
       this.#o.registryOptions?.insecureRegistries === undefined &&
       LOOPBACK.test(registry) &&
       !insecure.includes(registry);
-    return openImageStore(
-      `docker://${repository}`,
-      plainLoopback
-        ? { ...this.#registryOptions, insecureRegistries: [...insecure, registry] }
-        : this.#registryOptions,
-    );
+    const variant = plainLoopback ? registry : "";
+    let stores = this.#stores.get(variant);
+    if (stores === undefined) {
+      stores = new ImageStores(
+        plainLoopback
+          ? { ...this.#registryOptions, insecureRegistries: [...insecure, registry] }
+          : this.#registryOptions,
+      );
+      this.#stores.set(variant, stores);
+    }
+    return stores.open(`docker://${repository}`);
   }
 
   /**

@@ -122,7 +122,9 @@ function statusWithImports(
 export function imageStreamReconciler(ctx: BuildSystemContext) {
   return async (key: ObjectKey): Promise<Outcome> => {
     const namespace = key.namespace ?? "default";
-    const stream = await ctx.streams.find(namespace, key.name);
+    // From the informer when it holds the stream (it is at least as new as the event that woke this
+    // reconcile; a write from a stale copy conflicts and requeues), else a GET.
+    const stream = await ctx.streams.findUsable(namespace, key.name, () => true);
     if (stream === undefined || stream.metadata.deletionTimestamp !== undefined) return awaitChange();
     const stamped = stampSpecTagGenerations(stream);
     if (stamped !== undefined) {
