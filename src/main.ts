@@ -6,7 +6,7 @@
 import { readFile } from "node:fs/promises";
 import { hostname } from "node:os";
 import { randomBytes } from "node:crypto";
-import { KubeConfig } from "@kubernetes/client-node";
+import { KubeConfig } from "@kubernetes/client-node/dist/config.js";
 import type { Logger } from "pino";
 import { Registry } from "prom-client";
 import { API_GROUP } from "./api/index.js";

@@ -3,7 +3,7 @@
  * in the API server's stead (OpenShift's integrated registry takes it as a password).
  */
 import type { RequestOptions } from "node:https";
-import type { KubeConfig } from "@kubernetes/client-node";
+import type { KubeConfig } from "@kubernetes/client-node/dist/config.js";
 
 /**
  * Returns a reader of the current bearer token of `kubeConfig`'s user: a `token`, the in-cluster

@@ -3,12 +3,10 @@
  * descriptors; authentication, TLS and the kubeconfig come from `@kubernetes/client-node`.
  */
 import { describeConnectionFailure } from "./connection-failure.js";
-import {
-  HttpMethod,
-  IsomorphicFetchHttpLibrary,
-  RequestContext,
-  type KubeConfig,
-} from "@kubernetes/client-node";
+// client-node's own modules, not its main entry (see slim-client-node.ts).
+import type { KubeConfig } from "@kubernetes/client-node/dist/config.js";
+import { HttpMethod, RequestContext } from "@kubernetes/client-node/dist/gen/http/http.js";
+import { IsomorphicFetchHttpLibrary } from "@kubernetes/client-node/dist/gen/http/isomorphic-fetch.js";
 import { z } from "zod";
 import { kubeErrorFrom, KubeApiError, TooManyRequestsError } from "./kube-errors.js";
 import type { KubeObject } from "./kube-object.js";

@@ -2,7 +2,8 @@
  * One raw watch stream over client-node's `Watch`, with events parsed and failures typed.
  * Reconnecting, relisting and backoff are the watcher's job (`src/runtime/watcher.ts`).
  */
-import { Watch, type KubeConfig } from "@kubernetes/client-node";
+import type { KubeConfig } from "@kubernetes/client-node/dist/config.js";
+import { Watch } from "@kubernetes/client-node/dist/watch.js";
 import { z } from "zod";
 import type { KubeApiError } from "./kube-errors.js";
 import { GoneError, kubeErrorFrom, parseStatus } from "./kube-errors.js";
