@@ -5,7 +5,12 @@
 import { Command } from "commander";
 import { readFile } from "node:fs/promises";
 import { DirectoryContentCache } from "../registry/content-cache.js";
-import { ImageStores, isRegistryError, type ImageStore } from "../registry/image-store.js";
+import {
+  ImageStores,
+  isRegistryError,
+  type ImageStore,
+  type RegistryOptions,
+} from "../registry/image-store.js";
 import {
   assembleRelease,
   type AssembledRelease,
@@ -155,6 +160,13 @@ export function collectList(value: string, previous: readonly string[] = []): st
 export async function storeOpenerFromFlags(
   options: RegistryCliOptions,
 ): Promise<(reference: string) => ImageStore> {
+  // One factory: every repository of a registry shares one connection pool, scheme probe and token cache.
+  const stores = new ImageStores(await registryOptionsFromFlags(options));
+  return (reference) => stores.open(reference);
+}
+
+/** The registry options the flags give (authfile and CA read once). */
+export async function registryOptionsFromFlags(options: RegistryCliOptions): Promise<RegistryOptions> {
   let dockerConfigJson: string | undefined;
   if (options.authfile !== undefined) {
     try {
@@ -173,14 +185,11 @@ export async function storeOpenerFromFlags(
       );
     }
   }
-  const registryOptions = {
+  return {
     ...(dockerConfigJson === undefined ? {} : { dockerConfigJson }),
     ...(caBundle === undefined ? {} : { caBundle }),
     insecureRegistries: options.insecureRegistry ?? [],
   };
-  // One factory: every repository of a registry shares one connection pool, scheme probe and token cache.
-  const stores = new ImageStores(registryOptions);
-  return (reference) => stores.open(reference);
 }
 
 /** Operators, images, manifests, renames, transfers and warnings of one assembly, one fact per line. */

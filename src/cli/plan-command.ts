@@ -1,16 +1,16 @@
 /** `payloadctl plan -f FILE`: components, levels, critical path and lower bound, or a picture of the graph. */
 import { Command, Option } from "commander";
 import { planPayload, selectComponentsToStart } from "../payload-build/index.js";
-import { collectList, storeOpenerFromFlags, type RegistryCliOptions } from "./assemble-command.js";
+import { collectList, type RegistryCliOptions } from "./assemble-command.js";
 import { CliError, parsePositiveInt, processIo, type CliIo } from "./cli-io.js";
-import { explainRebuilds, renderRebuildsJson, renderRebuildsText } from "./explain-rebuilds.js";
+import { renderRebuildsJson, renderRebuildsText } from "./explain-rebuilds.js";
+import { explainRebuildsFromFlags, type ExplainRebuildsFlags } from "./explain-rebuilds-sources.js";
 import { loadValidPayload, readDurations } from "./load-payload.js";
 import { renderPlanDot, renderPlanJson, renderPlanMermaid, renderPlanText } from "./plan-render.js";
 
-interface PlanOptions extends RegistryCliOptions {
+interface PlanOptions extends RegistryCliOptions, ExplainRebuildsFlags {
   file: string;
   explainRebuilds?: boolean;
-  records?: string;
   concurrency?: number;
   output: "text" | "json" | "mermaid" | "dot";
   durations?: string;
@@ -30,11 +30,21 @@ export function planCommand(io: CliIo = processIo): Command {
     .option("--durations <file>", "JSON object of component name to expected build seconds")
     .option(
       "--explain-rebuilds",
-      "which components would be built and why (NewCommit, InputChanged, SpecChanged, NoPreviousBuild), against --records",
+      "which components would be built and why (NoPreviousBuild, NewCommit, InputChanged: <input>, SpecChanged, Forced) and which reused from which PayloadBuild, against what the cluster records (the ImageStream of spec.imageStream: its registry repository's <component>-<key> tags), or the registry of --records; exit 1 naming each component whose ref, Secret or image cannot be resolved",
+    )
+    .option("--kubeconfig <file>", "kubeconfig file (default: $KUBECONFIG or ~/.kube/config)")
+    .option("--context <name>", "kubeconfig context (default: its current context)")
+    .option(
+      "-n, --namespace <ns>",
+      "namespace of the PayloadBuild's ImageStream and git Secrets (default: metadata.namespace, else the context's)",
     )
     .option(
       "--records <repository>",
-      "the repository the component images are pushed to, whose <component>-<key> tags record earlier builds (docker://host/ns/imagestream)",
+      "read the records from this registry repository instead of the cluster (docker://host/ns/imagestream); source.git.secret Secrets are then not read",
+    )
+    .option(
+      "--git-netrc <file>",
+      "git credentials by host for components whose Secret gives none (default: $NETRC, else ~/.netrc when it exists); GIT_USERNAME/GIT_PASSWORD in the environment take precedence, for every repository",
     )
     .option("--authfile <file>", "registry credentials (a dockerconfigjson / containers auth.json)")
     .option("--registry-ca <file>", "PEM CA bundle trusted for registries with a private CA")
@@ -42,18 +52,9 @@ export function planCommand(io: CliIo = processIo): Command {
     .action(async (options: PlanOptions) => {
       const { payloadBuild, graph } = await loadValidPayload(options.file, io);
       if (options.explainRebuilds === true) {
-        if (options.records === undefined)
-          throw new CliError(
-            "--explain-rebuilds needs --records docker://REGISTRY/NAMESPACE/IMAGESTREAM: where earlier builds are recorded",
-          );
         if (options.output !== "text" && options.output !== "json")
           throw new CliError("--explain-rebuilds prints -o text or -o json");
-        const explanation = await explainRebuilds(
-          payloadBuild,
-          graph,
-          options.records,
-          await storeOpenerFromFlags(options),
-        );
+        const explanation = await explainRebuildsFromFlags(payloadBuild, graph, options, process.env);
         io.stdout.write(
           options.output === "json" ? renderRebuildsJson(explanation) : renderRebuildsText(explanation),
         );
