@@ -82,7 +82,7 @@ export async function explainRebuilds(
     records: sources.recordsFrom,
     decisions: [...plan.components.values()].flatMap((c) => c.decision ?? []),
     problems: inputs.problems.map((p) =>
-      hint !== undefined && /asks for credentials|refused the credentials/.test(p.message)
+      hint !== undefined && p.message.includes("asks for credentials")
         ? { ...p, message: `${p.message} (${hint})` }
         : p,
     ),
