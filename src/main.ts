@@ -12,6 +12,7 @@ import { Registry } from "prom-client";
 import { API_GROUP } from "./api/index.js";
 import type { BuildBackendSettings } from "./builds/build-backend.js";
 import { createBuildBackends } from "./builds/build-backends.js";
+import { BUILD_CACHE_TRANSFORMS } from "./builds/cache-transforms.js";
 import { bearerTokenSource } from "./kube/bearer-token.js";
 import { createKubeClient } from "./kube/kube-client.js";
 import {
@@ -29,6 +30,7 @@ import {
   RELEASE_STREAM_CONTROLLER,
   setupReleaseStreamController,
 } from "./release-stream/release-stream-controller.js";
+import { JOB_CACHE_TRANSFORM } from "./release-stream/job-cache-transform.js";
 import { RELEASE_STREAMS } from "./release-stream/release-stream-objects.js";
 import { Manager } from "./runtime/manager.js";
 import { startOperatorWeb } from "./web/operator-web.js";
@@ -153,6 +155,8 @@ export async function startOperator(config: OperatorConfig, logger?: Logger): Pr
     client,
     logger: log,
     registry: new Registry(),
+    // Builds, BuildRuns, Jobs and ImageStreams are cached with only the fields the controllers read.
+    cacheTransforms: [...BUILD_CACHE_TRANSFORMS, JOB_CACHE_TRANSFORM],
     health: config.metrics === undefined ? false : config.metrics,
     ...(config.leaderElect
       ? {

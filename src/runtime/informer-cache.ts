@@ -5,7 +5,7 @@
 import type { Logger } from "pino";
 import type { KubeClient } from "../kube/kube-client.js";
 import type { KubeObject } from "../kube/kube-object.js";
-import type { KubeResource } from "../kube/resource.js";
+import type { KubeResource, ResourceDescriptor } from "../kube/resource.js";
 import type { Clock } from "./clock.js";
 import {
   CONTROLLER_OWNER_UID_INDEX,
@@ -38,6 +38,19 @@ export type WatcherTuning = Pick<
   "timeoutSeconds" | "quietTimeoutMs" | "resyncIntervalMs" | "backoffInitialMs" | "backoffMaxMs" | "pageSize"
 >;
 
+/**
+ * What the informers of one resource cache of each object (controller-runtime's
+ * `cache.ByObject.Transform`): the informer stores `transform(object)`, so the fields no reader
+ * uses are never kept. Same contract as `WatcherOptions.transform` (a plain object, never throws);
+ * every reader of that resource's stores, and every write made from a cached object, must only
+ * need what it keeps.
+ */
+export interface CacheTransform {
+  /** The resource, by group and plural (any version). */
+  readonly resource: Pick<ResourceDescriptor, "group" | "plural">;
+  readonly transform: (object: KubeObject) => KubeObject;
+}
+
 /** Options of {@link InformerCache}. */
 export interface InformerCacheOptions {
   readonly client: KubeClient;
@@ -46,6 +59,25 @@ export interface InformerCacheOptions {
   readonly tuning?: WatcherTuning;
   /** Applied to every object before it is cached (see `WatcherOptions.transform`). Default: none. */
   readonly transform?: (object: KubeObject) => KubeObject;
+  /** Applied after `transform` to the objects of their resource. At most one per resource. */
+  readonly transforms?: readonly CacheTransform[];
+}
+
+/** `transform` then the resource's own one, or undefined when there is neither. */
+function composeTransforms(
+  resource: Pick<ResourceDescriptor, "group" | "plural">,
+  options: InformerCacheOptions,
+): ((object: KubeObject) => KubeObject) | undefined {
+  const own = options.transforms?.filter(
+    (t) => t.resource.group === resource.group && t.resource.plural === resource.plural,
+  );
+  if (own !== undefined && own.length > 1)
+    throw new Error(`more than one cache transform for ${resource.plural}.${resource.group}`);
+  const byResource = own?.[0]?.transform;
+  const common = options.transform;
+  if (byResource === undefined) return common;
+  if (common === undefined) return byResource;
+  return (object) => byResource(common(object));
 }
 
 interface Entry {
@@ -98,10 +130,11 @@ export class InformerCache {
       [CONTROLLER_OWNER_UID_INDEX]: controllerOwnerUidIndexer,
       ...indexers,
     });
+    const transform = composeTransforms(resource, this.#o);
     const watcher = new Watcher<T>({
       ...this.#o.tuning,
       ...scope,
-      ...(this.#o.transform === undefined ? {} : { transform: this.#o.transform as (object: T) => T }),
+      ...(transform === undefined ? {} : { transform: transform as (object: T) => T }),
       client: this.#o.client,
       clock: this.#o.clock,
       logger: this.#o.logger.child({

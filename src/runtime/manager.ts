@@ -40,7 +40,13 @@ import { systemClock, type Clock } from "./clock.js";
 import type { Controller } from "./controller.js";
 import { ControllerBuilder } from "./controller-builder.js";
 import { EventRecorder } from "./event-recorder.js";
-import { InformerCache, type Informer, type InformerScope, type WatcherTuning } from "./informer-cache.js";
+import {
+  InformerCache,
+  type CacheTransform,
+  type Informer,
+  type InformerScope,
+  type WatcherTuning,
+} from "./informer-cache.js";
 import { LeaderElector } from "./leader-elector.js";
 import type { Indexers } from "./store.js";
 import { stripManagedFields } from "./watcher.js";
@@ -72,6 +78,11 @@ export interface ManagerOptions {
    * `TransformStripManagedFields`), which no reconciler reads. Default true.
    */
   readonly stripManagedFields?: boolean;
+  /**
+   * Per-resource transforms of the cached objects (after managedFields are dropped), e.g. keeping
+   * of a Build only what the controllers read (see `CacheTransform`). Default: none.
+   */
+  readonly cacheTransforms?: readonly CacheTransform[];
   /** Adds Node process metrics (`process_*`, `nodejs_*`) to the registry. Default true. */
   readonly processMetrics?: boolean;
   /** Called once when the lease is lost. Default: log and `process.exit(1)`. */
@@ -109,6 +120,7 @@ export class Manager {
       logger: options.logger,
       ...(options.watcherTuning === undefined ? {} : { tuning: options.watcherTuning }),
       ...(options.stripManagedFields === false ? {} : { transform: stripManagedFields }),
+      ...(options.cacheTransforms === undefined ? {} : { transforms: options.cacheTransforms }),
     });
     this.#checks.push({ name: "informers-synced", check: () => this.cache.isSynced() });
     const le = options.leaderElection;
