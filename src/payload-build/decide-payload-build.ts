@@ -147,6 +147,11 @@ export function decidePayloadBuild(
     memo === undefined ? validatePayloadBuild(raw) : memo.validated(raw, validatePayloadBuild);
   if (!validated.ok) return decideInvalid(observation, validated.problems, ctx.now);
   const { payloadBuild } = validated.value;
+  // Done for this generation: its release pins every image by digest and its ImageStream may have
+  // moved on under later PayloadBuilds (a nightly stream shares one); nothing to do until the spec changes.
+  const succeeded = succeededForThisGeneration(observation);
+  if (succeeded !== undefined)
+    return { ...NOTHING, payloadBuild, backend: payloadBuild.spec.backend, status: succeeded };
   const spec = payloadBuild.spec;
   const backendFor = (c: ResolvedComponent): BuildBackend => backendForComponent(ctx.backends, spec, c);
   const resolved = memo === undefined ? resolveComponents(spec) : memo.resolvedComponents(spec);
@@ -329,6 +334,24 @@ function childrenOfRemovedComponents(
     const component = c.metadata.labels?.[COMPONENT_LABEL];
     return component !== undefined && !components.has(component);
   });
+}
+
+/**
+ * The stored status when it says this generation has succeeded. A succeeded PayloadBuild is
+ * done: it keeps its status (components, release) as they were, starts nothing and writes
+ * nothing. Re-deriving its components from the ImageStream would see the tags the PayloadBuilds
+ * after it wrote (a nightly stream shares one ImageStream): it would go back to Assembling, push
+ * another release under its release name and point the tags back at its own images, fighting the
+ * current night's imports (each rewrite of a tag's `from` is a new import), which is what made a
+ * night wait minutes for its reused components on the real control plane.
+ */
+function succeededForThisGeneration(observation: PayloadBuildObservation): PayloadBuildStatus | undefined {
+  const status = observation.status;
+  return status?.phase === "Succeeded" &&
+    status.observedGeneration !== undefined &&
+    status.observedGeneration === observation.payloadBuild?.metadata.generation
+    ? status
+    : undefined;
 }
 
 /**
