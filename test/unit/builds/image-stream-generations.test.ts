@@ -70,6 +70,36 @@ describe("stampSpecTagGenerations", () => {
     expect(JSON.parse(next?.metadata.annotations?.[STAMPED_TAG_REFERENCES] ?? "{}")).toHaveProperty("c");
   });
 
+  it("gives a tag written again without its generation (an annotation change) its generation back: no new import", () => {
+    const first = stampSpecTagGenerations(stream(1, [tag("a", "x:1"), tag("b", "y:1")]));
+    if (first === undefined) throw new Error("expected a stamp");
+    const annotated = written({
+      ...written(first),
+      spec: {
+        tags: [
+          { ...tag("a", "x:1"), annotations: { "payload.okd.io/reused-from": "ns/night-4" } },
+          tag("b", "y:1", 1),
+        ],
+      },
+    }); // generation 3, a without a generation
+    const next = stampSpecTagGenerations(annotated);
+    expect(generations(next)).toEqual({ a: 1, b: 1 });
+    expect(next?.spec?.tags?.[0]?.annotations).toEqual({ "payload.okd.io/reused-from": "ns/night-4" });
+    // ... while one whose from changed in the same kind of write is a new import.
+    const moved = stampSpecTagGenerations(
+      written({ ...written(first), spec: { tags: [tag("a", "x:2"), tag("b", "y:1", 1)] } }),
+    );
+    expect(generations(moved)).toEqual({ a: 3, b: 1 });
+  });
+
+  it("reads the older annotation form (tag -> reference): an unchanged tag without a generation is stamped anew", () => {
+    const legacy = { [STAMPED_TAG_REFERENCES]: JSON.stringify({ a: '["ns","x:1",false]' }) };
+    expect(generations(stampSpecTagGenerations(stream(5, [tag("a", "x:1")], legacy)))).toEqual({ a: 5 });
+    expect(stampSpecTagGenerations(stream(5, [tag("a", "x:1", 2)], legacy))?.spec?.tags).toEqual([
+      tag("a", "x:1", 2),
+    ]);
+  });
+
   it("treats a from namespace equal to the stream's as unchanged", () => {
     const first = stampSpecTagGenerations(
       stream(1, [{ name: "a", from: { kind: "ImageStreamTag", name: "other:a" } }]),
