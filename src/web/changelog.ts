@@ -1,10 +1,12 @@
 /**
  * The changelog between two releases from their components' source labels, as `oc adm release info
  * --changelog` groups it: components whose commit changed (per repository and commit range, with a
- * compare link), new and removed images, and images rebuilt without a code change. oc also clones each
- * repository to list the commits in the range; the operator has no git access, so the range is given
- * as a link to the forge's compare page instead. Pure.
+ * compare link), new and removed images, and images rebuilt without a code change. The commits of
+ * each range (oc clones the repository and runs `git log`) are fetched over git smart HTTP by the
+ * commit log (`commit-log.ts`, `src/git/`) and attached by `withCommits` (`changelog-commits.ts`).
+ * Pure.
  */
+import type { SourceCommits } from "./changelog-commits.js";
 import { safeHttpUrl } from "./html.js";
 import type { ReleaseComponent } from "./release-content.js";
 
@@ -16,6 +18,8 @@ export interface ChangedSource {
   readonly images: readonly string[];
   /** A link to the commits between the two (GitHub/GitLab compare), when the repository is a web URL. */
   readonly compareUrl: string | undefined;
+  /** The commits of the range, once attached (absent: the range cannot be listed, see `rangeKeyOf`). */
+  readonly commits?: SourceCommits;
 }
 
 /** The changelog of `to` against `from`. */

@@ -4,7 +4,7 @@
  * {@link ApiResponse} (status, content type, body) that the server writes as is.
  */
 import type { StreamRelease } from "../api/index.js";
-import type { ReleaseChangelog } from "./changelog.js";
+import type { ChangedSource, ReleaseChangelog } from "./changelog.js";
 import { parseVersion, parseVersionRange } from "./semver-range.js";
 import {
   findStream,
@@ -210,7 +210,34 @@ export function releaseInfoResponse(
   });
 }
 
-/** The changelog in the shape of release-controller's `ChangeLog` JSON (the parts we compute). */
+/** A changed source's commits as release-controller's `CommitInfo` list, or why there are none. */
+function commitsJson(s: ChangedSource): Record<string, unknown> {
+  const c = s.commits;
+  if (c === undefined) return {};
+  if (c.state === "pending") return { commitsMessage: "commits being fetched; ask again" };
+  if (c.state === "error") return { commitsMessage: c.message };
+  return {
+    commits: c.commits.map((commit) => ({
+      subject: commit.subject,
+      commitID: commit.id,
+      ...(commit.url === undefined ? {} : { commitURL: commit.url }),
+      commitDate: commit.committedAt,
+      ...(commit.pullId === undefined ? {} : { pullID: commit.pullId }),
+      ...(commit.pullUrl === undefined ? {} : { pullURL: commit.pullUrl }),
+      ...(Object.keys(commit.issues).length === 0 ? {} : { issues: commit.issues }),
+    })),
+    ...(c.total > c.commits.length || !c.complete
+      ? { commitsMessage: `and ${c.complete ? "" : "at least "}${c.total - c.commits.length} more` }
+      : {}),
+    ...(c.fromIsAncestor ? {} : { fromIsAncestor: false }),
+  };
+}
+
+/**
+ * The changelog in the shape of release-controller's `ChangeLog` JSON (the parts we compute):
+ * `updatedImages[].commits` are `CommitInfo`s (`subject`, `commitID`, `commitURL`, `commitDate`,
+ * `pullID`, `pullURL`, `issues`) once fetched; `commitsMessage` (ours) says why they are missing or cut.
+ */
 function changelogJson(c: ReleaseChangelog): unknown {
   return {
     from: { name: c.from },
@@ -221,8 +248,10 @@ function changelogJson(c: ReleaseChangelog): unknown {
     updatedImages: c.changed.map((s) => ({
       name: s.images.join(", "),
       path: s.sourceLocation ?? "",
+      shortCommit: s.toCommit.slice(0, 7),
+      commit: s.toCommit,
       fullChangeLog: s.compareUrl ?? "",
-      commits: [{ commitID: s.toCommit }],
+      ...commitsJson(s),
     })),
   };
 }

@@ -4,7 +4,8 @@
  * every value escaped.
  */
 import type { StreamRelease } from "../api/index.js";
-import { commitUrlOf, type ReleaseChangelog } from "./changelog.js";
+import { commitUrlOf, type ChangedSource, type ReleaseChangelog } from "./changelog.js";
+import type { ChangelogCommit, SourceCommits } from "./changelog-commits.js";
 import { html, safeHttpUrl, type SafeHtml } from "./html.js";
 import type { ReleaseContent } from "./release-content.js";
 import { upgradeEdges, type StreamModel, type UpgradeEdge } from "./release-streams-model.js";
@@ -61,6 +62,63 @@ function componentsTable(content: ReleaseContent): SafeHtml {
   </table>`;
 }
 
+function commitItem(c: ChangelogCommit): SafeHtml {
+  const id = html`<code>${c.id.slice(0, 12)}</code>`;
+  const issues = Object.entries(c.issues).map(
+    ([key, url]) => html` <a class="issue" href="${url}">${key}</a>`,
+  );
+  return html`<li data-commit="${c.id}">
+    ${c.url === undefined ? id : html`<a href="${c.url}">${id}</a>`}
+    <span class="commit-subject">${c.subject}</span>${
+      c.pullId === undefined
+        ? ""
+        : c.pullUrl === undefined
+          ? html` (#${c.pullId})`
+          : html` (<a href="${c.pullUrl}">#${c.pullId}</a>)`
+    }${issues}
+    <span class="muted">${c.author}, ${c.committedAt}</span>
+  </li>`;
+}
+
+function commitsOf(source: ChangedSource, commits: SourceCommits | undefined): SafeHtml {
+  if (commits === undefined) return html``;
+  if (commits.state === "pending")
+    return html`<p class="muted commits-pending">
+      Commits being fetched from the repository; the page shows them when they are here.
+    </p>`;
+  if (commits.state === "error")
+    return html`<p class="alert commits-error">Commits not listed: ${commits.message}</p>`;
+  const from = (source.fromCommit ?? "").slice(0, 12);
+  const to = source.toCommit.slice(0, 12);
+  const more = commits.total - commits.commits.length;
+  const rest =
+    more > 0 || !commits.complete
+      ? html`<p class="muted commits-more">
+          and ${commits.complete ? "" : "at least "}${more}
+          more${
+            source.compareUrl === undefined
+              ? ""
+              : html` (<a href="${source.compareUrl}">all on the forge</a>)`
+          }
+        </p>`
+      : "";
+  return html`${
+    commits.fromIsAncestor
+      ? ""
+      : html`<p class="alert commits-not-ancestor">
+          ${from} is not an ancestor of
+          ${to}${commits.complete ? " (or the git server does not have it)" : " within the history fetched"}:
+          listing the commits of ${to} that ${from} does not have.
+        </p>`
+  }${
+    commits.commits.length === 0
+      ? html`<p class="muted">No commits between them.</p>`
+      : html`<ol class="commits">
+          ${commits.commits.map(commitItem)}
+        </ol>`
+  }${rest}`;
+}
+
 function changelogSection(input: ReleasePageInput): SafeHtml {
   const c = input.changelog;
   if (input.previous === undefined)
@@ -86,9 +144,10 @@ function changelogSection(input: ReleasePageInput): SafeHtml {
               const range = html`<code>${(s.fromCommit ?? "?").slice(0, 12)}</code>..<code
                   >${s.toCommit.slice(0, 12)}</code
                 >`;
-              return html`<li>
+              return html`<li data-images="${s.images.join(" ")}">
                 <strong>${s.images.join(", ")}</strong>: ${s.sourceLocation ?? "unknown repository"}
-                ${s.compareUrl === undefined ? range : html`<a href="${s.compareUrl}">${range}</a>`}
+                ${s.compareUrl === undefined ? range : html`<a class="compare" href="${s.compareUrl}">${range}</a>`}
+                ${commitsOf(s, s.commits)}
               </li>`;
             })}
           </ul>`

@@ -4,6 +4,8 @@
  */
 import type { ReleaseChangelog } from "./changelog.js";
 import { releaseChangelog } from "./changelog.js";
+import { rangeKeyOf, withCommits } from "./changelog-commits.js";
+import type { CommitLog } from "./commit-log.js";
 import { graphResponse } from "./cincinnati-graph.js";
 import { html } from "./html.js";
 import { payloadBuildModel } from "./payload-build-model.js";
@@ -29,6 +31,10 @@ export interface RouteDeps {
   readonly source: WebSource;
   readonly readRelease: ReleaseContentReader;
   readonly now: () => number;
+  /** Lists the commits of the changelog's ranges (absent: ranges only, with compare links). */
+  readonly commitLog?: CommitLog | undefined;
+  /** Longest a release page or its JSON waits for commits still being fetched. Default 1500 ms. */
+  readonly commitWaitMs?: number | undefined;
 }
 
 const HTML_TYPE = "text/html; charset=utf-8";
@@ -94,6 +100,14 @@ async function releaseDetails(
         { name: previous.name, components: before.components },
         { name: release.name, components: content.components },
       );
+  }
+  const log = deps.commitLog;
+  if (log !== undefined && changelog !== undefined && !("error" in changelog)) {
+    // Fetches start (or are found) now; the page waits a little for them, then shows what is ready.
+    const keys = changelog.changed.flatMap((s) => rangeKeyOf(s) ?? []);
+    for (const key of keys) log.lookup(key);
+    await log.settle(keys, deps.commitWaitMs ?? 1500);
+    changelog = withCommits(changelog, (key) => log.lookup(key));
   }
   return { content, changelog, previous };
 }

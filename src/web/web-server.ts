@@ -8,6 +8,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { Logger } from "pino";
+import type { CommitLog } from "./commit-log.js";
 import type { ReleaseContentReader } from "./release-content.js";
 import { route } from "./routes.js";
 import { LIVE_SCRIPT } from "./static/live-script.js";
@@ -21,6 +22,10 @@ export interface WebServerOptions {
   readonly port: number;
   readonly source: WebSource;
   readonly readRelease: ReleaseContentReader;
+  /** Lists the changelog's commits; a finished fetch is a `change` for the live pages too. */
+  readonly commitLog?: CommitLog;
+  /** Longest a release page waits for commits being fetched (default 1500 ms). */
+  readonly commitWaitMs?: number;
   readonly logger: Logger;
   readonly now?: () => number;
   /** Shortest time between two `change` events to one client. Default 250 ms. */
@@ -56,13 +61,15 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
   const debounceMs = options.debounceMs ?? 250;
   const clients = new Set<ServerResponse>();
   let pending: NodeJS.Timeout | undefined;
-  const unsubscribe = options.source.onChange(() => {
+  const changed = (): void => {
     if (pending !== undefined) return;
     pending = setTimeout(() => {
       pending = undefined;
       for (const c of clients) c.write(`event: change\ndata: ${now()}\n\n`);
     }, debounceMs);
-  });
+  };
+  const unsubscribeSource = options.source.onChange(changed);
+  const unsubscribeCommits = options.commitLog?.onSettled(changed);
   const keepAlive = setInterval(() => {
     for (const c of clients) c.write(": keep-alive\n\n");
   }, options.keepAliveMs ?? 15_000);
@@ -111,7 +118,13 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
       req.on("close", () => clients.delete(res));
       return;
     }
-    const answer = await route(url, { source: options.source, readRelease: options.readRelease, now });
+    const answer = await route(url, {
+      source: options.source,
+      readRelease: options.readRelease,
+      now,
+      commitLog: options.commitLog,
+      commitWaitMs: options.commitWaitMs,
+    });
     res.writeHead(answer.status, {
       "Content-Type": answer.contentType,
       "Cache-Control": "no-cache",
@@ -141,7 +154,8 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
   return {
     url,
     close: async () => {
-      unsubscribe();
+      unsubscribeSource();
+      unsubscribeCommits?.();
       clearInterval(keepAlive);
       if (pending !== undefined) clearTimeout(pending);
       for (const c of clients) c.end();

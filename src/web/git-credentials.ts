@@ -1,0 +1,87 @@
+/**
+ * Credentials for reading a changelog repository's commits: the `source.git.secret` a PayloadBuild
+ * names for that repository (the Secret the operator already reads refs of private repositories
+ * with). The PayloadBuilds come from the informer store; the Secret is read when a range of that
+ * repository is fetched (ranges are cached, so not per page view) and remembered for `ttlMs`.
+ */
+import type { GitCredentials } from "../git/ls-remote.js";
+import type { KubeObject } from "../kube/kube-object.js";
+
+/** A Secret in a namespace. */
+export interface SecretRef {
+  readonly namespace: string;
+  readonly name: string;
+}
+
+/** `https://Host/path.git/` and `https://host/path` name one repository. */
+export function normalizedRepository(url: string): string {
+  try {
+    const parsed = new URL(url);
+    return `${parsed.protocol}//${parsed.host.toLowerCase()}${parsed.pathname.replace(/\/+$/, "").replace(/\.git$/, "")}`;
+  } catch {
+    return url;
+  }
+}
+
+const record = (v: unknown): Record<string, unknown> | undefined =>
+  typeof v === "object" && v !== null && !Array.isArray(v) ? (v as Record<string, unknown>) : undefined;
+
+/** Pure: the first Secret a PayloadBuild's component names for `repository` (by normalized URL). */
+export function gitSecretFor(
+  payloadBuilds: readonly KubeObject[],
+  repository: string,
+): SecretRef | undefined {
+  const wanted = normalizedRepository(repository);
+  for (const pb of payloadBuilds) {
+    const components = record(pb["spec"])?.["components"];
+    if (!Array.isArray(components)) continue;
+    for (const c of components) {
+      const git = record(record(record(c)?.["source"])?.["git"]);
+      const uri = git?.["uri"];
+      const secret = record(git?.["secret"])?.["name"];
+      if (typeof uri === "string" && typeof secret === "string" && normalizedRepository(uri) === wanted)
+        return { namespace: pb.metadata.namespace ?? "default", name: secret };
+    }
+  }
+  return undefined;
+}
+
+/** Pure: `username`/`password` of a basic-auth Secret object (base64 `data`). Throws naming the Secret. */
+export function basicAuthOfSecret(secret: KubeObject, ref: SecretRef): GitCredentials {
+  const data = record(secret["data"]);
+  const field = (key: string): string | undefined => {
+    const value = data?.[key];
+    return typeof value === "string" ? Buffer.from(value, "base64").toString("utf8") : undefined;
+  };
+  const password = field("password");
+  if (password === undefined || password === "")
+    throw new Error(
+      `Secret ${ref.namespace}/${ref.name} has no password (expected type kubernetes.io/basic-auth with username and password)`,
+    );
+  return { username: field("username") ?? "git", password };
+}
+
+/**
+ * `credentialsFor` of the commit log: the credentials of the Secret {@link gitSecretFor} finds in
+ * `payloadBuilds()`, read with `readSecret` at most once per `ttlMs` (default 5 minutes) per Secret;
+ * undefined when no PayloadBuild names one (a public repository).
+ */
+export function payloadBuildGitCredentials(
+  payloadBuilds: () => readonly KubeObject[],
+  readSecret: (ref: SecretRef) => Promise<KubeObject>,
+  options: { readonly ttlMs?: number; readonly now?: () => number } = {},
+): (repository: string) => Promise<GitCredentials | undefined> {
+  const cache = new Map<string, { at: number; credentials: Promise<GitCredentials> }>();
+  const now = options.now ?? Date.now;
+  return async (repository) => {
+    const ref = gitSecretFor(payloadBuilds(), repository);
+    if (ref === undefined) return undefined;
+    const key = `${ref.namespace}/${ref.name}`;
+    const hit = cache.get(key);
+    if (hit !== undefined && now() - hit.at < (options.ttlMs ?? 300_000)) return hit.credentials;
+    const credentials = readSecret(ref).then((s) => basicAuthOfSecret(s, ref));
+    cache.set(key, { at: now(), credentials });
+    credentials.catch(() => cache.delete(key));
+    return credentials;
+  };
+}

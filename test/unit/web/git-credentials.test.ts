@@ -1,0 +1,79 @@
+import { describe, expect, it } from "vitest";
+import type { KubeObject } from "../../../src/kube/kube-object.js";
+import {
+  gitSecretFor,
+  normalizedRepository,
+  payloadBuildGitCredentials,
+} from "../../../src/web/git-credentials.js";
+
+function payloadBuild(namespace: string, components: unknown[]): KubeObject {
+  return {
+    apiVersion: "payload.okd.io/v1alpha1",
+    kind: "PayloadBuild",
+    metadata: { name: "pb", namespace },
+    spec: { imageStream: "release", components },
+  };
+}
+
+const secretObject = (username: string, password: string): KubeObject => ({
+  apiVersion: "v1",
+  kind: "Secret",
+  metadata: { name: "git", namespace: "okd" },
+  data: {
+    username: Buffer.from(username).toString("base64"),
+    password: Buffer.from(password).toString("base64"),
+  },
+});
+
+describe("git credentials of changelog repositories", () => {
+  const builds = [
+    payloadBuild("public", [{ name: "a", source: { git: { uri: "https://github.com/okd/a" } } }]),
+    payloadBuild("okd", [
+      { name: "b", source: { git: { uri: "https://GitHub.com/okd/private.git/", secret: { name: "git" } } } },
+    ]),
+  ];
+
+  it("finds the Secret a PayloadBuild names for the repository, whatever its spelling", () => {
+    expect(normalizedRepository("https://GitHub.com/okd/private.git/")).toBe(
+      "https://github.com/okd/private",
+    );
+    expect(gitSecretFor(builds, "https://github.com/okd/private")).toEqual({ namespace: "okd", name: "git" });
+    expect(gitSecretFor(builds, "https://github.com/okd/a")).toBeUndefined();
+    expect(
+      gitSecretFor([payloadBuild("x", [{ name: "c", source: "junk" }]), ...builds], "https://x/y"),
+    ).toBeUndefined();
+  });
+
+  it("reads the Secret once per ttl, and none for a public repository; a Secret without password is an error naming it", async () => {
+    const reads: string[] = [];
+    let now = 0;
+    const credentialsFor = payloadBuildGitCredentials(
+      () => builds,
+      (ref) => {
+        reads.push(`${ref.namespace}/${ref.name}`);
+        return Promise.resolve(secretObject("bot", "t0ken"));
+      },
+      { ttlMs: 100, now: () => now },
+    );
+    expect(await credentialsFor("https://github.com/okd/a")).toBeUndefined();
+    expect(await credentialsFor("https://github.com/okd/private")).toEqual({
+      username: "bot",
+      password: "t0ken",
+    });
+    expect(await credentialsFor("https://github.com/okd/private.git")).toEqual({
+      username: "bot",
+      password: "t0ken",
+    });
+    expect(reads).toEqual(["okd/git"]);
+    now = 100;
+    await credentialsFor("https://github.com/okd/private");
+    expect(reads).toEqual(["okd/git", "okd/git"]);
+    const empty = payloadBuildGitCredentials(
+      () => builds,
+      () => Promise.resolve(secretObject("bot", "")),
+    );
+    await expect(empty("https://github.com/okd/private")).rejects.toThrow(
+      "Secret okd/git has no password (expected type kubernetes.io/basic-auth with username and password)",
+    );
+  });
+});
