@@ -130,7 +130,10 @@ export async function startOperatorBenchEnvironment(
       registry,
       operator,
       operatorHealthUrl,
-      client: createKubeClient(kubeConfigFor(clientProxy.url), { requestTimeoutMs: 30_000 }),
+      client: createKubeClient(kubeConfigFor(clientProxy.url), {
+        requestTimeoutMs: 30_000,
+        reuseConnections: true,
+      }),
       work,
       cpuProfileDir,
       stop,

@@ -3,7 +3,8 @@
  * kube-controller-manager built from upstream with `deploy/install.yaml` applied (as the e2e
  * suite's real plane), one Debian `docker-registry` that the simulated build system pushes to and
  * releases go to, and `payloadctl operator` as a child process authenticated as its own
- * ServiceAccount. The operator's requests are told apart in the audit log by that user.
+ * ServiceAccount. The operator's requests are told apart in the audit log by that user. The bench's
+ * client and the build system's reuse their connections (see `KubeClientOptions.reuseConnections`).
  */
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -17,7 +18,7 @@ import {
 } from "../../src/control-plane/operator-identity.js";
 import { startBuildSystem } from "../../src/devcluster/builds/index.js";
 import { startOperatorProcess, type OperatorProcess } from "../../src/demo/operator-process.js";
-import type { KubeClient } from "../../src/kube/kube-client.js";
+import { createKubeClient, type KubeClient } from "../../src/kube/kube-client.js";
 import { installOperatorOn } from "../../test/e2e/real-plane-environment.js";
 import { startDockerRegistry } from "../../test/support/docker-registry.js";
 import { waitForHealthUrl, type OperatorBenchOptions } from "./operator-bench-environment.js";
@@ -95,7 +96,7 @@ export async function startRealPlaneBenchEnvironment(
       return (await plane.auditRecords()).filter((r) => Date.parse(r.time) >= from);
     };
     return {
-      client: plane.client,
+      client: createKubeClient(plane.adminKubeConfig, { requestTimeoutMs: 30_000, reuseConnections: true }),
       registryHost: registry.host,
       operator,
       operatorHealthUrl,

@@ -123,6 +123,13 @@ export interface KubeClientOptions {
   readonly throttleRetries?: number;
   /** The longest `Retry-After` waited for (longer ones are thrown at once). Default 60 s. */
   readonly maxRetryAfterMs?: number;
+  /**
+   * Send every request (not watches) over one connection pool: the first request's dispatcher is
+   * kept and reused, where client-node makes a new one (a new connection, a TLS handshake on
+   * https) per request. Off by default; the benches' own clients (simulated build system, status
+   * polls) turn it on so their cost does not crowd out what they measure.
+   */
+  readonly reuseConnections?: boolean;
 }
 
 const listSchema = z.looseObject({
@@ -145,6 +152,8 @@ export function createKubeClient(kubeConfig: KubeConfig, options: KubeClientOpti
     return ms === undefined || ms > maxRetryAfterMs ? undefined : ms;
   };
 
+  let sharedDispatcher: ReturnType<RequestContext["getDispatcher"]>;
+
   async function request(
     method: HttpMethod,
     path: string,
@@ -166,6 +175,10 @@ export function createKubeClient(kubeConfig: KubeConfig, options: KubeClientOpti
     }
     ctx.setSignal(AbortSignal.timeout(timeoutMs));
     await kubeConfig.applySecurityAuthentication(ctx);
+    if (options.reuseConnections === true) {
+      sharedDispatcher ??= ctx.getDispatcher();
+      if (sharedDispatcher !== undefined) ctx.setDispatcher(sharedDispatcher);
+    }
     const what = `${method} ${path}`;
     let response;
     try {

@@ -185,7 +185,12 @@ export async function startDockerRegistry(
     const onData = (data: Buffer): void => {
       log += data.toString();
       const match = /listening on (127\.0\.0\.1:\d+)/.exec(log);
-      if (match?.[1] !== undefined) resolve(match[1]);
+      if (match?.[1] === undefined) return;
+      // Only the start-up log is looked at: the registry logs every request at level info, and
+      // keeping and re-scanning all of it cost seconds of CPU per thousand pushes.
+      child.stdout.off("data", onData);
+      child.stderr.off("data", onData);
+      resolve(match[1]);
     };
     child.stdout.on("data", onData);
     child.stderr.on("data", onData);

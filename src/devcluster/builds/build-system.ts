@@ -76,7 +76,8 @@ export async function startBuildSystem(
     typeof options.profile === "string"
       ? await loadSimulationProfile(options.profile)
       : (options.profile ?? EMPTY_PROFILE);
-  const client = createKubeClient(options.kubeConfig);
+  // One connection pool for all of its requests (a build makes a dozen), not one per request.
+  const client = createKubeClient(options.kubeConfig, { reuseConnections: true });
   const registryHost = options.registry.host;
   const behaviours = options.behaviours ?? new BehaviourControl(options.speed ?? 1);
   const manager = new Manager({
