@@ -12,7 +12,8 @@
  * Run: `npm run bench -- cost-under-load` or `npx tsx bench/cost-under-load.ts [--planes dev,real]
  * [--scenarios 1x1000,20x200] [--concurrency 1000] [--build-slots 16] [--duration-ms 1000] [--speed 100]
  * [--reconcile-debounce MS] [--timeout-s 1800] [--reduced] [--tsx] [--operator-root DIR] [--node-flags=--max-old-space-size=N]`. The operator runs compiled, as its
- * image runs it (`--tsx`: the sources under tsx). `--reduced` runs 1x60,4x30 (what CI
+ * image runs it (`--tsx`: the sources under tsx), with the image's V8 heap flags (`--node-flags`,
+ * default `OPERATOR_NODE_OPTIONS` of `src/install/operator-heap.ts`; `--node-flags=` for Node's defaults). `--reduced` runs 1x60,4x30 (what CI
  * and `npm run reliability` can afford). Prints figures; never asserts on time.
  */
 import { cpus, loadavg } from "node:os";
@@ -23,6 +24,7 @@ import { parseArgs } from "node:util";
 import { z } from "zod";
 import { parsePayloadBuild } from "../src/api/index.js";
 import { loadSimulationProfile } from "../src/devcluster/builds/index.js";
+import { OPERATOR_NODE_OPTIONS } from "../src/install/operator-heap.js";
 import { NAMESPACES } from "../src/kube/resource.js";
 import { silentLogger } from "../src/observability/logger.js";
 import type { ComponentGraph } from "../src/payload-build/component-graph.js";
@@ -82,7 +84,10 @@ export interface CostOptions {
    * exported with `git archive` for before/after figures; it uses this repository's node_modules.
    */
   readonly operatorRoot?: string;
-  /** Node flags of the (compiled) operator process, e.g. `--max-old-space-size=160`. */
+  /**
+   * Node flags of the (compiled) operator process, e.g. `--max-old-space-size=160`. Default: the
+   * image's (`OPERATOR_NODE_OPTIONS`); `[]` for Node's defaults.
+   */
   readonly operatorNodeFlags?: readonly string[];
   /** Called with each run's figures as soon as it ends. */
   readonly onFigures?: (figures: CostFigures) => void;
@@ -252,7 +257,7 @@ export async function runCostUnderLoad(options: CostOptions): Promise<CostFigure
             ? undefined
             : [
                 ...compiled.payloadctl.slice(0, 1),
-                ...(options.operatorNodeFlags ?? []),
+                ...(options.operatorNodeFlags ?? OPERATOR_NODE_OPTIONS.split(" ")),
                 ...compiled.payloadctl.slice(1),
               ];
         const figures = await runScenario(plane, scenario, options, payloadctl);
@@ -336,7 +341,7 @@ async function main(): Promise<void> {
       "reconcile-debounce": { type: "string" },
       "timeout-s": { type: "string", default: "1800" },
       tsx: { type: "boolean", default: false },
-      "node-flags": { type: "string", default: "" },
+      "node-flags": { type: "string", default: OPERATOR_NODE_OPTIONS },
       "operator-root": { type: "string" },
     },
   });
@@ -352,7 +357,7 @@ async function main(): Promise<void> {
         : FULL_SCENARIOS;
   const debounce = values["reconcile-debounce"];
   console.log(
-    `Cost under load: Node ${process.version}, ${cpus().length} cores, builds ${values["duration-ms"]} ms / speed ${values.speed}, spec.concurrency ${values.concurrency}, ${values["build-slots"]} build slots, operator ${values.tsx === true ? "under tsx" : `compiled (tsc, plain node) from ${values["operator-root"] ?? "this tree"}`} --reconcile-debounce ${debounce ?? "(default)"}`,
+    `Cost under load: Node ${process.version}, ${cpus().length} cores, builds ${values["duration-ms"]} ms / speed ${values.speed}, spec.concurrency ${values.concurrency}, ${values["build-slots"]} build slots, operator ${values.tsx === true ? "under tsx" : `compiled (tsc, plain node${values["node-flags"] === "" ? "" : ` ${values["node-flags"]}`}) from ${values["operator-root"] ?? "this tree"}`} --reconcile-debounce ${debounce ?? "(default)"}`,
   );
   const runs = await runCostUnderLoad({
     planes,
