@@ -4,7 +4,9 @@
  * accepting releases, and Debian's chromium (playwright-core) reading the pages. Asserts on the DOM
  * (never on timing): pages render, phases show their colours and their names, the live build view
  * advances as components land without a reload, links lead where they say, values from resources
- * that contain HTML are shown as text; and the JSON API answers in release-controller's shapes.
+ * that contain HTML are shown as text; the changelog lists the commits between two releases, read by the
+ * operator from the git server the images' labels name (a local `git http-backend`); and the JSON API
+ * answers in release-controller's shapes.
  * Screenshots go to `.test-artifacts/web-ui/` (`web-ui-real/` on the real control plane).
  */
 import type { Browser, Page } from "playwright-core";
@@ -14,9 +16,13 @@ import { IMAGE_STREAMS } from "../../src/builds/build-resources.js";
 import { freePort } from "../../src/control-plane/child-process.js";
 import type { OperatorProcess } from "../../src/demo/operator-process.js";
 import { PAYLOAD_BUILDS } from "../../src/payload-build/payload-build-controller.js";
+import { ImageStores } from "../../src/registry/image-store.js";
 import { RELEASE_STREAMS } from "../../src/release-stream/release-stream-objects.js";
 import { collectPageErrors, launchChromium, screenshot } from "../support/browser.js";
+import { startGitHttpServer } from "../support/git-http-server.js";
+import { GitRepos } from "../support/git-repos.js";
 import { describeWithTools } from "../support/required-tool.js";
+import { makeImage, pushImage } from "../support/test-images.js";
 import {
   CENTOS,
   component,
@@ -35,6 +41,8 @@ const PREFIX = "4.17.0-0.okd-web";
 const HOSTILE_LOG = `<img src=x onerror="window.__xss='log'"><b>bold?</b> error: exit status 2`;
 /** A source-location label with markup, as a Dockerfile LABEL could set it. */
 const HOSTILE_SOURCE = `https://github.com/okd-project/coredns"><script>window.__xss='label'</script>`;
+/** A commit subject with markup: the changelog shows it as text. */
+const HOSTILE_COMMIT = `dns fix <script>window.__xss='commit'</script><img src=x onerror="window.__xss='img'">`;
 /** Colours of the stylesheet (computed style form). */
 const GREEN = "rgb(17, 99, 41)";
 const RED = "rgb(164, 14, 38)";
@@ -67,7 +75,7 @@ function COLOR(element: unknown): string {
 
 /** Defines the web UI's browser tests on the control plane `plane`. */
 export function webUiSuite(plane: ControlPlaneKind): void {
-  describeWithTools(["chromium", "docker-registry"])(
+  describeWithTools(["chromium", "docker-registry", "git"])(
     `web UI in a real browser (${plane} control plane)`,
     () => {
       let env: E2eEnvironment;
@@ -347,7 +355,7 @@ export function webUiSuite(plane: ControlPlaneKind): void {
         expect(await corednsRow.locator("script").count()).toBe(0);
         expect(await page.evaluate("window.__xss")).toBeUndefined();
         // Changelog against the previous accepted release: coredns changed commit, with a compare link.
-        const changelog = page.locator("ul.changelog li");
+        const changelog = page.locator("ul.changelog > li");
         expect(await changelog.count()).toBe(1);
         expect(await changelog.textContent()).toContain("coredns");
         expect(await changelog.locator("a").getAttribute("href")).toMatch(
@@ -444,6 +452,115 @@ export function webUiSuite(plane: ControlPlaneKind): void {
         expect((await fetch(`${base}/api/v1/releasestream/okd-web/tags`, { method: "POST" })).status).toBe(
           405,
         );
+      }, 300_000);
+
+      it("the changelog lists the commits between the previous accepted release and this one, read from the git server the images' labels name, subjects with markup as text", async () => {
+        // A repository on a local git http-backend; the component's images carry its URL and commits.
+        const repos = await GitRepos.create();
+        const git = await startGitHttpServer({ root: repos.root });
+        try {
+          const commits = [await repos.createRepository("dns-operator")];
+          for (let i = 1; i <= 6; i++)
+            commits.push(
+              await repos.commit(
+                "dns-operator",
+                { "pkg/dns.go": `package dns // ${i}\n` },
+                i === 4 ? HOSTILE_COMMIT : `dns change ${i}`,
+              ),
+            );
+          const repository = `${git.url}/dns-operator.git`;
+          const stores = new ImageStores({ insecureRegistries: [env.dockerRegistry.host] });
+          const imageRepo = `${env.dockerRegistry.host}/${ns}/dns-operator-git`;
+          const pushAt = async (commit: string, tag: string): Promise<string> =>
+            `${imageRepo}@${await pushImage(
+              stores.open(`docker://${imageRepo}`),
+              makeImage("docker", [64], {
+                "io.openshift.build.source-location": repository,
+                "io.openshift.build.commit.id": commit,
+                "io.openshift.build.commit.ref": "main",
+              }),
+              tag,
+            )}`;
+          const okd = await waitForStatus(
+            env,
+            operator,
+            { namespace: ns, name: "okd" },
+            "4 landed",
+            (s) => (s.counts?.landed ?? 0) === 4,
+          );
+          const cvo = okd.components?.find((c) => c.name === "cluster-version-operator")?.image ?? "";
+          const tagsAt = (dns: string) => [
+            { name: "cluster-version-operator", from: { kind: "DockerImage", name: cvo } },
+            { name: "dns-operator", from: { kind: "DockerImage", name: dns } },
+          ];
+          await env.client.create(IMAGE_STREAMS, {
+            apiVersion: "image.openshift.io/v1",
+            kind: "ImageStream",
+            metadata: { name: "git-input", namespace: ns },
+            spec: { tags: tagsAt(await pushAt(commits[1] ?? "", "one")) },
+          });
+          await env.client.create(RELEASE_STREAMS, {
+            apiVersion: "payload.okd.io/v1alpha1",
+            kind: "ReleaseStream",
+            metadata: { name: "okd-git", namespace: ns },
+            spec: {
+              name: "4.17.0-0.okd-git",
+              source: { imageStream: "git-input" },
+              to: `docker://${env.dockerRegistry.host}/${ns}/okd-git`,
+            },
+          });
+          const first = await waitFor(
+            async () => (await streamStatus("okd-git")).latestAccepted,
+            "the okd-git stream's first release to be accepted",
+            90_000,
+          );
+          await env.client.patch(
+            IMAGE_STREAMS,
+            { namespace: ns, name: "git-input" },
+            { type: "merge", body: { spec: { tags: tagsAt(await pushAt(commits[6] ?? "", "six")) } } },
+          );
+          const second = await waitFor(
+            async () => {
+              const latest = (await streamStatus("okd-git")).latestAccepted;
+              return latest !== undefined && latest !== first ? latest : undefined;
+            },
+            "the okd-git stream's second release to be accepted",
+            90_000,
+          );
+          const expected = await GitRepos.log(repos.root, "dns-operator", commits[1] ?? "", commits[6] ?? "");
+          expect(expected).toHaveLength(5);
+
+          const { page, errors } = await newPage();
+          await page.goto(`${base}/releasestream/okd-git/release/${second}`);
+          // The commits are listed at once, or after "being fetched" by the page's live update.
+          const listed = page.locator('ul.changelog > li[data-images="dns-operator"] ol.commits > li');
+          await expect.poll(() => listed.count(), { timeout: 60_000 }).toBe(5);
+          expect(await listed.locator(".commit-subject").allTextContents()).toEqual(expected);
+          expect(await listed.first().getAttribute("data-commit")).toBe(commits[6]);
+          // The subject with markup is text: no element was made from it, no script ran.
+          const hostile = listed.filter({ hasText: "dns fix" });
+          expect(await hostile.locator(".commit-subject").textContent()).toBe(HOSTILE_COMMIT);
+          expect(await page.locator("ul.changelog script, ul.changelog img").count()).toBe(0);
+          expect(await page.evaluate("window.__xss")).toBeUndefined();
+          expect(await page.locator("p", { hasText: "Changes since" }).textContent()).toContain(first);
+          await screenshot(page, suiteOf(plane), "release-commits");
+          expect(errors).toEqual([]);
+          await page.close();
+
+          // The JSON: release-controller's CommitInfo list, newest first.
+          const info = (await (
+            await fetch(`${base}/api/v1/releasestream/okd-git/release/${second}`)
+          ).json()) as {
+            changeLogJson: {
+              updatedImages: { name: string; commits?: { subject: string; commitID: string }[] }[];
+            };
+          };
+          const dns = info.changeLogJson.updatedImages.find((i) => i.name === "dns-operator");
+          expect(dns?.commits?.map((c) => c.subject)).toEqual(expected);
+        } finally {
+          await git.stop();
+          await repos.remove();
+        }
       }, 300_000);
     },
   );

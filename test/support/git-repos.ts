@@ -87,6 +87,12 @@ export class GitRepos {
     );
   }
 
+  /** What `git log --format=%s from..to` prints in `<root>/<name>.git`: the subjects, newest first. */
+  static async log(root: string, name: string, from: string, to: string): Promise<string[]> {
+    const out = await git(join(root, `${name}.git`), "log", "--format=%s", `${from}..${to}`);
+    return out === "" ? [] : out.split("\n");
+  }
+
   /** Removes every repository. */
   async remove(): Promise<void> {
     await rm(this.root, { recursive: true, force: true });
