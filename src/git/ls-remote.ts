@@ -1,7 +1,7 @@
 /**
  * Resolving git refs without cloning: one `GET <url>/info/refs?service=git-upload-pack` (the git
  * smart-HTTP ref advertisement, what `git ls-remote` reads), with HTTP basic credentials when
- * given. The only module that talks to git servers.
+ * given. With `fetch-commits.ts` (the commits of a range), the only modules that talk to git servers.
  */
 import {
   GitRefError,
