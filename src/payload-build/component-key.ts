@@ -1,10 +1,22 @@
 /**
  * Component keys: the input address of a component's image across PayloadBuilds. A key is a
  * SHA-256 over the canonical JSON of everything that determines the image: the git URL and the
- * full commit its ref resolved to, context dir, Dockerfile path (and the digest of its content when
- * the operator supplies or rewrites it), build args, env, backend settings, target architectures,
- * every external image resolved to a digest, and for every input that is another component that
- * component's key (so a parent's change reaches every descendant), plus a recipe version.
+ * full commit its ref resolved to, context dir, Dockerfile path, build args, env, backend settings,
+ * target architectures, every external image resolved to a digest, and for every input that is
+ * another component that component's key (so a parent's change reaches every descendant), plus a
+ * recipe version.
+ *
+ * The Dockerfile's content is in the key through the commit (it is read from the repository at that
+ * commit, at `contextDir`/`dockerfile`). The operator never reads or rewrites it (checked in
+ * `src/builds/` and `src/payload-build/`: the backends pass only its path, `dockerStrategy.dockerfilePath` or the
+ * Shipwright `dockerfile` parameter). It is rewritten in the build, by the build system: OpenShift's
+ * Docker strategy (openshift/builder) and our Shipwright strategy (`deploy/shipwright/okd-payload-buildah.yaml`,
+ * its awk step) replace the last FROM with `from`, the images named in `inputs[].as` with those
+ * inputs, and add `env` as ENV after every FROM. The rewritten content is therefore a function of
+ * what the key holds: the commit, the path, `from` and each input by digest or key, each input's
+ * `as`, `env`, and the rewriter (the backend identity: `openshift`, or the Shipwright strategy's kind
+ * and name). Not in the key: a change to a strategy's steps under the same name (give a changed
+ * strategy a new name, or build once with `spec.rebuild: Always`).
  *
  * Pure: the resolving (git refs, registry tags) happens before, and every key of a payload is
  * computed at once, before any build starts.
@@ -17,7 +29,7 @@ import { topologicalOrder } from "./levels.js";
 import type { ResolvedComponent } from "./resolve-component.js";
 
 /** Version of the key recipe: bump it to invalidate every recorded build. */
-export const COMPONENT_KEY_RECIPE = "okd-payload-operator/component-key/v1";
+export const COMPONENT_KEY_RECIPE = "okd-payload-operator/component-key/v2";
 
 /** A key that cannot be computed: names the component, the field and what was expected. */
 export class ComponentKeyError extends Error {
@@ -38,8 +50,6 @@ export interface ResolvedPayloadInputs {
   readonly commits: Readonly<Record<string, string>>;
   /** External pullspec as written in the spec -> its manifest digest (`sha256:<64 hex>`). */
   readonly imageDigests: Readonly<Record<string, string>>;
-  /** Component name -> digest of a Dockerfile the operator supplies or rewrites (optional). */
-  readonly dockerfileDigests?: Readonly<Record<string, string>>;
 }
 
 /** Everything {@link computeComponentKeys} reads. */
@@ -77,7 +87,8 @@ export interface ComponentKeyDocument {
   readonly image?: string;
   readonly git?: { readonly uri: string; readonly commit: string } | null;
   readonly contextDir?: string | null;
-  readonly dockerfile?: { readonly path: string; readonly digest: string | null };
+  /** The Dockerfile's path in the context (`Dockerfile` when unset); its content is the commit's. */
+  readonly dockerfile?: { readonly path: string };
   readonly buildArgs?: Readonly<Record<string, string>>;
   readonly env?: Readonly<Record<string, string>>;
   readonly from?: ReferenceKey | null;
@@ -195,10 +206,7 @@ function keyDocument(
     ...common,
     git: source,
     contextDir: spec.source?.contextDir ?? null,
-    dockerfile: {
-      path: spec.dockerfile ?? "Dockerfile",
-      digest: input.resolved.dockerfileDigests?.[component.name] ?? null,
-    },
+    dockerfile: { path: spec.dockerfile ?? "Dockerfile" },
     buildArgs: { ...component.buildArgs },
     env: { ...component.env },
     from: spec.from === undefined ? null : referenceKey(component, spec.from, `${path}.from`),

@@ -1,5 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { PayloadBuildSpec } from "../../../src/api/index.js";
+import type { JsonValue } from "../../../src/builds/build-backend.js";
+import { createBuildBackends } from "../../../src/builds/build-backends.js";
 import {
   COMPONENT_KEY_RECIPE,
   ComponentKeyError,
@@ -46,7 +48,11 @@ const RESOLVED: ResolvedPayloadInputs = {
   imageDigests: { [UBI]: digest("a"), "quay.io/example/node:22": digest("b") },
 };
 
-function keysOf(s: PayloadBuildSpec, resolved: ResolvedPayloadInputs = RESOLVED, backend = "openshift") {
+function keysOf(
+  s: PayloadBuildSpec,
+  resolved: ResolvedPayloadInputs = RESOLVED,
+  backend: string | JsonValue = "openshift",
+) {
   const valid = validatePayloadBuild({
     apiVersion: "payload.okd.io/v1alpha1",
     kind: "PayloadBuild",
@@ -58,7 +64,8 @@ function keysOf(s: PayloadBuildSpec, resolved: ResolvedPayloadInputs = RESOLVED,
     components: resolveComponents(s),
     graph: valid.value.graph,
     architectures: s.architectures,
-    backendIdentity: (c) => ({ backend: c.prebuilt ? "prebuilt" : backend }),
+    backendIdentity: (c) =>
+      c.prebuilt ? { backend: "prebuilt" } : typeof backend === "string" ? { backend } : backend,
     resolved,
   });
   return new Map([...keys].map(([name, k]) => [name, k.key]));
@@ -114,8 +121,13 @@ describe("component keys", () => {
     ],
     ["the Dockerfile path", () => keysOf(withConsole({ dockerfile: "Dockerfile.okd" }))],
     [
-      "the Dockerfile content the operator supplies",
-      () => keysOf(payload(), { ...RESOLVED, dockerfileDigests: { console: digest("d") } }),
+      "an image the Dockerfile's rewrite replaces (inputs[].as)",
+      () =>
+        keysOf(
+          withConsole({
+            inputs: [{ from: "builder", as: ["registry.ci.openshift.org/ocp/builder:golang"] }],
+          }),
+        ),
     ],
     ["a build arg", () => keysOf(withConsole({ buildArgs: { A: "2" } }))],
     ["the env", () => keysOf(withConsole({ env: { X: "y" } }))],
@@ -155,6 +167,37 @@ describe("component keys", () => {
     expect(changed(before, ubi)).toEqual(["api", "base", "builder", "cli", "installer"]);
   });
 
+  it("hold the Dockerfile path (Dockerfile when unset) and every input of its rewrite in the build (from, as, env, the rewriter)", () => {
+    const before = keysOf(payload());
+    // An explicit default path is the same Dockerfile.
+    expect(keysOf(withConsole({ dockerfile: "Dockerfile" }))).toEqual(before);
+    expect(changed(before, keysOf(withConsole({ dockerfile: "images/Dockerfile.okd" })))).toEqual([
+      "console",
+    ]);
+    // The rewrite of the last FROM: another base image, by name or by a moved tag.
+    expect(changed(before, keysOf(withConsole({ from: UBI })))).toEqual(["console"]);
+    // The rewrite of FROM/COPY --from names: the same input replacing another name.
+    const as = (name: string) => keysOf(withConsole({ inputs: [{ from: "builder", as: [name] }] }));
+    expect(changed(as("golang:1.22"), as("golang:1.23"))).toEqual(["console"]);
+    // ENV after every FROM.
+    expect(changed(before, keysOf(withConsole({ env: { GOFLAGS: "-mod=mod" } })))).toEqual(["console"]);
+    // The rewriter: another Shipwright strategy rewrites it (the backend identity holds its kind and name).
+    const strategy = (name: string) => {
+      const backends = createBuildBackends({ shipwrightStrategy: { kind: "ClusterBuildStrategy", name } });
+      return keysOf(payload({ backend: "shipwright" }), RESOLVED, backends.shipwright.identity);
+    };
+    const built = [...before.keys()].filter((n) => n !== "cluster-version-operator").sort();
+    expect(changed(strategy("okd-payload-buildah"), strategy("okd-payload-buildah-v2"))).toEqual(built);
+  });
+
+  it("change every key when the architecture list gains or loses one, not when it is reordered", () => {
+    const two = keysOf(payload({ architectures: ["amd64", "arm64"] }));
+    const all = [...two.keys()].sort();
+    expect(changed(two, keysOf(payload({ architectures: ["amd64", "arm64", "ppc64le"] })))).toEqual(all);
+    expect(changed(two, keysOf(payload({ architectures: ["amd64"] })))).toEqual(all);
+    expect(keysOf(payload({ architectures: ["arm64", "amd64"] }))).toEqual(two);
+  });
+
   it("ignore resources and dependsOn, which do not change the image", () => {
     const before = keysOf(payload());
     const after = keysOf(withConsole({ resources: { requests: { cpu: "4" } }, dependsOn: ["api"] }));
@@ -185,7 +228,7 @@ describe("component keys", () => {
     expect(componentKeyTag("cli", key)).toBe(`cli-${"a".repeat(64)}`);
     const long = "c".repeat(63) + "-" + "d".repeat(63);
     expect(componentKeyTag(long, key)).toHaveLength(128);
-    expect(COMPONENT_KEY_RECIPE).toMatch(/v1$/);
+    expect(COMPONENT_KEY_RECIPE).toMatch(/v2$/);
   });
 
   it("give one payload key that moves with any component key", () => {
