@@ -19,6 +19,11 @@ export interface CommitRange {
    * `from`: the range may hold more commits than `total`.
    */
   readonly complete: boolean;
+  /**
+   * `to` is an ancestor of `from` (the release went back): the server had nothing to send, as `to`
+   * is reachable from what it was told the client has. The range is empty.
+   */
+  readonly toIsAncestor: boolean;
 }
 
 /** Inserts into `queue` (sorted newest first) after every entry of the same or a newer date. */
@@ -51,7 +56,7 @@ export function commitRange(
   to: string,
   options: { readonly limit: number; readonly shallow?: ReadonlySet<string> },
 ): CommitRange {
-  if (from === to) return { commits: [], total: 0, fromIsAncestor: true, complete: true };
+  if (from === to) return { commits: [], total: 0, fromIsAncestor: true, complete: true, toIsAncestor: true };
   const excluded = commits.has(from) ? reachable(from, commits) : new Set([from]);
   const shallow = options.shallow ?? new Set<string>();
   const listed: GitCommit[] = [];
@@ -60,8 +65,8 @@ export function commitRange(
   const first = commits.get(to);
   let fromIsAncestor = false;
   let complete = true;
-  if (first === undefined) return { commits: [], total: 0, fromIsAncestor: false, complete: false };
-  if (excluded.has(to)) return { commits: [], total: 0, fromIsAncestor: false, complete: true };
+  if (first === undefined || excluded.has(to))
+    return { commits: [], total: 0, fromIsAncestor: false, complete: true, toIsAncestor: true };
   queue.push(first);
   for (let commit = queue.shift(); commit !== undefined; commit = queue.shift()) {
     listed.push(commit);
@@ -77,5 +82,11 @@ export function commitRange(
       if (next !== undefined) enqueue(queue, next);
     }
   }
-  return { commits: listed.slice(0, options.limit), total: listed.length, fromIsAncestor, complete };
+  return {
+    commits: listed.slice(0, options.limit),
+    total: listed.length,
+    fromIsAncestor,
+    complete,
+    toIsAncestor: false,
+  };
 }

@@ -38,6 +38,8 @@ export type SourceCommits =
       readonly total: number;
       readonly fromIsAncestor: boolean;
       readonly complete: boolean;
+      /** `to` is an ancestor of `from`: the component went back to an older commit. */
+      readonly toIsAncestor: boolean;
     };
 
 /** Where issue keys of OKD/OpenShift commit subjects (Jira) are looked up. */
@@ -83,6 +85,7 @@ export function sourceCommitsOf(range: RangeCommits, source: ChangedSource): Sou
     total: r.total,
     fromIsAncestor: r.fromIsAncestor,
     complete: r.complete,
+    toIsAncestor: r.toIsAncestor,
   };
 }
 

@@ -229,7 +229,8 @@ function commitsJson(s: ChangedSource): Record<string, unknown> {
     ...(c.total > c.commits.length || !c.complete
       ? { commitsMessage: `and ${c.complete ? "" : "at least "}${c.total - c.commits.length} more` }
       : {}),
-    ...(c.fromIsAncestor ? {} : { fromIsAncestor: false }),
+    ...(c.fromIsAncestor || c.toIsAncestor ? {} : { fromIsAncestor: false }),
+    ...(c.toIsAncestor && !c.fromIsAncestor ? { toIsAncestor: true } : {}),
   };
 }
 

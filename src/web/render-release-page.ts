@@ -102,6 +102,10 @@ function commitsOf(source: ChangedSource, commits: SourceCommits | undefined): S
           }
         </p>`
       : "";
+  if (commits.toIsAncestor && !commits.fromIsAncestor)
+    return html`<p class="muted commits-went-back">
+      ${to} is an ancestor of ${from}: this release went back to an older commit, no commits were added.
+    </p>`;
   return html`${
     commits.fromIsAncestor
       ? ""

@@ -126,6 +126,12 @@ describeWithTools(["git"])("listing from..to over git smart HTTP (real git http-
     ]);
   });
 
+  it("says when to is older than from (a component went back): nothing to list", async () => {
+    const range = await fetchCommitRange(url, ids[N] ?? "", ids[5] ?? "");
+    expect(await gitLogSubjects(bare, ids[N] ?? "", ids[5] ?? "")).toEqual([]);
+    expect(range).toMatchObject({ commits: [], total: 0, fromIsAncestor: false, toIsAncestor: true });
+  });
+
   it("names the repository when it does not exist, when to is unknown, and when credentials are needed or wrong", async () => {
     const missing = `${server.url}/nothing-here.git`;
     await expect(fetchCommitRange(missing, ids[1] ?? "", ids[2] ?? "")).rejects.toThrow(

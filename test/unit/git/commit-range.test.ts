@@ -73,14 +73,17 @@ describe("commitRange", () => {
     expect(r).toMatchObject({ complete: false, fromIsAncestor: false });
   });
 
-  it("is empty for from = to, and when to was not sent", () => {
+  it("is empty for from = to, and when to was not sent (it is an ancestor of from: the release went back)", () => {
     expect(commitRange(new Map(), id("a"), id("a"), { limit: 9 })).toMatchObject({
       total: 0,
       fromIsAncestor: true,
     });
-    expect(commitRange(new Map(), id("a"), id("b"), { limit: 9 })).toMatchObject({
+    expect(commitRange(new Map(), id("a"), id("b"), { limit: 9 })).toEqual({
+      commits: [],
       total: 0,
-      complete: false,
+      fromIsAncestor: false,
+      complete: true,
+      toIsAncestor: true,
     });
   });
 });

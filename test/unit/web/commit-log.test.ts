@@ -12,6 +12,7 @@ const EMPTY: FetchedCommitRange = {
   total: 0,
   fromIsAncestor: true,
   complete: true,
+  toIsAncestor: false,
   protocol: 2,
   filtered: true,
   packBytes: 32,
