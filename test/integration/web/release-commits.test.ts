@@ -4,7 +4,8 @@
  * component commit and this release's are listed (subjects as git log prints them, markup as
  * text), the JSON carries them as release-controller's CommitInfo, a slow git server does not hold
  * the page (it says the commits are being fetched) and a `change` event follows when they arrive,
- * and a private repository is read with the Secret a PayloadBuild names for it.
+ * and a private repository is read with the Secret a PayloadBuild names for it. In Debian's chromium:
+ * the open page swaps the commits in by its live update, without a reload.
  */
 import { execFile } from "node:child_process";
 import { join } from "node:path";
@@ -21,7 +22,8 @@ import { startWebServer, type WebServer } from "../../../src/web/web-server.js";
 import { webSourceOf } from "../../../src/web/web-source.js";
 import { startGitHttpServer, type RunningGitHttpServer } from "../../support/git-http-server.js";
 import { GitRepos } from "../../support/git-repos.js";
-import { describeWithTools } from "../../support/required-tool.js";
+import { collectPageErrors, launchChromium, screenshot } from "../../support/browser.js";
+import { describeWithTools, itWithTools } from "../../support/required-tool.js";
 import { digest, streamObject } from "../../unit/web/web-fixtures.js";
 
 const run = promisify(execFile);
@@ -157,6 +159,54 @@ describeWithTools(["git"])(
       expect(after).not.toContain("Commits being fetched");
       expect(after).toContain("change 6");
     });
+
+    itWithTools(["chromium"])(
+      "in chromium, an open page shows 'being fetched', then the commits by its live update, without a reload",
+      async () => {
+        let open: () => void = () => undefined;
+        const gate = new Promise<void>((resolve) => (open = resolve));
+        const gated: RangeFetcher = async (...args) => {
+          await gate;
+          return fetchCommitRange(...args);
+        };
+        const live = await startWebServer({
+          host: "127.0.0.1",
+          port: 0,
+          source: webSourceOf(streams, builds, () => undefined),
+          readRelease,
+          commitLog: createCommitLog({ fetchRange: gated }),
+          commitWaitMs: 100,
+          debounceMs: 10,
+          logger: pino({ level: "silent" }),
+        });
+        const browser = await launchChromium();
+        try {
+          const page = await browser.newPage({ viewport: { width: 1366, height: 768 } });
+          const errors = collectPageErrors(page);
+          await page.goto(`${live.url}/releasestream/okd/release/${SECOND}`);
+          await page.evaluate("window.__sameDocument = true");
+          await page.waitForSelector(".commits-pending");
+          await screenshot(page, "web-commits", "commits-being-fetched");
+          // The live script connects to /events before the fetch finishes.
+          await page.waitForFunction(
+            `document.getElementById("live-status")?.textContent?.includes("connected") === true`,
+          );
+          open();
+          const listed = page.locator("ol.commits > li .commit-subject");
+          await expect.poll(() => listed.count(), { timeout: 20_000 }).toBe(5);
+          expect(await listed.allTextContents()).toEqual(subjects);
+          expect(await page.locator(".commits-pending").count()).toBe(0);
+          expect(await page.evaluate("window.__sameDocument")).toBe(true);
+          expect(await page.evaluate("window.__xss")).toBeUndefined();
+          await screenshot(page, "web-commits", "commits-listed");
+          expect(errors).toEqual([]);
+        } finally {
+          await browser.close();
+          await live.close();
+        }
+      },
+      60_000,
+    );
 
     it("reads a private repository with the Secret a PayloadBuild names for it, and says which repository refused", async () => {
       const secured = await startGitHttpServer({
