@@ -75,9 +75,16 @@ export function uploadPackRequest(capabilities: UploadPackCapabilities, wanted: 
       FLUSH_PKT,
     ].join("");
   }
-  const features = ["ofs-delta", "side-band-64k", "no-progress", ...(capabilities.filter ? ["filter"] : [])];
+  const features = [
+    "ofs-delta",
+    "side-band-64k",
+    "no-progress",
+    ...(capabilities.shallow ? ["shallow"] : []),
+    ...(capabilities.filter ? ["filter"] : []),
+  ];
   return [
     pktLine(`want ${wanted.to} ${features.join(" ")} agent=${AGENT}\n`),
+    capabilities.shallow ? pktLine(`deepen ${wanted.depth}\n`) : "",
     capabilities.filter ? pktLine("filter tree:0\n") : "",
     FLUSH_PKT,
     haves,

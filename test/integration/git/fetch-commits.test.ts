@@ -103,6 +103,16 @@ describeWithTools(["git"])("listing from..to over git smart HTTP (real git http-
     );
   });
 
+  it("cuts the history at the depth asked for over v2 and v0 alike, and says the list may be incomplete", async () => {
+    for (const fetch of [undefined, v0Only]) {
+      const range = await fetchCommitRange(url, ids[0] ?? "", ids[N] ?? "", { limit: 5, depth: 12, fetch });
+      expect(range.commits.map((c) => c.subject)).toEqual(
+        (await gitLogSubjects(bare, ids[0] ?? "", ids[N] ?? "")).slice(0, 5),
+      );
+      expect(range).toMatchObject({ total: 12, complete: false, fromIsAncestor: false });
+    }
+  });
+
   it("lists at most the cap and counts the rest", async () => {
     const range = await fetchCommitRange(url, ids[0] ?? "", ids[N] ?? "", { limit: 10 });
     expect(range.commits.map((c) => c.subject)).toEqual(

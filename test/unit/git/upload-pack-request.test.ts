@@ -43,13 +43,13 @@ describe("upload-pack request", () => {
     );
   });
 
-  it("asks v0 with the capabilities on the want line, no filter when not offered", () => {
+  it("asks v0 with the capabilities on the want line, deepen when offered, no filter when not", () => {
     const body = uploadPackRequest(
       { version: 0, filter: false, shallow: true },
       { to: B, have: [A], depth: 9 },
     );
     expect(body).toBe(
-      `${pktLine(`want ${B} ofs-delta side-band-64k no-progress agent=git/2.39.5-okd-payload-operator\n`)}${FLUSH_PKT}${pktLine(`have ${A}\n`)}${pktLine("done\n")}`,
+      `${pktLine(`want ${B} ofs-delta side-band-64k no-progress shallow agent=git/2.39.5-okd-payload-operator\n`)}${pktLine("deepen 9\n")}${FLUSH_PKT}${pktLine(`have ${A}\n`)}${pktLine("done\n")}`,
     );
   });
 });
