@@ -112,6 +112,12 @@ export interface CostFigures {
   readonly statusWrites: number;
   readonly reconciles: number;
   readonly operatorCpuMs: number;
+  /**
+   * CPU of the bench process itself (user + sys) over the run: the harness (simulated build
+   * system, the bench's watches and polls, and on the dev plane the dev cluster and its registry).
+   * Less sensitive to the machine's load than wall time, so it compares harness versions.
+   */
+  readonly benchCpuMs: number;
   readonly peakRssBytes: number;
   readonly latencyP50Ms: number;
   readonly latencyP99Ms: number;
@@ -182,6 +188,7 @@ async function runScenario(
     const loadAverage = loadavg()[0] ?? 0;
     env.markStart();
     const cpuBefore = processCpuMs(env.operator.pid);
+    const benchCpuBefore = process.cpuUsage();
     const start = performance.now();
     await Promise.all(payloads.map((p) => env.client.create(PAYLOAD_BUILDS, p.payloadBuild)));
     const readyAt = new Map<string, number>();
@@ -208,6 +215,7 @@ async function runScenario(
     }
     const wallMs = performance.now() - start;
     const operatorCpuMs = processCpuMs(env.operator.pid) - cpuBefore;
+    const benchCpu = process.cpuUsage(benchCpuBefore);
     const peakRss = peakRssBytes(env.operator.pid);
     const metrics = await (await fetch(`${env.operatorHealthUrl}/metrics`)).text();
     const requests = await env.operatorRequests();
@@ -231,6 +239,7 @@ async function runScenario(
         sumSamples(metrics, "controller_runtime_reconcile_total", { controller: "payloadbuild" }) ??
         Number.NaN,
       operatorCpuMs,
+      benchCpuMs: (benchCpu.user + benchCpu.system) / 1000,
       peakRssBytes: peakRss,
       latencyP50Ms: percentile(latencies, 50),
       latencyP99Ms: percentile(latencies, 99),
@@ -299,6 +308,11 @@ export function formatCostTable(runs: readonly CostFigures[]): string {
     }),
     row("reconciles per component", (r) => per(r.reconciles, r.components)),
     row("operator CPU (user + sys)", (r) => `${s(r.operatorCpuMs)} s`),
+    row("bench process CPU (harness; per component)", (r) =>
+      Number.isFinite(r.benchCpuMs)
+        ? `${s(r.benchCpuMs)} s (${(r.benchCpuMs / r.components).toFixed(0)} ms)`
+        : "–",
+    ),
     row("operator peak RSS (VmHWM)", (r) => `${(r.peakRssBytes / 2 ** 20).toFixed(0)} MiB`),
     row(
       "dependency landed -> dependent's Build created, p50 / p99",
