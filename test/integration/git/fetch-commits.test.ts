@@ -104,8 +104,12 @@ describeWithTools(["git"])("listing from..to over git smart HTTP (real git http-
   });
 
   it("cuts the history at the depth asked for over v2 and v0 alike, and says the list may be incomplete", async () => {
-    for (const fetch of [undefined, v0Only]) {
-      const range = await fetchCommitRange(url, ids[0] ?? "", ids[N] ?? "", { limit: 5, depth: 12, fetch });
+    for (const via of [fetch, v0Only]) {
+      const range = await fetchCommitRange(url, ids[0] ?? "", ids[N] ?? "", {
+        limit: 5,
+        depth: 12,
+        fetch: via,
+      });
       expect(range.commits.map((c) => c.subject)).toEqual(
         (await gitLogSubjects(bare, ids[0] ?? "", ids[N] ?? "")).slice(0, 5),
       );
