@@ -20,8 +20,15 @@ function readSize(delta: Uint8Array, start: number): { value: number; next: numb
   }
 }
 
-/** The object `delta` describes against `base`. Throws {@link GitProtocolError} on a malformed delta. */
-export function applyDelta(base: Uint8Array, delta: Uint8Array): Uint8Array {
+/**
+ * The object `delta` describes against `base`. Throws {@link GitProtocolError} on a malformed delta or
+ * one whose result would exceed `maxResultBytes`.
+ */
+export function applyDelta(
+  base: Uint8Array,
+  delta: Uint8Array,
+  maxResultBytes = 256 * 1024 * 1024,
+): Uint8Array {
   const baseSize = readSize(delta, 0);
   if (baseSize.value !== base.length) {
     throw new GitProtocolError(
@@ -29,6 +36,8 @@ export function applyDelta(base: Uint8Array, delta: Uint8Array): Uint8Array {
     );
   }
   const resultSize = readSize(delta, baseSize.next);
+  if (resultSize.value > maxResultBytes)
+    throw new GitProtocolError(`delta result of ${resultSize.value} bytes is over ${maxResultBytes}`);
   const out = new Uint8Array(resultSize.value);
   let written = 0;
   let at = resultSize.next;

@@ -40,10 +40,20 @@ export function objectIdOf(type: GitObjectType, content: Uint8Array): string {
   return createHash("sha1").update(`${type} ${content.length}\0`).update(content).digest("hex");
 }
 
+/** Largest object (or delta result) read: a hostile server cannot make the reader allocate more. */
+export const MAX_OBJECT_BYTES = 256 * 1024 * 1024;
+
 function inflateAt(pack: Uint8Array, offset: number, size: number): { data: Uint8Array; next: number } {
+  if (size > MAX_OBJECT_BYTES)
+    throw new GitProtocolError(
+      `packfile object at byte ${offset} is ${size} bytes, over ${MAX_OBJECT_BYTES}`,
+    );
   let result;
   try {
-    result = inflateSync(pack.subarray(offset), { info: true }) as unknown as {
+    result = inflateSync(pack.subarray(offset), {
+      info: true,
+      maxOutputLength: Math.max(size, 1),
+    }) as unknown as {
       buffer: Buffer;
       engine: { bytesWritten: number };
     };

@@ -41,5 +41,8 @@ describe("applyDelta", () => {
     );
     expect(() => applyDelta(base, Uint8Array.from([base.length, 1, 0]))).toThrow(/reserved instruction/);
     expect(() => applyDelta(base, Uint8Array.from([base.length, 5, 1, 65]))).toThrow(/produced 1 bytes/);
+    expect(() => applyDelta(base, Uint8Array.from([base.length, ...varint(2 ** 40), 1, 65]))).toThrow(
+      /delta result of 1099511627776 bytes is over/,
+    );
   });
 });

@@ -5,10 +5,12 @@
  * byte for byte as `git cat-file` prints it, under the id git gives it.
  */
 import { execFile } from "node:child_process";
+import { createHash } from "node:crypto";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
+import { deflateSync } from "node:zlib";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parseCommit } from "../../../src/git/commit-object.js";
 import { objectIdOf, readPackObjects } from "../../../src/git/pack-file.js";
@@ -129,6 +131,41 @@ describeWithTools(["git"])("reading packs written by git pack-objects", () => {
     expect(() => readPackObjects(new TextEncoder().encode("not a pack at all, really not one"))).toThrow(
       /no PACK signature/,
     );
+  });
+});
+
+/** A one-object pack by hand: a blob whose header says `declared` bytes, holding `data` deflated. */
+function handMadePack(declared: number, data: Uint8Array): Buffer {
+  const header = [0x80 | (3 << 4) | (declared & 0x0f)];
+  for (let rest = Math.floor(declared / 16); ; rest = Math.floor(rest / 128)) {
+    if (rest < 128) {
+      header.push(rest);
+      break;
+    }
+    header.push(0x80 | (rest & 0x7f));
+  }
+  const head = Buffer.alloc(12);
+  head.write("PACK", 0, "latin1");
+  head.writeUInt32BE(2, 4);
+  head.writeUInt32BE(1, 8);
+  const body = Buffer.concat([head, Buffer.from(header), deflateSync(data)]);
+  return Buffer.concat([body, createHash("sha1").update(body).digest()]);
+}
+
+describe("hostile packs", () => {
+  it("reads a well-formed hand-made pack", () => {
+    const [blob] = readPackObjects(handMadePack(5, Buffer.from("hello")));
+    expect(blob).toMatchObject({ type: "blob", id: objectIdOf("blob", Buffer.from("hello")) });
+  });
+
+  it("refuses an object that inflates beyond its declared size (a zlib bomb) without inflating it all", () => {
+    expect(() => readPackObjects(handMadePack(10, new Uint8Array(50 * 1024 * 1024)))).toThrow(
+      /bad zlib data \(Cannot create a Buffer larger than 10 bytes\)/,
+    );
+  });
+
+  it("refuses an object declared larger than the reader allows", () => {
+    expect(() => readPackObjects(handMadePack(2 ** 31, Buffer.from("x")))).toThrow(/over 268435456/);
   });
 });
 
