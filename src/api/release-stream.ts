@@ -317,6 +317,21 @@ export const ReleaseStreamSchema = z
         message: "set exactly one of imageStream or payloadBuild",
       });
     }
+    // The stream tags its releases in the ImageStream named after it: its input must be another one.
+    const input = imageStream ?? payloadBuild?.spec.imageStream;
+    const name = stream.metadata.name;
+    if (input !== undefined && name !== undefined && input === name) {
+      ctx.addIssue({
+        code: "custom",
+        path: [
+          "spec",
+          "source",
+          ...(imageStream === undefined ? ["payloadBuild", "spec"] : []),
+          "imageStream",
+        ],
+        message: `must not be ${name}, the ReleaseStream's own name: its release tags go in the ImageStream of that name, so its input must be another one`,
+      });
+    }
   })
   .describe(
     "ReleaseStream cuts, verifies and prunes releases of one stream, like release-controller's release configs.",

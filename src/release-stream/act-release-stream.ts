@@ -204,7 +204,11 @@ async function writeTargetStream(
 ): Promise<number | null> {
   const stream = decision.stream;
   if (stream === undefined) return null;
-  const removed = new Set(decision.removed.map((r) => r.name));
+  // An unchanged night's release goes like a removed one: its tag would bring it back.
+  const removed = new Set([
+    ...decision.removed.map((r) => r.name),
+    ...decision.unchangedRuns.map((r) => r.release),
+  ]);
   const source = streamSourceOf(stream);
   const tags = targetSpecTags(obs.targetStream, releases, removed, stream.spec.name, source);
   const target = obs.targetStream;
@@ -286,7 +290,13 @@ export async function actOnReleaseStream(
       }
     : await assemble(decision, namespace, deps);
   const releases = assembled.releases;
+  const failedBefore = failures.refused.length + failures.errors.length;
   const retryTarget = await writeTargetStream(decision, obs, releases, deps, failures);
+  // An unchanged night's PayloadBuild goes once its release's tag is gone: while the tag stays, the
+  // next reconcile adopts the release from it, finds the PayloadBuild Unchanged and drops it again.
+  const targetWritten =
+    retryTarget === null && failures.refused.length + failures.errors.length === failedBefore;
+  const unchangedBuilds = new Set(decision.unchangedRuns.map((r) => r.payloadBuild));
   const started: EventInput[] = [];
   for (const job of decision.jobsToCreate) {
     if (await create(deps, JOBS, job, failures))
@@ -298,6 +308,7 @@ export async function actOnReleaseStream(
       });
   }
   for (const d of decision.deletes) {
+    if (!targetWritten && d.kind === "PayloadBuild" && unchangedBuilds.has(d.object.metadata.name)) continue;
     const resource = d.kind === "Job" ? JOBS : d.kind === "ImageStream" ? IMAGE_STREAMS : PAYLOAD_BUILDS;
     try {
       await deps.client.delete(

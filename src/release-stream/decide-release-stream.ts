@@ -182,6 +182,9 @@ export function collectReleases(
         ? {}
         : { createdAt: a[ReleaseAnnotation.creationTimestamp] }),
       ...(a[ReleaseAnnotation.hash] === undefined ? {} : { inputHash: a[ReleaseAnnotation.hash] }),
+      ...(a[ReleaseAnnotation.payloadBuild] === undefined
+        ? {}
+        : { payloadBuild: a[ReleaseAnnotation.payloadBuild] }),
       ...(image === undefined ? {} : { image, digest: image.slice(image.indexOf("@") + 1) }),
       ...(a[ReleaseAnnotation.reason] === undefined ? {} : { reason: a[ReleaseAnnotation.reason] }),
       ...(a[ReleaseAnnotation.message] === undefined ? {} : { message: a[ReleaseAnnotation.message] }),

@@ -68,6 +68,8 @@ export const ReleaseAnnotation = {
   target: "release.openshift.io/target",
   tag: "release.openshift.io/tag",
   fromTag: "release.openshift.io/from-tag",
+  /** Ours, on a release tag of a payloadBuild source: the PayloadBuild that builds the release. */
+  payloadBuild: "payload.okd.io/payload-build",
 } as const;
 
 /** Label: the owning ReleaseStream (hash-shortened to 63 characters). */

@@ -1,7 +1,8 @@
 /**
  * The target ImageStream's spec tags: one per release, carrying release-controller's annotations
  * (`release.openshift.io/name`, `/source`, `/creationTimestamp`, `/phase`, `/hash`, `/reason`,
- * `/message`) and, once pushed, the release image by digest. Tags and annotations others added
+ * `/message`), the PayloadBuild of a payloadBuild source's release (`payload.okd.io/payload-build`,
+ * so a release adopted from its tag still follows its PayloadBuild) and, once pushed, the release image by digest. Tags and annotations others added
  * (e.g. `release.openshift.io/keep`) are kept. Pure.
  */
 import type { StreamRelease } from "../api/index.js";
@@ -24,6 +25,7 @@ function tagOf(
     [ReleaseAnnotation.creationTimestamp]: release.createdAt ?? "",
     [ReleaseAnnotation.phase]: release.phase,
     ...(release.inputHash === undefined ? {} : { [ReleaseAnnotation.hash]: release.inputHash }),
+    ...(release.payloadBuild === undefined ? {} : { [ReleaseAnnotation.payloadBuild]: release.payloadBuild }),
     ...(release.reason === undefined ? {} : { [ReleaseAnnotation.reason]: release.reason }),
     ...(release.message === undefined ? {} : { [ReleaseAnnotation.message]: release.message }),
   });

@@ -495,7 +495,7 @@ export function releaseStreamSuite(plane: ControlPlaneKind): void {
         spec: {
           name: `${PREFIX}-never`,
           source: {
-            payloadBuild: { spec: { imageStream: "never", components: [component("base", CENTOS)] } },
+            payloadBuild: { spec: { imageStream: "never-input", components: [component("base", CENTOS)] } },
           },
           schedule: "61 * * * *",
           to: `docker://${env.dockerRegistry.host}/${ns}/never`,
@@ -520,7 +520,7 @@ export function releaseStreamSuite(plane: ControlPlaneKind): void {
           source: {
             payloadBuild: {
               spec: {
-                imageStream: "nightly",
+                imageStream: "nightly-components",
                 components: [component("base", CENTOS), component("cluster-version-operator", "base")],
               },
             },

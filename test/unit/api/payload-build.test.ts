@@ -77,6 +77,47 @@ describe("parsePayloadBuild", () => {
     });
     expect(ok.ok && ok.value.spec.retention.keepAccepted).toBe(10);
   });
+
+  it("rejects a ReleaseStream whose input ImageStream has its own name (where its release tags go), naming the field", () => {
+    const stream = {
+      apiVersion: "payload.okd.io/v1alpha1",
+      kind: "ReleaseStream",
+      metadata: { name: "nightly" },
+      spec: {
+        name: "4.17.0-0.okd-scos",
+        to: "docker://quay.io/okd/scos-release",
+        source: { imageStream: "nightly" },
+      },
+    };
+    const watched = parseReleaseStream(stream);
+    expect(!watched.ok && watched.problems).toEqual([
+      {
+        path: "spec.source.imageStream",
+        message: expect.stringContaining("must not be nightly, the ReleaseStream's own name") as unknown,
+      },
+    ]);
+    const template = {
+      spec: {
+        imageStream: "nightly",
+        components: [{ name: "a", image: "quay.io/a@sha256:" + "1".repeat(64) }],
+      },
+    };
+    const built = parseReleaseStream({
+      ...stream,
+      spec: { ...stream.spec, source: { payloadBuild: template } },
+    });
+    expect(!built.ok && built.problems.map((p) => p.path)).toEqual([
+      "spec.source.payloadBuild.spec.imageStream",
+    ]);
+    const other = parseReleaseStream({
+      ...stream,
+      spec: {
+        ...stream.spec,
+        source: { payloadBuild: { spec: { ...template.spec, imageStream: "nightly-components" } } },
+      },
+    });
+    expect(other.ok).toBe(true);
+  });
 });
 
 describe("PayloadBuild status size", () => {

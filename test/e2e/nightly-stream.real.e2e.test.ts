@@ -1,0 +1,10 @@
+/** `nightly-stream-suite.ts` on the real control plane. */
+import { CONTROL_PLANE_TOOLS, describeWithTools } from "../support/required-tool.js";
+import { nightlyStreamSuite } from "./nightly-stream-suite.js";
+
+describeWithTools([...CONTROL_PLANE_TOOLS, "git", "docker-registry", "kubectl"])(
+  "on the real control plane",
+  () => {
+    nightlyStreamSuite("real");
+  },
+);
