@@ -10,7 +10,7 @@ import type { PayloadBuild } from "../api/index.js";
 import type { ComponentGraph } from "../payload-build/component-graph.js";
 import { readGitSecrets } from "../payload-build/git-credentials.js";
 import { resolveComponents } from "../payload-build/resolve-component.js";
-import { ImageStores } from "../registry/image-store.js";
+import { ImageStores, isRegistryError } from "../registry/image-store.js";
 import { registryOptionsFromFlags, type RegistryCliOptions } from "./assemble-command.js";
 import { CliError } from "./cli-io.js";
 import { readClusterRecords, type ClusterFlags } from "./cluster-records.js";
@@ -57,7 +57,7 @@ export async function explainRebuildsFromFlags(
     ...mergedAuths(registryOptions.dockerConfigJson, cluster.registryAuths),
   });
   const where = `context ${cluster.context}, ImageStream ${cluster.namespace}/${cluster.imageStream}`;
-  return explainRebuilds(payloadBuild, graph, {
+  const explaining = explainRebuilds(payloadBuild, graph, {
     recordsFrom:
       cluster.repository === undefined
         ? `${where}, which does not exist yet or has no registry repository: nothing recorded`
@@ -75,6 +75,16 @@ export async function explainRebuildsFromFlags(
     },
     credentialsHint: `a private repository needs source.git.secret naming a kubernetes.io/basic-auth Secret in ${cluster.namespace}, as the operator reads it`,
     streamTags: cluster.tags,
+  });
+  return explaining.catch((error: unknown) => {
+    if (!isRegistryError(error, "UNAUTHORIZED", "DENIED") || cluster.repository === undefined) throw error;
+    throw new CliError(
+      `reading the records in ${cluster.repository} was refused: ${error.message}; ${
+        cluster.registryAuths === undefined
+          ? "the kubeconfig's user has no bearer token to present (a client certificate?): give --authfile with credentials for that registry"
+          : "the kubeconfig's user needs get on imagestreams/layers (image.openshift.io) in that namespace, or give --authfile"
+      }`,
+    );
   });
 }
 
