@@ -7,6 +7,9 @@
  * ServiceAccount's). Read only: nothing is written.
  */
 import type { KubeConfig } from "@kubernetes/client-node";
+import { existsSync } from "node:fs";
+import { homedir } from "node:os";
+import { join } from "node:path";
 import type { PayloadBuild } from "../api/index.js";
 import { IMAGE_STREAMS } from "../builds/build-resources.js";
 import type { ImageStream } from "../builds/image-stream-schema.js";
@@ -47,7 +50,21 @@ export interface ClusterRecords {
 }
 
 /** The kubeconfig with `--context` selected; throws a CliError naming what is wrong. */
-export function clusterConfig(flags: ClusterFlags): KubeConfig {
+export function clusterConfig(
+  flags: ClusterFlags,
+  env: Readonly<Record<string, string | undefined>> = process.env,
+): KubeConfig {
+  // Without any kubeconfig the client library falls back to http://localhost:8080: say what is missing instead.
+  const home = env["HOME"] ?? homedir();
+  if (
+    flags.kubeconfig === undefined &&
+    (env["KUBECONFIG"] ?? "") === "" &&
+    env["KUBERNETES_SERVICE_HOST"] === undefined &&
+    !existsSync(join(home, ".kube", "config"))
+  )
+    throw new CliError(
+      `no kubeconfig: KUBECONFIG is unset and ${join(home, ".kube", "config")} does not exist; give --kubeconfig (and --context), or --records docker://REGISTRY/NAMESPACE/IMAGESTREAM to read a registry only`,
+    );
   let kubeConfig: KubeConfig;
   try {
     kubeConfig = loadKubeConfig(flags.kubeconfig);

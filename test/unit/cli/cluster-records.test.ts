@@ -44,6 +44,10 @@ describe("the cluster plan --explain-rebuilds reads", () => {
     expect(() => clusterConfig({ kubeconfig: join(dir, "absent") })).toThrow(
       /--kubeconfig .*absent: cannot load it/,
     );
+    // No kubeconfig anywhere: said so, rather than the client library's fallback to localhost:8080.
+    expect(() => clusterConfig({}, { HOME: dir })).toThrow(
+      `no kubeconfig: KUBECONFIG is unset and ${join(dir, ".kube", "config")} does not exist; give --kubeconfig`,
+    );
   });
 
   it("says in one line that the cluster cannot be reached, naming the server and context", async () => {
