@@ -49,12 +49,20 @@ const ISSUE_PREFIX = /^((?:[A-Z][A-Z0-9]+-\d+)(?:\s*,\s*[A-Z][A-Z0-9]+-\d+)*)\s*
 const MERGE_PULL = /^Merge pull request #(\d+) from /;
 const SQUASHED_PULL = /\(#(\d+)\)$/;
 
-/** The range of `source` the commit log can fetch, when it has both commits and an http(s) repository. */
-export function rangeKeyOf(source: ChangedSource): RangeKey | undefined {
+/**
+ * The range of `source` the commit log can fetch for a page of `namespace`, when it has both commits
+ * and an http(s) repository.
+ */
+export function rangeKeyOf(source: ChangedSource, namespace: string): RangeKey | undefined {
   const repository = safeHttpUrl(source.sourceLocation);
   if (repository === undefined || source.fromCommit === undefined) return undefined;
   if (!/^[0-9a-f]{40}$/.test(source.fromCommit) || !/^[0-9a-f]{40}$/.test(source.toCommit)) return undefined;
-  return { repository: repository.replace(/\/+$/, ""), from: source.fromCommit, to: source.toCommit };
+  return {
+    namespace,
+    repository: repository.replace(/\/+$/, ""),
+    from: source.fromCommit,
+    to: source.toCommit,
+  };
 }
 
 /** One commit as the changelog shows it; links only for a web repository. */
@@ -89,15 +97,16 @@ export function sourceCommitsOf(range: RangeCommits, source: ChangedSource): Sou
   };
 }
 
-/** The changelog with each listable changed source's commits as `lookup` knows them now. */
+/** The changelog with each listable changed source's commits as `lookup` knows them now (for `namespace`). */
 export function withCommits(
   changelog: ReleaseChangelog,
+  namespace: string,
   lookup: (key: RangeKey) => RangeCommits,
 ): ReleaseChangelog {
   return {
     ...changelog,
     changed: changelog.changed.map((source) => {
-      const key = rangeKeyOf(source);
+      const key = rangeKeyOf(source, namespace);
       return key === undefined ? source : { ...source, commits: sourceCommitsOf(lookup(key), source) };
     }),
   };

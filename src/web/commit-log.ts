@@ -1,6 +1,7 @@
 /**
  * The commits of the changelog's repository ranges, fetched over git smart HTTP
- * (`src/git/fetch-commits.ts`) and remembered in memory by (repository, from, to): two commit ids
+ * (`src/git/fetch-commits.ts`) and remembered in memory by (namespace, repository, from, to; the
+ * namespace because its Secrets may be what reads a private repository): two commit ids
  * name an immutable range, so a listed range never goes stale (a failed fetch is forgotten after
  * `retryAfterMs`, so a server that was down is asked again). At most `maxEntries` ranges are kept,
  * least recently used first out. A page never waits for git longer than it chooses to
@@ -16,8 +17,10 @@ export type RangeCommits =
   | { readonly state: "ready"; readonly range: FetchedCommitRange }
   | { readonly state: "error"; readonly message: string };
 
-/** One range of one repository. */
+/** One range of one repository, as seen from one namespace (whose Secrets may be used to read it). */
 export interface RangeKey {
+  /** The namespace of the stream whose page lists the range. */
+  readonly namespace: string;
   readonly repository: string;
   readonly from: string;
   readonly to: string;
@@ -33,8 +36,11 @@ export type RangeFetcher = (
 
 /** Options of {@link createCommitLog}. */
 export interface CommitLogOptions {
-  /** Credentials for a repository (e.g. a PayloadBuild's `source.git.secret`), or undefined. */
-  readonly credentialsFor?: (repository: string) => Promise<GitCredentials | undefined>;
+  /**
+   * Credentials for a repository read for a page of `namespace` (e.g. the `source.git.secret` a
+   * PayloadBuild of that namespace names), or undefined.
+   */
+  readonly credentialsFor?: (repository: string, namespace: string) => Promise<GitCredentials | undefined>;
   /** Most ranges kept. Default 256. */
   readonly maxEntries?: number;
   /** A failed fetch is tried again after this long. Default 60 s. */
@@ -63,7 +69,7 @@ interface Entry {
   failedAt?: number;
 }
 
-const keyOf = (k: RangeKey): string => `${k.repository}\n${k.from}\n${k.to}`;
+const keyOf = (k: RangeKey): string => `${k.namespace}\n${k.repository}\n${k.from}\n${k.to}`;
 
 /** Creates the cache; see the module documentation. */
 export function createCommitLog(options: CommitLogOptions = {}): CommitLog {
@@ -77,7 +83,7 @@ export function createCommitLog(options: CommitLogOptions = {}): CommitLog {
     const entry: Entry = { state: { state: "pending" }, done: Promise.resolve() };
     entry.done = (async () => {
       try {
-        const credentials = await options.credentialsFor?.(key.repository);
+        const credentials = await options.credentialsFor?.(key.repository, key.namespace);
         const range = await fetchRange(key.repository, key.from, key.to, {
           credentials,
           limit: options.limit ?? 200,

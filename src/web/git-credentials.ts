@@ -1,7 +1,7 @@
 /**
  * Credentials for reading a changelog repository's commits: the `source.git.secret` a PayloadBuild
- * names for that repository (the Secret the operator already reads refs of private repositories
- * with). The PayloadBuilds come from the informer store; the Secret is read when a range of that
+ * of the stream's own namespace names for that repository (the Secret the operator already reads refs
+ * of private repositories with; never another namespace's, so a stream's page cannot borrow them). The PayloadBuilds come from the informer store; the Secret is read when a range of that
  * repository is fetched (ranges are cached, so not per page view) and remembered for `ttlMs`.
  */
 import type { GitCredentials } from "../git/ls-remote.js";
@@ -26,13 +26,18 @@ export function normalizedRepository(url: string): string {
 const record = (v: unknown): Record<string, unknown> | undefined =>
   typeof v === "object" && v !== null && !Array.isArray(v) ? (v as Record<string, unknown>) : undefined;
 
-/** Pure: the first Secret a PayloadBuild's component names for `repository` (by normalized URL). */
+/**
+ * Pure: the first Secret a component of a PayloadBuild in `namespace` names for `repository` (by
+ * normalized URL).
+ */
 export function gitSecretFor(
   payloadBuilds: readonly KubeObject[],
   repository: string,
+  namespace: string,
 ): SecretRef | undefined {
   const wanted = normalizedRepository(repository);
   for (const pb of payloadBuilds) {
+    if ((pb.metadata.namespace ?? "default") !== namespace) continue;
     const components = record(pb["spec"])?.["components"];
     if (!Array.isArray(components)) continue;
     for (const c of components) {
@@ -63,18 +68,18 @@ export function basicAuthOfSecret(secret: KubeObject, ref: SecretRef): GitCreden
 
 /**
  * `credentialsFor` of the commit log: the credentials of the Secret {@link gitSecretFor} finds in
- * `payloadBuilds()`, read with `readSecret` at most once per `ttlMs` (default 5 minutes) per Secret;
+ * `payloadBuilds()` for the page's namespace, read with `readSecret` at most once per `ttlMs` (default 5 minutes) per Secret;
  * undefined when no PayloadBuild names one (a public repository).
  */
 export function payloadBuildGitCredentials(
   payloadBuilds: () => readonly KubeObject[],
   readSecret: (ref: SecretRef) => Promise<KubeObject>,
   options: { readonly ttlMs?: number; readonly now?: () => number } = {},
-): (repository: string) => Promise<GitCredentials | undefined> {
+): (repository: string, namespace: string) => Promise<GitCredentials | undefined> {
   const cache = new Map<string, { at: number; credentials: Promise<GitCredentials> }>();
   const now = options.now ?? Date.now;
-  return async (repository) => {
-    const ref = gitSecretFor(payloadBuilds(), repository);
+  return async (repository, namespace) => {
+    const ref = gitSecretFor(payloadBuilds(), repository, namespace);
     if (ref === undefined) return undefined;
     const key = `${ref.namespace}/${ref.name}`;
     const hit = cache.get(key);

@@ -104,10 +104,10 @@ async function releaseDetails(
   const log = deps.commitLog;
   if (log !== undefined && changelog !== undefined && !("error" in changelog)) {
     // Fetches start (or are found) now; the page waits a little for them, then shows what is ready.
-    const keys = changelog.changed.flatMap((s) => rangeKeyOf(s) ?? []);
+    const keys = changelog.changed.flatMap((s) => rangeKeyOf(s, stream.namespace) ?? []);
     for (const key of keys) log.lookup(key);
     await log.settle(keys, deps.commitWaitMs ?? 1500);
-    changelog = withCommits(changelog, (key) => log.lookup(key));
+    changelog = withCommits(changelog, stream.namespace, (key) => log.lookup(key));
   }
   return { content, changelog, previous };
 }

@@ -215,7 +215,7 @@ describeWithTools(["git"])(
       });
       try {
         const repository = `${secured.url}/dns-operator.git`;
-        const key = { repository, from: commits[1] ?? "", to: commits[6] ?? "" };
+        const key = { namespace: "okd", repository, from: commits[1] ?? "", to: commits[6] ?? "" };
         const anonymous = createCommitLog();
         anonymous.lookup(key);
         await anonymous.settle([key], 10_000);

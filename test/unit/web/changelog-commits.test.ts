@@ -85,9 +85,9 @@ function page(log: ReleaseChangelog): string {
 describe("changelog commits", () => {
   it("lists a range only with two full commit ids and an http(s) repository", () => {
     const [cvo, dns] = changelog().changed;
-    expect(dns && rangeKeyOf(dns)).toEqual({ repository: REPO, from: OLD, to: NEW });
-    expect(cvo && rangeKeyOf(cvo)).toBeUndefined(); // "abc" is not a commit id git can be asked for
-    expect(dns && rangeKeyOf({ ...dns, sourceLocation: "git@github.com:okd/x.git" })).toBeUndefined();
+    expect(dns && rangeKeyOf(dns, "okd")).toEqual({ namespace: "okd", repository: REPO, from: OLD, to: NEW });
+    expect(cvo && rangeKeyOf(cvo, "okd")).toBeUndefined(); // "abc" is not a commit id git can be asked for
+    expect(dns && rangeKeyOf({ ...dns, sourceLocation: "git@github.com:okd/x.git" }, "okd")).toBeUndefined();
   });
 
   it("reads the pull request and the issue keys from a subject, as release-controller shows them", () => {
@@ -126,7 +126,7 @@ describe("changelog commits", () => {
       gitCommit("6".repeat(40), HOSTILE),
       gitCommit("7".repeat(40), "Merge pull request #5 from x/y"),
     ];
-    const html = page(withCommits(changelog(), () => range(commits, { total: 250 })));
+    const html = page(withCommits(changelog(), "okd", () => range(commits, { total: 250 })));
     expect(html).toContain("&lt;script&gt;window.__xss=1&lt;/script&gt; &amp; &quot;quotes&quot;");
     expect(html).not.toContain("<script>window.__xss");
     expect(html).toContain(`<a href="${REPO}/pull/5">#5</a>`);
@@ -135,31 +135,35 @@ describe("changelog commits", () => {
   });
 
   it("the release page says commits are being fetched, why they could not be, and when from is not an ancestor", () => {
-    expect(page(withCommits(changelog(), () => ({ state: "pending" })))).toContain(
+    expect(page(withCommits(changelog(), "okd", () => ({ state: "pending" })))).toContain(
       "Commits being fetched from the repository",
     );
     expect(
       page(
-        withCommits(changelog(), () => ({
+        withCommits(changelog(), "okd", () => ({
           state: "error",
           message: `${REPO}: no git repository there (HTTP 404)`,
         })),
       ),
     ).toContain(`Commits not listed: ${REPO}: no git repository there (HTTP 404)`);
     const diverged = page(
-      withCommits(changelog(), () => range([gitCommit("8".repeat(40), "x")], { fromIsAncestor: false })),
+      withCommits(changelog(), "okd", () =>
+        range([gitCommit("8".repeat(40), "x")], { fromIsAncestor: false }),
+      ),
     );
     expect(diverged.replace(/\s+/g, " ")).toContain(
       `${OLD.slice(0, 12)} is not an ancestor of ${NEW.slice(0, 12)}`,
     );
     const back = page(
-      withCommits(changelog(), () => range([], { fromIsAncestor: false, toIsAncestor: true })),
+      withCommits(changelog(), "okd", () => range([], { fromIsAncestor: false, toIsAncestor: true })),
     );
     expect(back.replace(/\s+/g, " ")).toContain(
       `${NEW.slice(0, 12)} is an ancestor of ${OLD.slice(0, 12)}: this release went back to an older commit`,
     );
     const shallow = page(
-      withCommits(changelog(), () => range([gitCommit("8".repeat(40), "x")], { complete: false, total: 1 })),
+      withCommits(changelog(), "okd", () =>
+        range([gitCommit("8".repeat(40), "x")], { complete: false, total: 1 }),
+      ),
     );
     expect(shallow.replace(/\s+/g, " ")).toContain("and at least 0 more");
   });
@@ -176,7 +180,7 @@ describe("changelog commits", () => {
           log,
         ).body,
       ) as { changeLogJson: { updatedImages: Record<string, unknown>[] } };
-    const ready = json(withCommits(changelog(), () => range(commits)));
+    const ready = json(withCommits(changelog(), "okd", () => range(commits)));
     expect(ready.changeLogJson.updatedImages[1]).toEqual({
       name: "dns-operator",
       path: REPO,
@@ -195,7 +199,7 @@ describe("changelog commits", () => {
         },
       ],
     });
-    const pending = json(withCommits(changelog(), () => ({ state: "pending" })));
+    const pending = json(withCommits(changelog(), "okd", () => ({ state: "pending" })));
     expect(pending.changeLogJson.updatedImages[1]).toMatchObject({
       commitsMessage: "commits being fetched; ask again",
     });

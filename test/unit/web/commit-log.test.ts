@@ -2,7 +2,8 @@ import { describe, expect, it } from "vitest";
 import type { FetchedCommitRange } from "../../../src/git/fetch-commits.js";
 import { createCommitLog, type RangeFetcher } from "../../../src/web/commit-log.js";
 
-const key = (n: number) => ({
+const key = (n: number, namespace = "okd") => ({
+  namespace,
   repository: `https://git.example/r${n}`,
   from: "a".repeat(40),
   to: "b".repeat(40),
@@ -101,12 +102,14 @@ describe("commit log", () => {
     expect(calls).toHaveLength(4);
   });
 
-  it("passes the repository's credentials and the cap to the fetch", async () => {
+  it("passes the repository's credentials for the page's namespace and the cap to the fetch", async () => {
     const seen: unknown[] = [];
     const log = createCommitLog({
       limit: 7,
-      credentialsFor: (repository) =>
-        Promise.resolve(repository.endsWith("r1") ? { username: "bot", password: "x" } : undefined),
+      credentialsFor: (repository, namespace) =>
+        Promise.resolve(
+          repository.endsWith("r1") && namespace === "okd" ? { username: "bot", password: "x" } : undefined,
+        ),
       fetchRange: (_r, _f, _t, options) => {
         seen.push({ credentials: options.credentials, limit: options.limit });
         return Promise.resolve(EMPTY);
@@ -114,9 +117,12 @@ describe("commit log", () => {
     });
     log.lookup(key(1));
     log.lookup(key(2));
-    await log.settle([key(1), key(2)], 1000);
+    // The same range seen from another namespace is another entry, read with that namespace's credentials.
+    log.lookup(key(1, "other"));
+    await log.settle([key(1), key(2), key(1, "other")], 1000);
     expect(seen).toEqual([
       { credentials: { username: "bot", password: "x" }, limit: 7 },
+      { credentials: undefined, limit: 7 },
       { credentials: undefined, limit: 7 },
     ]);
   });

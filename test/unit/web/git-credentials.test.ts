@@ -37,10 +37,15 @@ describe("git credentials of changelog repositories", () => {
     expect(normalizedRepository("https://GitHub.com/okd/private.git/")).toBe(
       "https://github.com/okd/private",
     );
-    expect(gitSecretFor(builds, "https://github.com/okd/private")).toEqual({ namespace: "okd", name: "git" });
-    expect(gitSecretFor(builds, "https://github.com/okd/a")).toBeUndefined();
+    expect(gitSecretFor(builds, "https://github.com/okd/private", "okd")).toEqual({
+      namespace: "okd",
+      name: "git",
+    });
+    // Never another namespace's Secret.
+    expect(gitSecretFor(builds, "https://github.com/okd/private", "public")).toBeUndefined();
+    expect(gitSecretFor(builds, "https://github.com/okd/a", "public")).toBeUndefined();
     expect(
-      gitSecretFor([payloadBuild("x", [{ name: "c", source: "junk" }]), ...builds], "https://x/y"),
+      gitSecretFor([payloadBuild("x", [{ name: "c", source: "junk" }]), ...builds], "https://x/y", "x"),
     ).toBeUndefined();
   });
 
@@ -55,24 +60,24 @@ describe("git credentials of changelog repositories", () => {
       },
       { ttlMs: 100, now: () => now },
     );
-    expect(await credentialsFor("https://github.com/okd/a")).toBeUndefined();
-    expect(await credentialsFor("https://github.com/okd/private")).toEqual({
+    expect(await credentialsFor("https://github.com/okd/a", "okd")).toBeUndefined();
+    expect(await credentialsFor("https://github.com/okd/private", "okd")).toEqual({
       username: "bot",
       password: "t0ken",
     });
-    expect(await credentialsFor("https://github.com/okd/private.git")).toEqual({
+    expect(await credentialsFor("https://github.com/okd/private.git", "okd")).toEqual({
       username: "bot",
       password: "t0ken",
     });
     expect(reads).toEqual(["okd/git"]);
     now = 100;
-    await credentialsFor("https://github.com/okd/private");
+    await credentialsFor("https://github.com/okd/private", "okd");
     expect(reads).toEqual(["okd/git", "okd/git"]);
     const empty = payloadBuildGitCredentials(
       () => builds,
       () => Promise.resolve(secretObject("bot", "")),
     );
-    await expect(empty("https://github.com/okd/private")).rejects.toThrow(
+    await expect(empty("https://github.com/okd/private", "okd")).rejects.toThrow(
       "Secret okd/git has no password (expected type kubernetes.io/basic-auth with username and password)",
     );
   });
