@@ -77,6 +77,8 @@ export interface OperatorConfig {
   readonly buildSettings?: BuildBackendSettings;
   /** Where the read-only web UI and its JSON API are served (`--web-addr`); `undefined`: not served. */
   readonly web?: { readonly host: string; readonly port: number };
+  /** Hosts the web UI's changelog may fetch commits from (`--web-git-hosts`); undefined: any, empty: none. */
+  readonly webGitHosts?: readonly string[];
 }
 
 /** A running operator. */
@@ -227,6 +229,7 @@ export async function startOperator(config: OperatorConfig, logger?: Logger): Pr
           manager,
           client,
           address: config.web,
+          ...(config.webGitHosts === undefined ? {} : { gitHosts: config.webGitHosts }),
           ...(config.namespace === undefined ? {} : { namespace: config.namespace }),
           registryOptions: {
             insecureRegistries: config.insecureRegistries,

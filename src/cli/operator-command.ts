@@ -15,6 +15,7 @@ interface OperatorFlags {
   namespace?: string;
   metricsAddr: string;
   webAddr?: string;
+  webGitHosts?: string[];
   leaderElect?: boolean;
   leaderElectionNamespace?: string;
   insecureRegistry?: string[];
@@ -134,6 +135,7 @@ export function operatorConfigFromFlags(
     ...(namespace === undefined ? {} : { namespace }),
     ...(metrics === undefined ? {} : { metrics }),
     ...(web === undefined ? {} : { web }),
+    ...(flags.webGitHosts === undefined ? {} : { webGitHosts: webGitHostsOf(flags.webGitHosts) }),
     leaderElect: flags.leaderElect === true,
     ...(leaderElectionNamespace === undefined ? {} : { leaderElectionNamespace }),
     insecureRegistries: flags.insecureRegistry ?? [],
@@ -151,6 +153,19 @@ export function operatorConfigFromFlags(
       : { verifyRetryDelayMs: Math.round(flags.verifyRetryDelay * 1000) }),
     buildSettings,
   };
+}
+
+/** `--web-git-hosts`: `none` alone turns commit listing off; otherwise the hosts, each checked. */
+function webGitHostsOf(values: readonly string[]): string[] {
+  if (values.length === 1 && values[0] === "none") return [];
+  for (const host of values) {
+    if (!/^[A-Za-z0-9.-]+(:[0-9]{1,5})?$/.test(host)) {
+      throw new InvalidArgumentError(
+        `--web-git-hosts "${host}": must be a host or host:port (e.g. github.com), or "none" alone`,
+      );
+    }
+  }
+  return [...values];
 }
 
 function parseNonNegativeInt(value: string): number {
@@ -186,6 +201,11 @@ export function operatorCommand(): Command {
     .option(
       "--web-addr <host:port>",
       "serve the read-only web UI (release streams, releases, live build view) and its release-controller-compatible JSON API here (port 0 for a free one; default: off)",
+    )
+    .option(
+      "--web-git-hosts <host...>",
+      "hosts the web UI's changelog may fetch commits from over git smart HTTP, named by images' source-location labels (repeatable; \"none\": list no commits; default: any host)",
+      collectList,
     )
     .option("--leader-elect", "run controllers only while holding the payload-operator Lease")
     .option(

@@ -51,6 +51,34 @@ export interface CommitLogOptions {
   readonly timeoutMs?: number;
   readonly fetchRange?: RangeFetcher;
   readonly now?: () => number;
+  /**
+   * Hosts (`host` or `host:port`, case-insensitive) whose repositories may be fetched (`--web-git-hosts`);
+   * a range of another host is an error naming it and the list, and no request is made. Undefined: any
+   * host; empty: none (commit listing off).
+   */
+  readonly allowedHosts?: readonly string[];
+}
+
+/**
+ * Why `repository` may not be fetched under `allowedHosts` (see {@link CommitLogOptions.allowedHosts}),
+ * or undefined when it may. Pure.
+ */
+export function disallowedGitHost(
+  repository: string,
+  allowedHosts: readonly string[] | undefined,
+): string | undefined {
+  if (allowedHosts === undefined) return undefined;
+  if (allowedHosts.length === 0) return "commit listing is off (--web-git-hosts none)";
+  let url: URL;
+  try {
+    url = new URL(repository);
+  } catch {
+    return `${repository} is not a URL`;
+  }
+  const allowed = allowedHosts.map((h) => h.toLowerCase());
+  if (allowed.includes(url.host.toLowerCase()) || allowed.includes(url.hostname.toLowerCase()))
+    return undefined;
+  return `host ${url.host} is not among --web-git-hosts (${allowedHosts.join(", ")})`;
 }
 
 /** The cache. */
@@ -83,6 +111,8 @@ export function createCommitLog(options: CommitLogOptions = {}): CommitLog {
     const entry: Entry = { state: { state: "pending" }, done: Promise.resolve() };
     entry.done = (async () => {
       try {
+        const refused = disallowedGitHost(key.repository, options.allowedHosts);
+        if (refused !== undefined) throw new Error(refused);
         const credentials = await options.credentialsFor?.(key.repository, key.namespace);
         const range = await fetchRange(key.repository, key.from, key.to, {
           credentials,

@@ -25,6 +25,8 @@ export interface OperatorWebOptions {
   /** Watch scope of the controllers (the UI shows what they see). */
   readonly namespace?: string;
   readonly registryOptions: RegistryOptions;
+  /** Hosts the changelog may fetch commits from (`--web-git-hosts`); undefined: any, empty: none. */
+  readonly gitHosts?: readonly string[];
   readonly logger: Logger;
 }
 
@@ -33,6 +35,7 @@ export async function startOperatorWeb(options: OperatorWebOptions): Promise<Web
   const scope = options.namespace === undefined ? {} : { namespace: options.namespace };
   const source = webSourceFromManager(options.manager, scope);
   const commitLog = createCommitLog({
+    ...(options.gitHosts === undefined ? {} : { allowedHosts: options.gitHosts }),
     credentialsFor: payloadBuildGitCredentials(
       () => source.payloadBuilds(),
       (ref) => options.client.get(SECRETS, ref),

@@ -42,6 +42,17 @@ describe("payloadctl operator configuration from flags and environment", () => {
     ).toBe("leases");
   });
 
+  it("--web-git-hosts lists the changelog's git hosts; none alone turns it off; a URL is refused", () => {
+    expect(operatorConfigFromFlags({ ...base }, {}).webGitHosts).toBeUndefined();
+    expect(
+      operatorConfigFromFlags({ ...base, webGitHosts: ["github.com", "git.internal:8443"] }, {}).webGitHosts,
+    ).toEqual(["github.com", "git.internal:8443"]);
+    expect(operatorConfigFromFlags({ ...base, webGitHosts: ["none"] }, {}).webGitHosts).toEqual([]);
+    expect(() => operatorConfigFromFlags({ ...base, webGitHosts: ["https://github.com"] }, {})).toThrow(
+      '--web-git-hosts "https://github.com": must be a host or host:port',
+    );
+  });
+
   it("serves the web UI only with --web-addr, at that address; a malformed one is named", () => {
     expect(operatorConfigFromFlags(base, {}).web).toBeUndefined();
     expect(operatorConfigFromFlags({ ...base, webAddr: "127.0.0.1:8090" }, {}).web).toEqual({

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { FetchedCommitRange } from "../../../src/git/fetch-commits.js";
-import { createCommitLog, type RangeFetcher } from "../../../src/web/commit-log.js";
+import { createCommitLog, disallowedGitHost, type RangeFetcher } from "../../../src/web/commit-log.js";
 
 const key = (n: number, namespace = "okd") => ({
   namespace,
@@ -125,5 +125,32 @@ describe("commit log", () => {
       { credentials: undefined, limit: 7 },
       { credentials: undefined, limit: 7 },
     ]);
+  });
+
+  it("fetches nothing from a host outside allowedHosts, and says which host and list", async () => {
+    const { calls, fetchRange } = manualFetcher();
+    const log = createCommitLog({ fetchRange, allowedHosts: ["github.com", "git.internal:8443"] });
+    const refused = { ...key(1), repository: "http://169.254.169.254/latest" };
+    const allowed = { ...key(2), repository: "https://GitHub.com/openshift/api" };
+    log.lookup(refused);
+    log.lookup(allowed);
+    await log.settle([refused], 1000);
+    expect(calls.map((c) => c.repository)).toEqual(["https://GitHub.com/openshift/api"]);
+    expect(log.lookup(refused)).toEqual({
+      state: "error",
+      message: "host 169.254.169.254 is not among --web-git-hosts (github.com, git.internal:8443)",
+    });
+  });
+
+  it("with an empty allowedHosts lists no commits at all; undefined allows any host", () => {
+    expect(disallowedGitHost("https://github.com/x/y", [])).toBe(
+      "commit listing is off (--web-git-hosts none)",
+    );
+    expect(disallowedGitHost("https://github.com/x/y", undefined)).toBeUndefined();
+    expect(disallowedGitHost("https://git.internal:8443/x", ["git.internal:8443"])).toBeUndefined();
+    expect(disallowedGitHost("https://git.internal:9999/x", ["git.internal:8443"])).toMatch(
+      /git.internal:9999/,
+    );
+    expect(disallowedGitHost("https://git.internal:9999/x", ["git.internal"])).toBeUndefined();
   });
 });
