@@ -384,6 +384,15 @@ async function assemble(
   }
 }
 
+/**
+ * `obj` as the informer caches hold objects (without `metadata.managedFields`), frozen, so it is
+ * memoized like them.
+ */
+function withoutManagedFields(obj: KubeObject): KubeObject {
+  const { managedFields: _dropped, ...metadata } = obj.metadata;
+  return Object.freeze({ ...obj, metadata });
+}
+
 /** Writes `status` unless unchanged; returns the delay after which a deferred write must be retried. */
 async function writeStatus(
   status: PayloadBuildStatus,
@@ -423,6 +432,7 @@ async function writeStatus(
     throw err;
   }
   deps.statusLimiter.wrote(obs.key, now, written.metadata.resourceVersion);
+  deps.statusLimiter.rememberWritten(obs.key, pb.metadata.resourceVersion, withoutManagedFields(written));
   deps.metrics.statusWrite("written");
   return null;
 }

@@ -22,6 +22,7 @@ import type { DebounceOptions } from "../runtime/debounce.js";
 import { ownerKeys, type EventFilter } from "../runtime/controller-builder.js";
 import type { EventRecorder } from "../runtime/event-recorder.js";
 import type { Manager } from "../runtime/manager.js";
+import type { Store } from "../runtime/store.js";
 import type { InformerScope } from "../runtime/informer-cache.js";
 import type { WatcherEvent } from "../runtime/watcher.js";
 import { actOnPayloadBuild, jsonEqual, type ActDeps } from "./act-payload-build.js";
@@ -197,8 +198,24 @@ export function setupPayloadBuildController(options: PayloadBuildControllerOptio
       : { integratedRegistry: integratedRegistryAccess(options.registryIdentity, imageStreams.store) }),
     log,
   });
+  // The PayloadBuilds as the reconciler reads them: the cached object, or our own status write's
+  // answer while the cache still holds the version that write replaced (StatusWriteLimiter.freshest).
+  const cachedPayloadBuilds = payloadBuilds.store;
+  const payloadBuildsView: Store<KubeObject> = {
+    get: (key) => {
+      const cached = cachedPayloadBuilds.get(key);
+      return cached === undefined ? undefined : limiter.freshest(cached);
+    },
+    list: (namespace) => cachedPayloadBuilds.list(namespace),
+    byIndex: (index, value) => cachedPayloadBuilds.byIndex(index, value),
+    get size() {
+      return cachedPayloadBuilds.size;
+    },
+    isSynced: () => cachedPayloadBuilds.isSynced(),
+    waitForSync: (signal) => cachedPayloadBuilds.waitForSync(signal),
+  };
   const stores = {
-    payloadBuilds: payloadBuilds.store,
+    payloadBuilds: payloadBuildsView,
     children: childStores,
     imageStreams: imageStreams.store,
   };
