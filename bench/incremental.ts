@@ -4,9 +4,9 @@
  * repository served over smart HTTP (git http-backend behind test/support/git-http-server.ts), its
  * external images in a local docker-registry, earlier builds recorded there as the operator
  * records them (image with the key labels, `<component>-<key>` tag). Each night, k components get
- * a new commit (k = 0, 1, 5, 50, chosen with a fixed seed); the planner (the code behind
- * `payloadctl plan --explain-rebuilds` and the operator's plan) resolves every ref and tag,
- * computes every key, reads the records and decides. Printed per night: components built (the
+ * a new commit (k = 0, 1, 5, 50, chosen with a fixed seed); the planner (`observeKeyedInputs` then
+ * `decideKeyedPlan`, what `payloadctl plan --explain-rebuilds` and the operator's plan both run)
+ * resolves every ref and tag, computes every key, reads the records and decides. Printed per night: components built (the
  * changed ones and everything built on them), the real planning wall time, and the build wall time
  * of the night simulated with the operator's scheduler at spec.concurrency (seeded log-normal
  * build durations, median 600 s, as bench/simulate.ts; a reused component takes no time), against
@@ -24,13 +24,10 @@ import { ImageStores } from "../src/registry/image-store.js";
 import { componentKeyLabels, recordComponentBuild } from "../src/payload-build/build-records.js";
 import { externalImagesOf } from "../src/payload-build/component-key.js";
 import { canonicalJson } from "../src/payload-build/input-identity.js";
+import { decideKeyedPlan } from "../src/payload-build/decide-keyed-plan.js";
+import { observeKeyedInputs } from "../src/payload-build/observe-keyed-inputs.js";
 import { componentsToBuild } from "../src/payload-build/rebuild-plan.js";
 import { resolveComponents } from "../src/payload-build/resolve-component.js";
-import {
-  decideComponentRebuilds,
-  findRecords,
-  resolveComponentKeys,
-} from "../src/payload-build/resolve-component-keys.js";
 import { seededDurations, simulateBuild, validatePayloadSpec } from "../src/payload-build/index.js";
 import { startDockerRegistry } from "../test/support/docker-registry.js";
 import { startGitHttpServer } from "../test/support/git-http-server.js";
@@ -107,14 +104,17 @@ try {
 
   const night = async (by: string) => {
     const started = performance.now();
-    const resolved = await resolveComponentKeys(
-      spec,
-      graph,
-      (c) => backendForComponent(backends, spec, c).identity,
-      { git: new GitRefResolver(), stores },
-    );
+    const components = resolveComponents(spec);
+    const resolved = await observeKeyedInputs(spec, graph, components, {
+      backendIdentity: (c) => backendForComponent(backends, spec, c).identity,
+      git: new GitRefResolver(),
+      stores,
+      secrets: new Map(),
+      repository: `docker://${registry.host}/bench/release`,
+    });
     if (resolved.problems.length > 0) throw new Error(resolved.problems[0]?.message);
-    const decisions = decideComponentRebuilds(resolved.keys, await findRecords(records, resolved.keys));
+    const plan = decideKeyedPlan(spec, components, resolved, { uid: "", generation: 0, builtBy: by });
+    const decisions = [...plan.components.values()].flatMap((c) => c.decision ?? []);
     const planMs = performance.now() - started;
     const toBuild = componentsToBuild(decisions);
     // What the operator does after each successful build: the image carries its key labels, then the tag.
