@@ -6,6 +6,7 @@
  */
 import type { GitCredentials } from "../git/ls-remote.js";
 import type { KubeClient } from "../kube/kube-client.js";
+import type { KubeObject } from "../kube/kube-object.js";
 import { isNotFound } from "../kube/kube-errors.js";
 import { SECRETS } from "../kube/resource.js";
 import type { ComponentKeyProblem } from "./resolve-component-keys.js";
@@ -43,7 +44,7 @@ export async function readBasicAuthSecret(
   name: string,
 ): Promise<GitCredentials> {
   if (client === undefined) throw new Error(`Secret ${namespace}/${name} cannot be read (no API client)`);
-  let secret;
+  let secret: KubeObject;
   try {
     secret = await client.get(SECRETS, { namespace, name });
   } catch (err: unknown) {
@@ -53,20 +54,30 @@ export async function readBasicAuthSecret(
       { cause: err },
     );
   }
+  return basicAuthOfSecret(secret, { namespace, name });
+}
+
+/**
+ * Pure: the `username` (default `git`) and `password` of a `kubernetes.io/basic-auth` Secret object
+ * (base64 `data`). Throws naming the Secret when it has no password.
+ */
+export function basicAuthOfSecret(
+  secret: KubeObject,
+  ref: { readonly namespace: string; readonly name: string },
+): GitCredentials {
   const data = secret["data"];
   const field = (key: string): string | undefined => {
     const value =
       typeof data === "object" && data !== null ? (data as Record<string, unknown>)[key] : undefined;
     return typeof value === "string" ? Buffer.from(value, "base64").toString("utf8") : undefined;
   };
-  const username = field("username");
   const password = field("password");
   if (password === undefined || password === "") {
     throw new Error(
-      `Secret ${namespace}/${name} has no password (expected type kubernetes.io/basic-auth with username and password)`,
+      `Secret ${ref.namespace}/${ref.name} has no password (expected type kubernetes.io/basic-auth with username and password)`,
     );
   }
-  return { username: username ?? "git", password };
+  return { username: field("username") ?? "git", password };
 }
 
 /** The credentials `component` resolves its ref with (undefined: none, or its Secret is unreadable). */

@@ -6,6 +6,7 @@
  */
 import type { GitCredentials } from "../git/ls-remote.js";
 import type { KubeObject } from "../kube/kube-object.js";
+import { basicAuthOfSecret } from "../payload-build/git-credentials.js";
 
 /** A Secret in a namespace. */
 export interface SecretRef {
@@ -49,21 +50,6 @@ export function gitSecretFor(
     }
   }
   return undefined;
-}
-
-/** Pure: `username`/`password` of a basic-auth Secret object (base64 `data`). Throws naming the Secret. */
-export function basicAuthOfSecret(secret: KubeObject, ref: SecretRef): GitCredentials {
-  const data = record(secret["data"]);
-  const field = (key: string): string | undefined => {
-    const value = data?.[key];
-    return typeof value === "string" ? Buffer.from(value, "base64").toString("utf8") : undefined;
-  };
-  const password = field("password");
-  if (password === undefined || password === "")
-    throw new Error(
-      `Secret ${ref.namespace}/${ref.name} has no password (expected type kubernetes.io/basic-auth with username and password)`,
-    );
-  return { username: field("username") ?? "git", password };
 }
 
 /**
