@@ -13,6 +13,8 @@
  * - Every `resyncIntervalMs`, every cached object is re-announced as `resync`, so controllers
  *   revisit everything even if an event was lost.
  * - Listeners run synchronously inside the watch callback: they must only enqueue keys.
+ * - A watched object replacing a cached one shares the parts that did not change with it
+ *   (`shareUnchanged`): same values, fewer long-lived copies.
  */
 import type { Logger } from "pino";
 import { isGone } from "../kube/kube-errors.js";
@@ -22,7 +24,8 @@ import type { WatchEvent, WatchHandle } from "../kube/kube-watch.js";
 import type { KubeResource } from "../kube/resource.js";
 import { sleep, type CancelTimer, type Clock } from "./clock.js";
 import { exponentialBackoffMs } from "./rate-limiter.js";
-import type { StoreWriter } from "./store.js";
+import { shareUnchanged } from "./share-unchanged.js";
+import { keyOfObject, type StoreWriter } from "./store.js";
 
 /** A change seen by the watcher, after the store has been updated. */
 export type WatcherEvent<T> =
@@ -268,7 +271,9 @@ export class Watcher<T extends KubeObject> {
     switch (event.type) {
       case "ADDED":
       case "MODIFIED": {
-        const object = this.#o.transform === undefined ? event.object : this.#o.transform(event.object);
+        const received = this.#o.transform === undefined ? event.object : this.#o.transform(event.object);
+        // The cached version keeps the unchanged parts of the one it replaces (see shareUnchanged).
+        const object = shareUnchanged(this.#o.store.get(keyOfObject(received)), received);
         const previous = this.#o.store.apply(object);
         this.#rv = object.metadata.resourceVersion ?? this.#rv;
         this.#consecutiveFailures = 0;

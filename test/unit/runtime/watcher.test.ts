@@ -121,6 +121,29 @@ describe("Watcher", () => {
     await watcher.stop();
   });
 
+  it("caches a modified object sharing the unchanged parts of the version it replaces, and announces that one", async () => {
+    const { api, store, watcher, events } = setup();
+    const version = (rv: string, data: Record<string, string>): KubeObject => ({
+      apiVersion: "v1",
+      kind: "ConfigMap",
+      metadata: { name: "a", namespace: "ns", resourceVersion: rv, labels: { app: "x" } },
+      data,
+    });
+    api.objects.set("a", version("11", { one: "1", two: "2" }));
+    watcher.start();
+    await eventually(() => api.streams.length === 1, "watch");
+    const first = store.get("ns/a");
+    api.streams[0]?.emit({ type: "MODIFIED", object: version("12", { one: "1", two: "3" }) });
+    const second = store.get("ns/a");
+    expect(second).toEqual(version("12", { one: "1", two: "3" }));
+    expect(second?.metadata.labels).toBe(first?.metadata.labels);
+    expect(Object.isFrozen(second?.["data"])).toBe(true);
+    const updated = events.at(-1);
+    expect(updated?.type === "updated" ? [updated.object, updated.previous] : []).toEqual([second, first]);
+    expect(updated?.object).toBe(second);
+    await watcher.stop();
+  });
+
   it("lists, then watches from the list's version and resumes from the last seen version after the stream ends", async () => {
     const { api, store, watcher, events } = setup();
     api.put("a");
