@@ -60,7 +60,7 @@ export function builtImageLanded(
   digest: string,
   builder: string,
 ): LandedResult {
-  const landed = imageStreamTagLanded(imageStream, component);
+  const landed = imageStreamTagLanded(imageStream, component, digest);
   if (!landed.landed || landed.digest === digest) return landed;
   return {
     landed: false,

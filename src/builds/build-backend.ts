@@ -158,14 +158,20 @@ export type AttemptState =
       readonly completedAt?: string | undefined;
     });
 
-/** The shape of an ImageStream spec tag the operator writes (prebuilt and shipwright components). */
+/**
+ * The shape of an ImageStream spec tag the operator writes: `DockerImage` for prebuilt, reused and
+ * Shipwright-built components (an import), `ImageStreamImage` `<stream>@<digest>` for the record of
+ * an image an OpenShift Build pushed into the stream itself (OpenShift resolves it in the write, no import).
+ */
 export interface DesiredSpecTag {
   readonly name: string;
-  readonly from: { readonly kind: "DockerImage"; readonly name: string };
+  readonly from: { readonly kind: "DockerImage" | "ImageStreamImage"; readonly name: string };
   readonly importPolicy: Readonly<Record<string, never>>;
   readonly referencePolicy: { readonly type: "Local" };
   /** Annotations the spec tag must carry (merged over those it has), e.g. the component key. */
   readonly annotations?: Readonly<Record<string, string>>;
+  /** Annotations the spec tag must not carry (removed when it has them), e.g. a stale `reused-from`. */
+  readonly withoutAnnotations?: readonly string[];
 }
 
 /** A build backend. Every method is pure and deterministic. */

@@ -51,8 +51,17 @@ export function digestOf(reference: string): string | undefined {
  * `items[0].generation`, and `items[0].image` is not empty. The pullspec is
  * `<repository>@<items[0].image>`, the repository taken from `status.publicDockerImageRepository`,
  * else `status.dockerImageRepository`, else the repository of `items[0].dockerImageReference`.
+ *
+ * With `builtDigest` (the image a build pushed into this tag), a spec tag that is the record of that
+ * image ({@link recordsImage}) passes without the generation check while `items[0].image` is that
+ * digest: the tag resolves to it already. OpenShift adds the item at the tag's generation in the
+ * write that records it; an API server serving ImageStreams as a CRD stamps and resolves it after.
  */
-export function imageStreamTagLanded(imageStream: ImageStream | undefined, tag: string): LandedResult {
+export function imageStreamTagLanded(
+  imageStream: ImageStream | undefined,
+  tag: string,
+  builtDigest?: string,
+): LandedResult {
   const where = `ImageStream tag ${imageStream?.metadata.name ?? "(missing stream)"}:${tag}`;
   const notLanded = (reason: string, importFailed = false): LandedResult => ({
     landed: false,
@@ -70,7 +79,12 @@ export function imageStreamTagLanded(imageStream: ImageStream | undefined, tag: 
   const newest = statusTag.items?.[0];
   if (newest === undefined) return notLanded("the status tag has no items yet");
   const specTag = findByName(imageStream.spec?.tags, (t) => t.name, tag);
-  if (specTag !== undefined) {
+  // The operator's record of the image the build pushed here: nothing to import, whatever its generation.
+  const recorded =
+    builtDigest !== undefined &&
+    newest.image === builtDigest &&
+    recordsImage(specTag, imageStream.metadata.name ?? "", builtDigest);
+  if (specTag !== undefined && !recorded) {
     if (specTag.generation === undefined || specTag.generation === null) {
       return notLanded("the spec tag has no generation yet");
     }
@@ -125,6 +139,41 @@ export function desiredImageStreamTags(sources: readonly ImageStreamTagSource[])
 }
 
 /**
+ * The spec tag recording, in the stream it was pushed to, the image `digest` a build pushed there:
+ * `from: {kind: ImageStreamImage, name: <stream>@<digest>}` (what `oc tag <stream>@<digest>
+ * <stream>:<tag>` writes). openshift-apiserver resolves such a tag in the write itself (the
+ * strategy's `tagsChanged` adds a status item of the image at the tag's new generation): no import,
+ * no registry request, and the tag keeps resolving to the same image.
+ */
+export function imageRecordTag(
+  stream: string,
+  tag: string,
+  digest: string,
+  annotations: Readonly<Record<string, string>>,
+  withoutAnnotations: readonly string[] = [],
+): DesiredSpecTag {
+  return {
+    name: tag,
+    from: { kind: "ImageStreamImage", name: `${stream}@${digest}` },
+    importPolicy: {},
+    referencePolicy: { type: "Local" },
+    annotations: { ...annotations },
+    ...(withoutAnnotations.length === 0 ? {} : { withoutAnnotations: [...withoutAnnotations] }),
+  };
+}
+
+/**
+ * True when spec tag `specTag` of stream `stream` is the record of image `digest` in that stream
+ * (`ImageStreamImage` `<stream>@<digest>` or `<digest>`, no other namespace: {@link imageRecordTag}).
+ */
+export function recordsImage(specTag: SpecTag | undefined, stream: string, digest: string): boolean {
+  const from = specTag?.from;
+  if (from?.kind !== "ImageStreamImage" || specTag?.reference === true) return false;
+  if (from.namespace !== undefined && from.namespace !== "") return false;
+  return from.name === `${stream}@${digest}` || from.name === digest;
+}
+
+/**
  * The new `spec.tags` list after making every desired tag import its pullspec, or `undefined`
  * when the stream already does (nothing to write). Other tags are kept as they are; a tag whose
  * `from` differs is replaced (the API server then bumps its generation and re-imports).
@@ -138,13 +187,20 @@ export function mergeSpecTags(
   for (const want of desired) {
     const index = tags.findIndex((t) => t.name === want.name);
     const have = index < 0 ? undefined : tags[index];
-    const annotationsHeld = Object.entries(want.annotations ?? {}).every(
-      ([key, value]) => have?.annotations?.[key] === value,
-    );
+    const without = want.withoutAnnotations ?? [];
+    const annotationsHeld =
+      Object.entries(want.annotations ?? {}).every(([key, value]) => have?.annotations?.[key] === value) &&
+      without.every((key) => have?.annotations?.[key] === undefined);
     if (have?.from?.kind === want.from.kind && have.from.name === want.from.name && annotationsHeld) continue;
     changed = true;
+    const merged =
+      want.annotations === undefined && without.length === 0
+        ? have?.annotations
+        : { ...have?.annotations, ...want.annotations };
     const annotations =
-      want.annotations === undefined ? have?.annotations : { ...have?.annotations, ...want.annotations };
+      merged === undefined || merged === null || without.length === 0
+        ? merged
+        : Object.fromEntries(Object.entries(merged).filter(([key]) => !without.includes(key)));
     const next: SpecTag = {
       ...(annotations === undefined ? {} : { annotations }),
       name: want.name,

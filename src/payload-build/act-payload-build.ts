@@ -25,6 +25,7 @@ import type { ComponentIndexPusher } from "./component-index-pusher.js";
 import type { CreateExpectations } from "./create-expectations.js";
 import type { PayloadBuildDecision } from "./decide-payload-build.js";
 import type { ReleaseAssembly } from "./decide-release.js";
+import { REUSED_FROM_ANNOTATION } from "./keyed-plan.js";
 import type { PayloadBuildObservation } from "./observe-payload-build.js";
 import {
   computePayloadBuildStatus,
@@ -220,10 +221,14 @@ async function combineIndexes(
   const tags: SpecTag[] = [...(stream.spec?.tags ?? [])];
   for (const { combine, pullspec } of pushed) {
     const at = tags.findIndex((t) => t.name === combine.tag);
+    // The index is this PayloadBuild's image: an earlier image's reused-from no longer applies.
+    const { [REUSED_FROM_ANNOTATION]: _earlier, ...kept } =
+      (at < 0 ? undefined : tags[at]?.annotations) ?? {};
     const tag: SpecTag = {
       name: combine.tag,
       annotations: {
-        ...(at < 0 ? {} : tags[at]?.annotations),
+        ...kept,
+        ...combine.tagAnnotations,
         [ARCHITECTURE_IMAGES_ANNOTATION]: combine.annotation,
       },
       from: { kind: "DockerImage", name: pullspec },

@@ -93,6 +93,8 @@ export interface IndexToCombine {
   readonly images: readonly ArchitectureImage[];
   /** Value of {@link ARCHITECTURE_IMAGES_ANNOTATION} on that tag once it does. */
   readonly annotation: string;
+  /** The component's own tag annotations (its key, with `spec.rebuild`), written with the index. */
+  readonly tagAnnotations?: Readonly<Record<string, string>> | undefined;
 }
 
 /** The evaluation of a combined component, and the index to push when it is due. */
@@ -199,7 +201,13 @@ export function evaluateCombined(
       verdict: "building",
       message: `combining the ${states.map((s) => s.architecture).join(", ")} images into an image index`,
     },
-    combine: { component: component.name, tag: component.name, images, annotation },
+    combine: {
+      component: component.name,
+      tag: component.name,
+      images,
+      annotation,
+      ...(component.tagAnnotations === undefined ? {} : { tagAnnotations: component.tagAnnotations }),
+    },
   };
 }
 

@@ -11,7 +11,7 @@ import {
   type PayloadBuild,
   type PayloadBuildStatus,
 } from "../api/index.js";
-import type { BuildBackend, BuildBackendName } from "../builds/build-backend.js";
+import type { BuildBackend, BuildBackendName, DesiredSpecTag } from "../builds/build-backend.js";
 import { backendForComponent, type BuildBackends } from "../builds/build-backends.js";
 import { COMPONENT_LABEL } from "../builds/child-objects.js";
 import type { SpecTag } from "../builds/image-stream-schema.js";
@@ -35,6 +35,7 @@ import { startAttempts, type AttemptToStart } from "./start-attempts.js";
 import { validatePayloadBuild } from "./validate-payload.js";
 import { evaluateCombined, expandArchitectures, type IndexToCombine } from "./architecture-units.js";
 import { applyKeyedPlan, keyedStatusEntries, type KeyedPlan } from "./keyed-plan.js";
+import { keyRecordTags } from "./key-record-tags.js";
 
 export type { AttemptToStart } from "./start-attempts.js";
 
@@ -258,6 +259,17 @@ export function decidePayloadBuild(
       });
   }
 
+  // The keys of landed OpenShift-built components, recorded on their tags in this reconcile's
+  // ImageStream write; the release waits for them (a finished PayloadBuild writes no tags).
+  const finished = finishedForThisGeneration(observation);
+  const keyRecords = finished
+    ? []
+    : keyRecordTags({
+        streamName: spec.imageStream,
+        imageStream: observation.imageStream,
+        evaluations: final,
+        backendFor,
+      });
   const allLanded = final.every((e) => e.verdict === "landed");
   const progressing = final.some(
     (e) =>
@@ -274,7 +286,7 @@ export function decidePayloadBuild(
     // The release takes each component once: a multi-arch component by its index, not its units.
     components:
       unitNames.size === 0 ? statusComponents : statusComponents.filter((c) => !unitNames.has(c.name)),
-    allLanded,
+    allLanded: allLanded && keyRecords.length === 0,
     previous: observation.status,
     payloadKey: keyed?.payloadKey,
   });
@@ -312,9 +324,7 @@ export function decidePayloadBuild(
       ...final.flatMap((e) => e.staleLive),
       ...childrenOfRemovedComponents(observation.children, byName),
     ],
-    ...(finishedForThisGeneration(observation)
-      ? {}
-      : imageStreamChange(observation, spec.imageStream, final)),
+    ...(finished ? {} : imageStreamChange(observation, spec.imageStream, final, keyRecords)),
     ...(release.assemble === undefined ? {} : { assemble: release.assemble }),
     combine: combined.flatMap((c) => (c.combine === undefined ? [] : [c.combine])),
     status: computePayloadBuildStatus(statusInput),
@@ -373,8 +383,9 @@ function imageStreamChange(
   observation: PayloadBuildObservation,
   name: string,
   evaluations: readonly ComponentEvaluation[],
+  keyRecords: readonly DesiredSpecTag[],
 ): { imageStream?: ImageStreamChange } {
-  const desired = evaluations.flatMap((e) => e.desiredTags);
+  const desired = [...evaluations.flatMap((e) => e.desiredTags), ...keyRecords];
   const stream = observation.imageStream;
   if (stream === undefined) {
     return { imageStream: { create: true, name, specTags: mergeSpecTags(undefined, desired) ?? [] } };

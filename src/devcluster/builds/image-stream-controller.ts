@@ -16,7 +16,11 @@
  *    stream's repository, standing in for the integrated registry's pull-through, so a
  *    `referencePolicy: Local` tag resolves to `<dockerImageRepository>@<digest>` that can be pulled.
  *
- * Steps 2 and 3 are one read-modify-write of `/status`. Every step is idempotent, so the controller
+ * 4. spec tags naming an image of the stream itself (`ImageStreamImage` `<stream>@<digest>`, what
+ *    `oc tag` writes and the operator records a built image with) get that image's item at their
+ *    generation, as openshift-apiserver's strategy does in the write itself (`tagsChanged`).
+ *
+ * Steps 2 to 4 are one read-modify-write of `/status`. Every step is idempotent, so the controller
  * also runs beside an API server that does steps 1 and 2 itself (the dev cluster).
  */
 import { isConflict } from "../../kube/kube-errors.js";
@@ -31,6 +35,7 @@ import {
   needsImport,
   specTagGeneration,
   statusWithImportFailure,
+  statusWithOwnImages,
   statusWithRepository,
   statusWithTagEvent,
 } from "./image-stream-status.js";
@@ -138,12 +143,16 @@ export function imageStreamReconciler(ctx: BuildSystemContext) {
     }
     const repository = ctx.streams.repositoryOf(namespace, key.name);
     const tags = tagsToImport(stream);
+    const now = rfc3339(ctx.clock.now());
     if (tags.length === 0) {
-      if (lacksRepository(stream, repository))
+      if (lacksRepository(stream, repository) || statusWithOwnImages(stream, repository, now) !== undefined)
         await ctx.streams.updateStatus(
           namespace,
           key.name,
-          (fresh) => statusWithRepository(fresh, repository),
+          (fresh) => {
+            const resolved = { ...fresh, status: statusWithRepository(fresh, repository) };
+            return statusWithOwnImages(resolved, repository, now) ?? resolved.status;
+          },
           {
             create: false,
           },
@@ -151,11 +160,13 @@ export function imageStreamReconciler(ctx: BuildSystemContext) {
       return awaitChange();
     }
     const results = await Promise.all(tags.map((t) => importTag(ctx, stream, t)));
-    const now = rfc3339(ctx.clock.now());
     await ctx.streams.updateStatus(
       namespace,
       key.name,
-      (fresh) => statusWithImports(fresh, repository, results, now) ?? undefined,
+      (fresh) => {
+        const imported = { ...fresh, status: statusWithImports(fresh, repository, results, now) };
+        return statusWithOwnImages(imported, repository, now) ?? imported.status ?? undefined;
+      },
       { create: false },
     );
     for (const r of results)

@@ -146,3 +146,62 @@ export function needsImport(stream: ImageStream, name: string): boolean {
   );
   return failed === undefined;
 }
+
+/**
+ * The image id an `ImageStreamImage` spec tag of `stream` names in that same stream (`<id>` or
+ * `<stream>@<id>`, no other namespace), else undefined (another stream, another kind, a reference tag).
+ */
+export function ownImageIdOf(stream: ImageStream, name: string): string | undefined {
+  const tag = stream.spec?.tags?.find((t) => t.name === name);
+  const from = tag?.from;
+  if (from?.kind !== "ImageStreamImage" || tag?.reference === true) return undefined;
+  const namespace = from.namespace ?? "";
+  if (namespace !== "" && namespace !== (stream.metadata.namespace ?? "")) return undefined;
+  const parts = (from.name ?? "").split("@");
+  if (parts.length === 1) return parts[0] === "" ? undefined : parts[0];
+  return parts.length === 2 && parts[0] === stream.metadata.name && parts[1] !== "" ? parts[1] : undefined;
+}
+
+/**
+ * The newest status item of any tag of `stream` whose image is `id` (openshift-apiserver
+ * `ResolveImageID`, exact digests only), or undefined.
+ */
+export function findImageById(stream: ImageStream, id: string): TagEvent | undefined {
+  for (const tag of stream.status?.tags ?? []) {
+    const item = tag.items?.find((i) => i.image === id);
+    if (item !== undefined) return item;
+  }
+  return undefined;
+}
+
+/**
+ * The status after resolving every spec tag that names an image of this same stream
+ * (`ImageStreamImage`, see {@link ownImageIdOf}) and has no item at its generation, as
+ * openshift-apiserver's ImageStream strategy does in the write itself (`tagsChanged`,
+ * `tagReferenceToTagEvent`): the image's item, with the tag's generation, goes first. An id the
+ * stream does not hold is left unresolved ("referenced tag or ID doesn't exist, which is ok").
+ * Undefined when nothing changes. Pure.
+ */
+export function statusWithOwnImages(
+  stream: ImageStream,
+  repository: string,
+  now: string,
+): Status | undefined {
+  let next: ImageStream = stream;
+  let changed = false;
+  for (const tag of stream.spec?.tags ?? []) {
+    const id = ownImageIdOf(stream, tag.name);
+    if (id === undefined || !needsImport(next, tag.name)) continue;
+    const item = findImageById(next, id);
+    if (item === undefined) continue;
+    const status = statusWithTagEvent(next, repository, tag.name, {
+      created: now,
+      dockerImageReference: item.dockerImageReference ?? `${repository}@${id}`,
+      image: id,
+      generation: specTagGeneration(next, tag.name),
+    });
+    next = { ...next, status };
+    changed = true;
+  }
+  return changed ? (next.status ?? undefined) : undefined;
+}

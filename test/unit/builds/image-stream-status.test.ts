@@ -8,6 +8,7 @@ import {
   needsImport,
   resolveLatestTaggedImage,
   statusWithImportFailure,
+  statusWithOwnImages,
   statusWithTagEvent,
 } from "../../../src/devcluster/builds/image-stream-status.js";
 
@@ -116,5 +117,41 @@ describe("resolveLatestTaggedImage", () => {
     });
     expect(resolveLatestTaggedImage(parsed, "cli")).toBeUndefined();
     expect(needsImport(parsed, "cli")).toBe(true);
+  });
+});
+
+describe("statusWithOwnImages (openshift-apiserver tagsChanged for ImageStreamImage)", () => {
+  const now = "2026-01-02T00:00:00Z";
+  const pushed = (generation: number, tags: NonNullable<ImageStreamObject["spec"]>["tags"]) => {
+    const s = stream({ metadata: { name: "release", namespace: "ns", generation }, spec: { tags } });
+    return { ...s, status: statusWithTagEvent(s, repo, "cli", event(7, 1)) };
+  };
+
+  it("gives a tag naming an image of its own stream that image's item at the tag's generation", () => {
+    const s = pushed(2, [
+      { name: "cli", from: { kind: "ImageStreamImage", name: `release@${digest(7)}` }, generation: 2 },
+    ]);
+    const status = statusWithOwnImages(s, repo, now);
+    expect(status?.tags?.[0]?.items?.[0]).toEqual({
+      created: now,
+      dockerImageReference: `${repo}@${digest(7)}`,
+      image: digest(7),
+      generation: 2,
+    });
+    // Resolved: nothing more to do.
+    expect(statusWithOwnImages({ ...s, status }, repo, now)).toBeUndefined();
+  });
+
+  it("leaves ids the stream does not hold, other streams and other kinds alone", () => {
+    for (const from of [
+      { kind: "ImageStreamImage", name: `release@${digest(8)}` },
+      { kind: "ImageStreamImage", name: `other@${digest(7)}` },
+      { kind: "ImageStreamImage", name: `release@${digest(7)}`, namespace: "elsewhere" },
+      { kind: "DockerImage", name: `${repo}@${digest(7)}` },
+    ]) {
+      expect(
+        statusWithOwnImages(pushed(2, [{ name: "cli", from, generation: 2 }]), repo, now),
+      ).toBeUndefined();
+    }
   });
 });
