@@ -66,6 +66,8 @@ ENV NODE_ENV=production
 # stays under 200 MiB. Raising the Deployment's memory limit for larger payloads? Raise these too
 # (set NODE_OPTIONS in the container's env).
 ENV NODE_OPTIONS="--max-old-space-size=128 --max-semi-space-size=4"
+# Two glibc malloc arenas instead of up to 8 per core: 16 MiB less resident at the peak (operator-heap.ts).
+ENV MALLOC_ARENA_MAX=2
 WORKDIR /app
 # 65532: the conventional "nonroot" uid (distroless, kubebuilder), numeric so runAsNonRoot can verify
 # it; group 0 as OpenShift runs an arbitrary UID. Nothing is written to the file system.

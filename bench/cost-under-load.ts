@@ -12,8 +12,9 @@
  * Run: `npm run bench -- cost-under-load` or `npx tsx bench/cost-under-load.ts [--planes dev,real]
  * [--scenarios 1x1000,20x200] [--concurrency 1000] [--build-slots 16] [--duration-ms 1000] [--speed 100]
  * [--reconcile-debounce MS] [--timeout-s 1800] [--reduced] [--tsx] [--operator-root DIR] [--node-flags=--max-old-space-size=N]`. The operator runs compiled, as its
- * image runs it (`--tsx`: the sources under tsx), with the image's V8 heap flags (`--node-flags`,
- * default `OPERATOR_NODE_OPTIONS` of `src/install/operator-heap.ts`; `--node-flags=` for Node's defaults). `--reduced` runs 1x60,4x30 (what CI
+ * image runs it (`--tsx`: the sources under tsx), with the image's `MALLOC_ARENA_MAX` and V8 heap flags
+ * (`--node-flags`, default `OPERATOR_NODE_OPTIONS` of `src/install/operator-heap.ts`; `--node-flags=` for
+ * Node's defaults). `--reduced` runs 1x60,4x30 (what CI
  * and `npm run reliability` can afford). Prints figures; never asserts on time.
  */
 import { cpus, loadavg } from "node:os";
@@ -24,7 +25,7 @@ import { parseArgs } from "node:util";
 import { z } from "zod";
 import { parsePayloadBuild } from "../src/api/index.js";
 import { loadSimulationProfile } from "../src/devcluster/builds/index.js";
-import { OPERATOR_NODE_OPTIONS } from "../src/install/operator-heap.js";
+import { OPERATOR_MALLOC_ARENA_MAX, OPERATOR_NODE_OPTIONS } from "../src/install/operator-heap.js";
 import { NAMESPACES } from "../src/kube/resource.js";
 import { silentLogger } from "../src/observability/logger.js";
 import type { ComponentGraph } from "../src/payload-build/component-graph.js";
@@ -265,6 +266,9 @@ export async function runCostUnderLoad(options: CostOptions): Promise<CostFigure
           compiled === undefined
             ? undefined
             : [
+                // The image's malloc arenas (its ENV; `env` execs node, so the pid is the operator's).
+                "env",
+                `MALLOC_ARENA_MAX=${OPERATOR_MALLOC_ARENA_MAX}`,
                 ...compiled.payloadctl.slice(0, 1),
                 ...(options.operatorNodeFlags ?? OPERATOR_NODE_OPTIONS.split(" ")),
                 ...compiled.payloadctl.slice(1),

@@ -3,7 +3,11 @@ import { readFile } from "node:fs/promises";
 import { promisify } from "node:util";
 import { expect, it } from "vitest";
 import { MANAGER_MEMORY } from "../../../src/install/manager-manifests.js";
-import { OPERATOR_HEAP_LIMIT_MIB, OPERATOR_NODE_OPTIONS } from "../../../src/install/operator-heap.js";
+import {
+  OPERATOR_HEAP_LIMIT_MIB,
+  OPERATOR_MALLOC_ARENA_MAX,
+  OPERATOR_NODE_OPTIONS,
+} from "../../../src/install/operator-heap.js";
 
 const run = promisify(execFile);
 const root = new URL("../../../", import.meta.url);
@@ -18,6 +22,12 @@ it("the operator image sets NODE_OPTIONS to the heap sizing of operator-heap.ts"
   const dockerfile = await readFile(new URL("Dockerfile", root), "utf8");
   const env = [...dockerfile.matchAll(/^ENV NODE_OPTIONS="([^"]*)"$/gm)].map((m) => m[1]);
   expect(env).toEqual([OPERATOR_NODE_OPTIONS]);
+});
+
+it("the operator image sets MALLOC_ARENA_MAX as operator-heap.ts says", async () => {
+  const dockerfile = await readFile(new URL("Dockerfile", root), "utf8");
+  const env = [...dockerfile.matchAll(/^ENV MALLOC_ARENA_MAX=(\S+)$/gm)].map((m) => m[1]);
+  expect(env).toEqual([String(OPERATOR_MALLOC_ARENA_MAX)]);
 });
 
 it("Node accepts that NODE_OPTIONS and caps the heap where operator-heap.ts says", async () => {
