@@ -179,6 +179,9 @@ export function explainRebuildsSuite(plane: ControlPlaneKind): void {
         return { status, built };
       }
 
+      /** The keys night 1 built, by component. */
+      let night1Keys: Record<string, string> = {};
+
       const toBuild = (e: RebuildExplanation) =>
         e.decisions.flatMap((d) => (d.action === "Build" ? [d.component] : [])).sort();
 
@@ -196,6 +199,7 @@ export function explainRebuildsSuite(plane: ControlPlaneKind): void {
           Object.fromEntries(e.decisions.map((d) => [d.component, d.key])),
         );
         expect(status.payloadKey).toBe(e.payloadKey);
+        night1Keys = Object.fromEntries((status.components ?? []).map((c) => [c.name, c.key ?? ""]));
         const stream = await env.client.get(IMAGE_STREAMS, { namespace: ns, name: "release" });
         integratedHost = (stream.status?.dockerImageRepository ?? "").split("/")[0] ?? "";
         expect(integratedHost).not.toBe("");
@@ -219,6 +223,16 @@ export function explainRebuildsSuite(plane: ControlPlaneKind): void {
         expect(row("docs")).toMatch(new RegExp(`^docs +Reused +from ${ns}/night-1 +sha256:`));
 
         const e = await explain(pb);
+        // Night 1's OpenShift Builds left their keys on the ImageStream tags (IMAGESTREAM TAG NOW):
+        // the unchanged component's is the same key, a changed one's is night 1's key.
+        const night1 = night1Keys;
+        expect(e.imageStreamTags?.["docs"]).toEqual({ key: night1["docs"] });
+        expect(row("docs")).toMatch(/ same key$/);
+        for (const c of ["base", "cli", "installer", "console"]) {
+          expect(e.imageStreamTags?.[c], c).toEqual({ key: night1[c] });
+          expect(night1[c]).not.toBe(e.decisions.find((d) => d.component === c)?.key);
+          expect(row(c)).toMatch(new RegExp(` ${(night1[c] ?? "-").slice(0, 19)}$`));
+        }
         const { status, built } = await apply(pb);
         expect(built.sort()).toEqual(["base", "cli", "console", "installer"]);
         expect(built.sort()).toEqual(toBuild(e));

@@ -110,6 +110,16 @@ export function incrementalSuite(plane: ControlPlaneKind): void {
       return { name, status, builds };
     }
 
+    const specTags = async () => {
+      const stream = await env.client.get(IMAGE_STREAMS, { namespace: ns, name: "release" });
+      type Tag = {
+        name: string;
+        from?: { kind?: string; name?: string };
+        annotations?: Record<string, string>;
+      };
+      return (stream["spec"] as { tags?: Tag[] }).tags ?? [];
+    };
+
     const states = (s: PayloadBuildStatus) =>
       Object.fromEntries(
         (s.components ?? []).map((c) => [
@@ -130,6 +140,16 @@ export function incrementalSuite(plane: ControlPlaneKind): void {
       }
       expect(first.status.resolvedImages?.map((i) => i.image).sort()).toEqual([centos, node].sort());
       expect(first.status.payloadKey).toMatch(/^sha256:/);
+      // Each built component's ImageStream tag records its key, naming the image its Build pushed.
+      const tags = await specTags();
+      for (const c of first.status.components ?? []) {
+        const tag = tags.find((t) => t.name === c.name);
+        expect(tag?.annotations?.["payload.okd.io/component-key"], c.name).toBe(c.key);
+        expect(tag?.from, c.name).toMatchObject({
+          kind: "ImageStreamImage",
+          name: `release@${c.image?.split("@")[1] ?? ""}`,
+        });
+      }
     });
 
     it("an unchanged night builds nothing and produces the same release digest", async () => {
@@ -167,6 +187,13 @@ export function incrementalSuite(plane: ControlPlaneKind): void {
         s.components?.find((c) => c.name === name)?.image;
       expect(image(third.status, "installer")).not.toBe(image(first.status, "installer"));
       expect(image(third.status, "cli")).toBe(image(first.status, "cli"));
+      // The rebuilt leaf's tag records its new key and image (it was reused the night before).
+      const installer = (await specTags()).find((t) => t.name === "installer");
+      expect(installer?.annotations?.["payload.okd.io/component-key"]).toBe(
+        third.status.components?.find((c) => c.name === "installer")?.key,
+      );
+      expect(installer?.annotations?.["payload.okd.io/reused-from"]).toBeUndefined();
+      expect(installer?.from?.name).toBe(`release@${image(third.status, "installer")?.split("@")[1] ?? ""}`);
     });
 
     it("one commit in base rebuilds everything built on it", async () => {
