@@ -52,7 +52,9 @@ export function inputHashOf(object: KubeObject): string | undefined {
 
 /**
  * The landed test for a built image: tag `component` must pass the §6 test *and* point at `digest`
- * (the one this attempt built), so an older image in the tag never counts as this attempt's.
+ * (the one this attempt built), so an older image in the tag never counts as this attempt's. The
+ * operator's record of that image in the tag (`ImageStreamImage <stream>@<digest>`) counts as landed
+ * whatever its generation (see `imageStreamTagLanded`).
  */
 export function builtImageLanded(
   imageStream: ImageStream | undefined,
