@@ -8,7 +8,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { PayloadBuildStatus } from "../../src/api/index.js";
-import { BUILDS } from "../../src/builds/build-resources.js";
+import { BUILDS, IMAGE_STREAMS } from "../../src/builds/build-resources.js";
 import type { OperatorProcess } from "../../src/demo/operator-process.js";
 import { PAYLOAD_BUILDS } from "../../src/payload-build/payload-build-controller.js";
 import { ImageStores } from "../../src/registry/image-store.js";
@@ -127,6 +127,14 @@ export function multiArchRebuildSuite(plane: ControlPlaneKind): void {
           Object.fromEntries(COMPONENTS.map((c) => [c, "NoPreviousBuild"])),
         );
         expect(first.status.release?.digest).toMatch(/^sha256:/);
+        // Each component's tag (its image index) records the component key; the per-architecture tags do not.
+        const stream = await env.client.get(IMAGE_STREAMS, { namespace: ns, name: "release" });
+        const tags = stream.spec?.tags ?? [];
+        for (const c of first.status.components ?? []) {
+          const key = tags.find((t) => t.name === c.name)?.annotations?.["payload.okd.io/component-key"];
+          if (COMPONENTS.includes(c.name)) expect(key, c.name).toBe(c.key);
+          else expect(key, c.name).toBeUndefined();
+        }
       });
 
       it("an unchanged second night reuses every component's image index: no Build, the same release digest", async () => {
