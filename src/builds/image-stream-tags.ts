@@ -122,6 +122,8 @@ export interface ImageStreamTagSource {
   readonly pullspec: string;
   /** Annotations of the spec tag (e.g. the component key). */
   readonly annotations?: Readonly<Record<string, string>> | undefined;
+  /** Annotations the spec tag must not keep from an earlier write (e.g. a stale `reused-from`). */
+  readonly withoutAnnotations?: readonly string[] | undefined;
 }
 
 /**
@@ -135,6 +137,9 @@ export function desiredImageStreamTags(sources: readonly ImageStreamTagSource[])
     importPolicy: {},
     referencePolicy: { type: "Local" },
     ...(source.annotations === undefined ? {} : { annotations: { ...source.annotations } }),
+    ...(source.withoutAnnotations === undefined || source.withoutAnnotations.length === 0
+      ? {}
+      : { withoutAnnotations: [...source.withoutAnnotations] }),
   }));
 }
 

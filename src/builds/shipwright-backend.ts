@@ -77,7 +77,12 @@ export function createShipwrightBackend(settings: BuildBackendSettings = {}): Bu
     desiredTags: (component, state) =>
       state.phase === "Succeeded" && state.outputPullspec !== undefined
         ? desiredImageStreamTags([
-            { tag: component.name, pullspec: state.outputPullspec, annotations: component.tagAnnotations },
+            {
+              tag: component.name,
+              pullspec: state.outputPullspec,
+              annotations: component.tagAnnotations,
+              withoutAnnotations: component.tagAnnotationsRemoved,
+            },
           ])
         : [],
   };

@@ -65,6 +65,8 @@ export function applyKeyedPlan(
       spec: c.spec.from === undefined ? c.spec : { ...c.spec, from: pin(c.spec.from) },
       inputs: c.inputs.map((i) => ({ ...i, from: pin(i.from) })),
       tagAnnotations: { [COMPONENT_KEY_ANNOTATION]: entry.key },
+      // A build replaces the image an earlier PayloadBuild's reuse put on the tag: its reused-from goes.
+      tagAnnotationsRemoved: [REUSED_FROM_ANNOTATION],
       pinned: {
         ...(entry.commit === undefined ? {} : { commit: entry.commit }),
         imageLabels: entry.imageLabels,

@@ -50,6 +50,8 @@ export interface ResolvedComponent {
   readonly pinned?: PinnedBuild;
   /** Annotations of the component's ImageStream spec tag, where the operator writes one (the component key). */
   readonly tagAnnotations?: Readonly<Record<string, string>>;
+  /** Annotations its spec tag must lose where the operator writes it (a rebuilt image's stale `reused-from`). */
+  readonly tagAnnotationsRemoved?: readonly string[];
 }
 
 /** What a keyed build is pinned to (see {@link ResolvedComponent.pinned}). */

@@ -187,4 +187,33 @@ describe("desiredImageStreamTags and mergeSpecTags", () => {
   it("creates the list for a missing ImageStream", () => {
     expect(mergeSpecTags(undefined, desired)).toHaveLength(1);
   });
+
+  it("a rebuilt image's tag gets its new key and loses the earlier reuse's reused-from", () => {
+    const stream = imageStream({
+      specTags: [
+        {
+          name: "console",
+          from: { kind: "DockerImage", name: `quay.io/okd/console@${digest("a")}` },
+          generation: 2,
+          annotations: {
+            "payload.okd.io/component-key": "old",
+            "payload.okd.io/reused-from": "night-1",
+            x: "y",
+          },
+        },
+      ],
+    });
+    const rebuilt = desiredImageStreamTags([
+      {
+        tag: "console",
+        pullspec: `quay.io/okd/console@${digest("b")}`,
+        annotations: { "payload.okd.io/component-key": "new" },
+        withoutAnnotations: ["payload.okd.io/reused-from"],
+      },
+    ]);
+    expect(rebuilt[0]?.withoutAnnotations).toEqual(["payload.okd.io/reused-from"]);
+    const tags = mergeSpecTags(stream, rebuilt);
+    expect(tags?.[0]?.annotations).toEqual({ "payload.okd.io/component-key": "new", x: "y" });
+    expect(mergeSpecTags(imageStream({ specTags: tags ?? [] }), rebuilt)).toBeUndefined();
+  });
 });

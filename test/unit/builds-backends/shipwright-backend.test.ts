@@ -211,6 +211,22 @@ describe("shipwright backend: observing an attempt", () => {
     expect(observe([done], stream)).toMatchObject({ phase: "Succeeded", landed: { landed: true } });
   });
 
+  it("writes a keyed component's tag with its key and without the annotations it must lose", () => {
+    const done = buildRun({ conditions: succeeded("True", "Succeeded"), output: { digest: digest("e") } });
+    const keyed = {
+      ...consoleComponent,
+      tagAnnotations: { "payload.okd.io/component-key": "k2" },
+      tagAnnotationsRemoved: ["payload.okd.io/reused-from"],
+    };
+    expect(backend.desiredTags(keyed, observe([done]))).toEqual([
+      expect.objectContaining({
+        name: "console",
+        annotations: { "payload.okd.io/component-key": "k2" },
+        withoutAnnotations: ["payload.okd.io/reused-from"],
+      }),
+    ]);
+  });
+
   it("writes no tag before the BuildRun succeeds", () => {
     expect(backend.desiredTags(consoleComponent, observe([buildRun(undefined)]))).toEqual([]);
   });
