@@ -64,7 +64,7 @@ export class LeaderElector {
   #leading = false;
   #lastRenew = 0;
   #cancelRenew: CancelTimer | undefined;
-  #renewing = false;
+  #renewing: Promise<boolean> | undefined;
   #stopped = false;
 
   constructor(options: LeaderElectorOptions) {
@@ -106,30 +106,41 @@ export class LeaderElector {
     return false;
   }
 
-  /** Stops renewing and, if leading, hands the lease back (holder cleared). Never throws. */
+  /**
+   * Stops renewing and, if leading, hands the lease back (holder cleared). A renewal in flight is
+   * waited for first, and a conflict (the lease written between our read and our write) is read
+   * again, up to 3 times, so a slow API server does not leave the lease held until it expires.
+   * Never throws.
+   */
   async release(): Promise<void> {
     this.#stopped = true;
     this.#cancelRenew?.();
     if (!this.#leading) return;
     this.#setLeading(false);
-    try {
-      const lease = await this.#o.client.get(LEASE, { namespace: this.#o.namespace, name: this.#o.name });
-      if (lease.spec?.holderIdentity !== this.#o.identity) return;
-      const now = microTime(this.#o.clock.now());
-      const spec: LeaseSpec = {
-        ...lease.spec,
-        holderIdentity: "",
-        leaseDurationSeconds: 1,
-        renewTime: now,
-        acquireTime: now,
-      };
-      await this.#o.client.replace(LEASE, { ...lease, spec });
-      this.#o.logger.info({ lease: this.#o.name }, "released leader lease");
-    } catch (err: unknown) {
-      this.#o.logger.warn(
-        { lease: this.#o.name, err: err instanceof Error ? err.message : String(err) },
-        "could not release leader lease",
-      );
+    await this.#renewing;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        const lease = await this.#o.client.get(LEASE, { namespace: this.#o.namespace, name: this.#o.name });
+        if (lease.spec?.holderIdentity !== this.#o.identity) return;
+        const now = microTime(this.#o.clock.now());
+        const spec: LeaseSpec = {
+          ...lease.spec,
+          holderIdentity: "",
+          leaseDurationSeconds: 1,
+          renewTime: now,
+          acquireTime: now,
+        };
+        await this.#o.client.replace(LEASE, { ...lease, spec });
+        this.#o.logger.info({ lease: this.#o.name }, "released leader lease");
+        return;
+      } catch (err: unknown) {
+        if (isConflict(err) && attempt < 3) continue;
+        this.#o.logger.warn(
+          { lease: this.#o.name, err: err instanceof Error ? err.message : String(err) },
+          "could not release leader lease",
+        );
+        return;
+      }
     }
   }
 
@@ -153,10 +164,11 @@ export class LeaderElector {
           onLost();
           return;
         }
-        if (!this.#renewing) {
-          this.#renewing = true;
-          void this.#tryAcquireOrRenew().then((ok) => {
-            this.#renewing = false;
+        if (this.#renewing === undefined) {
+          const renewal = this.#tryAcquireOrRenew();
+          this.#renewing = renewal;
+          void renewal.then((ok) => {
+            this.#renewing = undefined;
             if (ok && !this.#stopped) this.#lastRenew = this.#o.clock.now();
           });
         }
