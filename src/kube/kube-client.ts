@@ -126,8 +126,8 @@ export interface KubeClientOptions {
   /**
    * Send every request (not watches) over one connection pool: the first request's dispatcher is
    * kept and reused, where client-node makes a new one (a new connection, a TLS handshake on
-   * https) per request. Off by default; the benches' own clients (simulated build system, status
-   * polls) turn it on so their cost does not crowd out what they measure.
+   * https) per request. Off by default; the operator turns it on (`src/main.ts`), as do the benches'
+   * own clients (simulated build system, status polls).
    */
   readonly reuseConnections?: boolean;
 }
