@@ -20,18 +20,10 @@ import type { RebuildExplanation } from "../../src/cli/explain-rebuilds.js";
 import type { OperatorProcess } from "../../src/demo/operator-process.js";
 import { SECRETS } from "../../src/kube/resource.js";
 import { PAYLOAD_BUILDS } from "../../src/payload-build/payload-build-controller.js";
-import { ImageStores } from "../../src/registry/image-store.js";
-import { startGitHttpServer, type RunningGitHttpServer } from "../support/git-http-server.js";
-import { GitRepos } from "../support/git-repos.js";
-import { makeImage, pushImage } from "../support/test-images.js";
-import {
-  createNamespace,
-  hasCondition,
-  startE2eEnvironment,
-  waitForStatus,
-  type ControlPlaneKind,
-  type E2eEnvironment,
-} from "./e2e-harness.js";
+import type { RunningGitHttpServer } from "../support/git-http-server.js";
+import type { GitRepos } from "../support/git-repos.js";
+import { hasCondition, waitForStatus, type ControlPlaneKind, type E2eEnvironment } from "./e2e-harness.js";
+import { startGitSourcesEnvironment, type GitSourcesEnvironment } from "./git-sources-environment.js";
 
 const BUILT = ["base", "cli", "installer", "console", "docs"];
 const AUTH = { username: "bot", password: "s3cret" };
@@ -42,6 +34,7 @@ export function explainRebuildsSuite(plane: ControlPlaneKind): void {
     "plan --explain-rebuilds against the cluster, then the operator",
     { timeout: plane === "real" ? 420_000 : 240_000 },
     () => {
+      let setup: GitSourcesEnvironment | undefined;
       let env: E2eEnvironment;
       let operator: OperatorProcess;
       let git: RunningGitHttpServer;
@@ -52,20 +45,14 @@ export function explainRebuildsSuite(plane: ControlPlaneKind): void {
       let integratedHost = "";
 
       beforeAll(async () => {
-        repos = await GitRepos.create();
-        for (const name of BUILT) await repos.createRepository(name);
-        git = await startGitHttpServer({ root: repos.root, basicAuth: AUTH });
         work = await mkdtemp(join(tmpdir(), "explain-rebuilds-e2e-"));
-        env = await startE2eEnvironment({
-          speed: 50,
+        setup = await startGitSourcesEnvironment({
           plane,
-          ...(plane === "real" ? { integratedRegistryAccess: true } : {}),
+          repositories: BUILT,
+          namespace: "explain",
+          basicAuth: AUTH,
         });
-        centos = `${env.dockerRegistry.host}/centos/centos:stream9`;
-        const stores = new ImageStores({ insecureRegistries: [env.dockerRegistry.host] });
-        await pushImage(stores.open(`docker://${centos}`), makeImage("docker", [64]), "stream9");
-        operator = await env.startOperator();
-        ns = await createNamespace(env.client, "explain");
+        ({ env, operator, git, repos, ns, centos } = setup);
         await env.client.create(SECRETS, {
           apiVersion: "v1",
           kind: "Secret",
@@ -79,9 +66,7 @@ export function explainRebuildsSuite(plane: ControlPlaneKind): void {
       }, 120_000);
 
       afterAll(async () => {
-        await env?.stop();
-        await git?.stop();
-        await repos?.remove();
+        await setup?.stop();
         if (work !== "") await rm(work, { recursive: true, force: true });
       });
 

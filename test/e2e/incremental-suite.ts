@@ -15,16 +15,16 @@ import type { OperatorProcess } from "../../src/demo/operator-process.js";
 import { PAYLOAD_BUILDS } from "../../src/payload-build/payload-build-controller.js";
 import { ImageStores } from "../../src/registry/image-store.js";
 import { startGitHttpServer, type RunningGitHttpServer } from "../support/git-http-server.js";
-import { GitRepos } from "../support/git-repos.js";
+import type { GitRepos } from "../support/git-repos.js";
 import { makeImage, pushImage } from "../support/test-images.js";
 import {
   createNamespace,
   hasCondition,
-  startE2eEnvironment,
   waitForStatus,
   type ControlPlaneKind,
   type E2eEnvironment,
 } from "./e2e-harness.js";
+import { startGitSourcesEnvironment, type GitSourcesEnvironment } from "./git-sources-environment.js";
 
 const RELEASE = "4.17.0-0.okd-incremental-2026-12-04-000000";
 const BUILT = ["base", "cluster-version-operator", "cli", "installer", "console"];
@@ -32,6 +32,7 @@ const BUILT = ["base", "cluster-version-operator", "cli", "installer", "console"
 /** Defines this file's tests on the control plane `plane` (needs git, for git http-backend). */
 export function incrementalSuite(plane: ControlPlaneKind): void {
   describe("incremental builds by component key", { timeout: 260_000 }, () => {
+    let setup: GitSourcesEnvironment | undefined;
     let env: E2eEnvironment;
     let operator: OperatorProcess;
     let git: RunningGitHttpServer;
@@ -42,29 +43,20 @@ export function incrementalSuite(plane: ControlPlaneKind): void {
     let night = 0;
 
     beforeAll(async () => {
-      repos = await GitRepos.create();
-      for (const name of BUILT) await repos.createRepository(name);
-      git = await startGitHttpServer({ root: repos.root });
-      env = await startE2eEnvironment({
-        speed: 50,
+      setup = await startGitSourcesEnvironment({
         plane,
-        // Real plane: the integrated registry authorizes every read and push as OpenShift's does.
-        ...(plane === "real" ? { integratedRegistryAccess: true } : {}),
+        repositories: BUILT,
+        namespace: "incremental",
         profile: { components: { "cluster-version-operator": { operator: true } } },
       });
+      ({ env, operator, git, repos, ns, centos } = setup);
       const stores = new ImageStores({ insecureRegistries: [env.dockerRegistry.host] });
-      centos = `${env.dockerRegistry.host}/centos/centos:stream9`;
       node = `${env.dockerRegistry.host}/library/node:22`;
-      await pushImage(stores.open(`docker://${centos}`), makeImage("docker", [64]), "stream9");
       await pushImage(stores.open(`docker://${node}`), makeImage("docker", [64]), "22");
-      operator = await env.startOperator();
-      ns = await createNamespace(env.client, "incremental");
     }, 120_000);
 
     afterAll(async () => {
-      await env?.stop();
-      await git?.stop();
-      await repos?.remove();
+      await setup?.stop();
     });
 
     const source = (name: string) => ({ git: { uri: `${git.url}/${name}.git`, ref: "main" } });

@@ -11,18 +11,10 @@ import type { PayloadBuildStatus } from "../../src/api/index.js";
 import { BUILDS, IMAGE_STREAMS } from "../../src/builds/build-resources.js";
 import type { OperatorProcess } from "../../src/demo/operator-process.js";
 import { PAYLOAD_BUILDS } from "../../src/payload-build/payload-build-controller.js";
-import { ImageStores } from "../../src/registry/image-store.js";
-import { startGitHttpServer, type RunningGitHttpServer } from "../support/git-http-server.js";
-import { GitRepos } from "../support/git-repos.js";
-import { pushIndex } from "../support/test-images.js";
-import {
-  createNamespace,
-  hasCondition,
-  startE2eEnvironment,
-  waitForStatus,
-  type ControlPlaneKind,
-  type E2eEnvironment,
-} from "./e2e-harness.js";
+import type { RunningGitHttpServer } from "../support/git-http-server.js";
+import type { GitRepos } from "../support/git-repos.js";
+import { hasCondition, waitForStatus, type ControlPlaneKind, type E2eEnvironment } from "./e2e-harness.js";
+import { startGitSourcesEnvironment, type GitSourcesEnvironment } from "./git-sources-environment.js";
 
 const COMPONENTS = ["base", "cluster-version-operator", "console"];
 const ARCHITECTURES = ["amd64", "arm64"];
@@ -34,6 +26,7 @@ export function multiArchRebuildSuite(plane: ControlPlaneKind): void {
     "spec.rebuild with spec.architectures [amd64, arm64]",
     { timeout: plane === "real" ? 420_000 : 240_000 },
     () => {
+      let setup: GitSourcesEnvironment | undefined;
       let env: E2eEnvironment;
       let operator: OperatorProcess;
       let git: RunningGitHttpServer;
@@ -43,26 +36,18 @@ export function multiArchRebuildSuite(plane: ControlPlaneKind): void {
       let night = 0;
 
       beforeAll(async () => {
-        repos = await GitRepos.create();
-        for (const name of COMPONENTS) await repos.createRepository(name);
-        git = await startGitHttpServer({ root: repos.root });
-        env = await startE2eEnvironment({
-          speed: 50,
+        setup = await startGitSourcesEnvironment({
           plane,
-          ...(plane === "real" ? { integratedRegistryAccess: true } : {}),
+          repositories: COMPONENTS,
+          namespace: "multi-rebuild",
           profile: { components: { "cluster-version-operator": { operator: true } } },
+          architectures: ARCHITECTURES,
         });
-        centos = `${env.dockerRegistry.host}/centos/centos:stream9`;
-        const stores = new ImageStores({ insecureRegistries: [env.dockerRegistry.host] });
-        await pushIndex(stores.open(`docker://${centos}`), "docker", "stream9", ARCHITECTURES);
-        operator = await env.startOperator();
-        ns = await createNamespace(env.client, "multi-rebuild");
+        ({ env, operator, git, repos, ns, centos } = setup);
       }, 120_000);
 
       afterAll(async () => {
-        await env?.stop();
-        await git?.stop();
-        await repos?.remove();
+        await setup?.stop();
       });
 
       const source = (name: string) => ({ git: { uri: `${git.url}/${name}.git`, ref: "main" } });

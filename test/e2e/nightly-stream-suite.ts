@@ -23,17 +23,10 @@ import type { OperatorProcess } from "../../src/demo/operator-process.js";
 import { EVENTS } from "../../src/kube/resource.js";
 import { PAYLOAD_BUILDS } from "../../src/payload-build/payload-build-controller.js";
 import { RELEASE_STREAMS } from "../../src/release-stream/release-stream-objects.js";
-import { ImageStores } from "../../src/registry/image-store.js";
-import { startGitHttpServer, type RunningGitHttpServer } from "../support/git-http-server.js";
-import { GitRepos } from "../support/git-repos.js";
-import { makeImage, pushImage } from "../support/test-images.js";
-import {
-  createNamespace,
-  startE2eEnvironment,
-  waitFor,
-  type ControlPlaneKind,
-  type E2eEnvironment,
-} from "./e2e-harness.js";
+import type { RunningGitHttpServer } from "../support/git-http-server.js";
+import type { GitRepos } from "../support/git-repos.js";
+import { waitFor, type ControlPlaneKind, type E2eEnvironment } from "./e2e-harness.js";
+import { startGitSourcesEnvironment, type GitSourcesEnvironment } from "./git-sources-environment.js";
 
 const run = promisify(execFile);
 const PREFIX = "4.17.0-0.okd-nightly";
@@ -43,6 +36,7 @@ const BUILT = ["base", "cluster-version-operator", "cli", "installer"];
 /** Defines this file's tests on the control plane `plane` (needs git and kubectl). */
 export function nightlyStreamSuite(plane: ControlPlaneKind): void {
   describe("a nightly ReleaseStream with component keys", { timeout: 200_000 }, () => {
+    let setup: GitSourcesEnvironment | undefined;
     let env: E2eEnvironment;
     let operator: OperatorProcess;
     let git: RunningGitHttpServer;
@@ -51,20 +45,14 @@ export function nightlyStreamSuite(plane: ControlPlaneKind): void {
     let releaseA: StreamRelease | undefined;
 
     beforeAll(async () => {
-      repos = await GitRepos.create();
-      for (const name of BUILT) await repos.createRepository(name);
-      git = await startGitHttpServer({ root: repos.root });
-      env = await startE2eEnvironment({
-        speed: 50,
+      setup = await startGitSourcesEnvironment({
         plane,
-        ...(plane === "real" ? { integratedRegistryAccess: true } : {}),
+        repositories: BUILT,
+        namespace: "nightly",
         profile: { components: { "cluster-version-operator": { operator: true } } },
       });
-      const stores = new ImageStores({ insecureRegistries: [env.dockerRegistry.host] });
-      const centos = `${env.dockerRegistry.host}/centos/centos:stream9`;
-      await pushImage(stores.open(`docker://${centos}`), makeImage("docker", [64]), "stream9");
-      operator = await env.startOperator();
-      ns = await createNamespace(env.client, "nightly");
+      let centos: string;
+      ({ env, operator, git, repos, ns, centos } = setup);
       const source = (name: string) => ({ git: { uri: `${git.url}/${name}.git`, ref: "main" } });
       // Nightly at an hour twelve hours from now: the schedule itself never fires during the test.
       const hour = (new Date().getUTCHours() + 12) % 24;
@@ -101,9 +89,7 @@ export function nightlyStreamSuite(plane: ControlPlaneKind): void {
     }, 120_000);
 
     afterAll(async () => {
-      await env?.stop();
-      await git?.stop();
-      await repos?.remove();
+      await setup?.stop();
     });
 
     async function streamStatus(): Promise<ReleaseStreamStatus | undefined> {
