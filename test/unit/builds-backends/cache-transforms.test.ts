@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { AttemptState } from "../../../src/builds/build-backend.js";
+import type { AttemptState, BuildBackend } from "../../../src/builds/build-backend.js";
 import {
   trimCachedBuild,
   trimCachedBuildRun,
@@ -48,6 +48,25 @@ function served(object: KubeObject, status: Record<string, unknown>): KubeObject
   };
 }
 
+/** `backend` observes `trim(object)` as it observes `object`, with the component's tag landed or not. */
+function expectObservedAlike(
+  backend: BuildBackend,
+  trim: (object: KubeObject) => KubeObject,
+  object: KubeObject,
+): void {
+  for (const stream of [imageStream(), landedStream(digest("d"))]) {
+    const observe = (o: KubeObject): AttemptState =>
+      backend.observeAttempt({
+        payloadBuild: payload,
+        component: consoleComponent,
+        attempt: 1,
+        objects: [o],
+        imageStream: stream,
+      });
+    expect(observe(trim(object))).toEqual(observe(object));
+  }
+}
+
 describe("trimCachedBuild", () => {
   const backend = createOpenShiftBackend({ pushSecret: "push-creds", serviceAccount: "builder" });
   const [created] = backend.desiredObjects(consoleRequest);
@@ -94,17 +113,7 @@ describe("trimCachedBuild", () => {
   it("observes every phase of a trimmed Build as of the whole one", () => {
     for (const status of statuses) {
       const build = served(created, status);
-      for (const stream of [imageStream(), landedStream(digest("d"))]) {
-        const observe = (object: KubeObject): AttemptState =>
-          backend.observeAttempt({
-            payloadBuild: payload,
-            component: consoleComponent,
-            attempt: 1,
-            objects: [object],
-            imageStream: stream,
-          });
-        expect(observe(trimCachedBuild(build))).toEqual(observe(build));
-      }
+      expectObservedAlike(backend, trimCachedBuild, build);
     }
   });
 });
@@ -164,17 +173,7 @@ describe("trimCachedBuildRun", () => {
   it("observes every state of a trimmed BuildRun as of the whole one (output image, strategy hint)", () => {
     for (const status of statuses) {
       const run = served(created, status);
-      for (const stream of [imageStream(), landedStream(digest("d"))]) {
-        const observe = (object: KubeObject): AttemptState =>
-          backend.observeAttempt({
-            payloadBuild: payload,
-            component: consoleComponent,
-            attempt: 1,
-            objects: [object],
-            imageStream: stream,
-          });
-        expect(observe(trimCachedBuildRun(run))).toEqual(observe(run));
-      }
+      expectObservedAlike(backend, trimCachedBuildRun, run);
     }
     const mismatch = backend.observeAttempt({
       payloadBuild: payload,
