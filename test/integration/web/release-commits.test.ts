@@ -45,6 +45,27 @@ describeWithTools(["git"])(
     const streams = new StoreWriter<KubeObject>();
     const builds = new StoreWriter<KubeObject>();
 
+    /** A web server whose git server answers only once `open()` is called (a slow git server). */
+    async function startGatedServer(): Promise<{ server: WebServer; open: () => void }> {
+      let open: () => void = () => undefined;
+      const gate = new Promise<void>((resolve) => (open = resolve));
+      const gated: RangeFetcher = async (...args) => {
+        await gate;
+        return fetchCommitRange(...args);
+      };
+      const server = await startWebServer({
+        host: "127.0.0.1",
+        port: 0,
+        source: webSourceOf(streams, builds, () => undefined),
+        readRelease,
+        commitLog: createCommitLog({ fetchRange: gated }),
+        commitWaitMs: 100,
+        debounceMs: 10,
+        logger: pino({ level: "silent" }),
+      });
+      return { server, open };
+    }
+
     /** Release FIRST has the repository at commits[1], SECOND at commits[6]. */
     const readRelease: ReleaseContentReader = (image) => {
       const at = image.endsWith(digest("1")) ? commits[1] : commits[6];
@@ -93,22 +114,7 @@ describeWithTools(["git"])(
         commitLog: createCommitLog(),
         logger: pino({ level: "silent" }),
       });
-      // A git server that answers only when the test says so.
-      const gate = new Promise<void>((resolve) => (release = resolve));
-      const gated: RangeFetcher = async (...args) => {
-        await gate;
-        return fetchCommitRange(...args);
-      };
-      slow = await startWebServer({
-        host: "127.0.0.1",
-        port: 0,
-        source: webSourceOf(streams, builds, () => undefined),
-        readRelease,
-        commitLog: createCommitLog({ fetchRange: gated }),
-        commitWaitMs: 100,
-        debounceMs: 10,
-        logger: pino({ level: "silent" }),
-      });
+      ({ server: slow, open: release } = await startGatedServer());
     }, 60_000);
     afterAll(async () => {
       await server?.close();
@@ -163,22 +169,7 @@ describeWithTools(["git"])(
     itWithTools(["chromium"])(
       "in chromium, an open page shows 'being fetched', then the commits by its live update, without a reload",
       async () => {
-        let open: () => void = () => undefined;
-        const gate = new Promise<void>((resolve) => (open = resolve));
-        const gated: RangeFetcher = async (...args) => {
-          await gate;
-          return fetchCommitRange(...args);
-        };
-        const live = await startWebServer({
-          host: "127.0.0.1",
-          port: 0,
-          source: webSourceOf(streams, builds, () => undefined),
-          readRelease,
-          commitLog: createCommitLog({ fetchRange: gated }),
-          commitWaitMs: 100,
-          debounceMs: 10,
-          logger: pino({ level: "silent" }),
-        });
+        const { server: live, open } = await startGatedServer();
         const browser = await launchChromium();
         try {
           const page = await browser.newPage({ viewport: { width: 1366, height: 768 } });
