@@ -3,11 +3,11 @@
  * for every request; with the option on, a client's requests share one connection pool.
  */
 import { createServer, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
 import { afterEach, expect, it } from "vitest";
-import { KubeConfig } from "@kubernetes/client-node";
+import type { KubeConfig } from "@kubernetes/client-node";
 import { createKubeClient } from "../../../src/kube/kube-client.js";
 import { CONFIG_MAPS } from "../../../src/kube/resource.js";
+import { localKubeConfig } from "../../support/local-kube-config.js";
 
 let server: Server | undefined;
 afterEach(async () => {
@@ -28,19 +28,7 @@ async function serve(): Promise<{ kc: KubeConfig; connections: () => number }> {
   });
   server.on("connection", () => (connections += 1));
   await new Promise<void>((resolve) => server?.listen(0, "127.0.0.1", resolve));
-  const kc = new KubeConfig();
-  kc.loadFromOptions({
-    clusters: [
-      {
-        name: "c",
-        server: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-        skipTLSVerify: true,
-      },
-    ],
-    users: [{ name: "u" }],
-    contexts: [{ name: "x", cluster: "c", user: "u" }],
-    currentContext: "x",
-  });
+  const kc = localKubeConfig(server);
   return { kc, connections: () => connections };
 }
 

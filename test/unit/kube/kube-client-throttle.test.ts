@@ -5,12 +5,11 @@
  * `userAgent` option reaches the server.
  */
 import { createServer, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
 import { afterEach, expect, it } from "vitest";
-import { KubeConfig } from "@kubernetes/client-node";
 import { createKubeClient } from "../../../src/kube/kube-client.js";
 import { TooManyRequestsError } from "../../../src/kube/kube-errors.js";
 import { CONFIG_MAPS } from "../../../src/kube/resource.js";
+import { localKubeConfig } from "../../support/local-kube-config.js";
 
 const CM = CONFIG_MAPS;
 
@@ -49,19 +48,7 @@ async function serve(throttled: number, retryAfter?: string) {
     );
   });
   await new Promise<void>((resolve) => server?.listen(0, "127.0.0.1", resolve));
-  const kc = new KubeConfig();
-  kc.loadFromOptions({
-    clusters: [
-      {
-        name: "c",
-        server: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-        skipTLSVerify: true,
-      },
-    ],
-    users: [{ name: "u" }],
-    contexts: [{ name: "x", cluster: "c", user: "u" }],
-    currentContext: "x",
-  });
+  const kc = localKubeConfig(server);
   return { kc, arrivals };
 }
 
