@@ -6,22 +6,13 @@
  */
 import type { GitCredentials } from "../git/ls-remote.js";
 import type { KubeObject } from "../kube/kube-object.js";
+import { normalizeGitUri } from "../payload-build/component-key.js";
 import { basicAuthOfSecret } from "../payload-build/git-credentials.js";
 
 /** A Secret in a namespace. */
 export interface SecretRef {
   readonly namespace: string;
   readonly name: string;
-}
-
-/** `https://Host/path.git/` and `https://host/path` name one repository. */
-export function normalizedRepository(url: string): string {
-  try {
-    const parsed = new URL(url);
-    return `${parsed.protocol}//${parsed.host.toLowerCase()}${parsed.pathname.replace(/\/+$/, "").replace(/\.git$/, "")}`;
-  } catch {
-    return url;
-  }
 }
 
 const record = (v: unknown): Record<string, unknown> | undefined =>
@@ -36,7 +27,7 @@ export function gitSecretFor(
   repository: string,
   namespace: string,
 ): SecretRef | undefined {
-  const wanted = normalizedRepository(repository);
+  const wanted = normalizeGitUri(repository);
   for (const pb of payloadBuilds) {
     if ((pb.metadata.namespace ?? "default") !== namespace) continue;
     const components = record(pb["spec"])?.["components"];
@@ -45,7 +36,7 @@ export function gitSecretFor(
       const git = record(record(record(c)?.["source"])?.["git"]);
       const uri = git?.["uri"];
       const secret = record(git?.["secret"])?.["name"];
-      if (typeof uri === "string" && typeof secret === "string" && normalizedRepository(uri) === wanted)
+      if (typeof uri === "string" && typeof secret === "string" && normalizeGitUri(uri) === wanted)
         return { namespace: pb.metadata.namespace ?? "default", name: secret };
     }
   }

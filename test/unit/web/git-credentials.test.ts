@@ -1,10 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { KubeObject } from "../../../src/kube/kube-object.js";
-import {
-  gitSecretFor,
-  normalizedRepository,
-  payloadBuildGitCredentials,
-} from "../../../src/web/git-credentials.js";
+import { gitSecretFor, payloadBuildGitCredentials } from "../../../src/web/git-credentials.js";
+import { normalizeGitUri } from "../../../src/payload-build/component-key.js";
 
 function payloadBuild(namespace: string, components: unknown[]): KubeObject {
   return {
@@ -34,9 +31,7 @@ describe("git credentials of changelog repositories", () => {
   ];
 
   it("finds the Secret a PayloadBuild names for the repository, whatever its spelling", () => {
-    expect(normalizedRepository("https://GitHub.com/okd/private.git/")).toBe(
-      "https://github.com/okd/private",
-    );
+    expect(normalizeGitUri("https://GitHub.com/okd/private.git/")).toBe("https://github.com/okd/private");
     expect(gitSecretFor(builds, "https://github.com/okd/private", "okd")).toEqual({
       namespace: "okd",
       name: "git",
