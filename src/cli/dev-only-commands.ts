@@ -5,6 +5,7 @@
  * dependencies. Where the module is absent (the image, any `npm run build` output), each command is
  * a placeholder that says where to run it instead.
  */
+import { existsSync } from "node:fs";
 import { Command } from "commander";
 import { CliError } from "./cli-io.js";
 
@@ -21,6 +22,17 @@ export const DEV_ONLY_COMMANDS: readonly { readonly name: string; readonly descr
 
 /** The module specifier, kept out of a literal `import()` so TypeScript does not compile the module into the product. */
 const DEV_COMMANDS_MODULE = "./dev-commands.js";
+
+/**
+ * Whether `dev-commands` is beside this module (`.ts` in a source checkout run with tsx, `.js` if
+ * built with it), i.e. whether {@link loadDevOnlyCommands} gives the real commands; checked without
+ * importing it, for the top-level help.
+ */
+export function devCommandsInstalled(): boolean {
+  return [".ts", ".js"].some((extension) =>
+    existsSync(new URL(DEV_COMMANDS_MODULE.replace(/\.js$/, extension), import.meta.url)),
+  );
+}
 
 function isDevOnlyCommandsModule(value: unknown): value is DevOnlyCommandsModule {
   return (

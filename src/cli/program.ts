@@ -1,49 +1,70 @@
 /**
  * The `payloadctl` program: composition only. Each subcommand lives in its own file under
- * `src/cli/` and exports a function returning a commander `Command`; it is registered here.
+ * `src/cli/` and exports a function returning a commander `Command`; `command-catalog.ts` lists them
+ * and imports the one that runs.
  */
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { Command } from "commander";
-import { z } from "zod";
+import { Command, Help } from "commander";
 import { packageRoot } from "./package-root.js";
-import { assembleCommand } from "./assemble-command.js";
-import { releaseInfoCommand } from "./release-info-command.js";
-import { importBuildConfigsCommand } from "./import-buildconfigs-command.js";
-import { planCommand } from "./plan-command.js";
-import { simulateCommand } from "./simulate-command.js";
-import { validateCommand } from "./validate-command.js";
-import { operatorCommand } from "./operator-command.js";
-import { releasesCommand } from "./releases-command.js";
-import { statusCommand } from "./status-command.js";
+import { COMMAND_CATALOG, requestedCommand, type CommandEntry } from "./command-catalog.js";
+import { DEV_ONLY_COMMANDS, devCommandsInstalled, devOnlyPlaceholder } from "./dev-only-commands.js";
 
 /** `payloadctl VERSION (Node.js vX)`: the package version, read from its package.json. */
 export function payloadctlVersion(): string {
-  const manifest = z
-    .object({ version: z.string() })
-    .parse(JSON.parse(readFileSync(join(packageRoot(), "package.json"), "utf8")));
-  return `payloadctl ${manifest.version} (Node.js ${process.version})`;
+  const manifest: unknown = JSON.parse(readFileSync(join(packageRoot(), "package.json"), "utf8"));
+  const version = (manifest as { version?: unknown } | null)?.version;
+  if (typeof version !== "string") throw new Error(`${packageRoot()}/package.json has no "version"`);
+  return `payloadctl ${version} (Node.js ${process.version})`;
 }
 
 /**
- * Builds the `payloadctl` program with every subcommand registered, the dev-only ones
- * (`loadDevOnlyCommands`: `dev`, `demo`, or their placeholders) last. Never exits the process.
+ * The stand-in for a command that does not run: enough for the top-level help to list it; never
+ * parsed, since {@link buildProgram} registers the real command `argv` names. A dev-only command
+ * whose module is not installed (the image) is its placeholder, as when it is named.
  */
-export function buildProgram(devOnlyCommands: readonly Command[] = []): Command {
+function listedOnly(entry: CommandEntry, devInstalled: boolean): Command {
+  const placeholder = DEV_ONLY_COMMANDS.find((c) => c.name === entry.name);
+  if (entry.devOnly === true && placeholder !== undefined && !devInstalled)
+    return devOnlyPlaceholder(placeholder.name, placeholder.description);
+  return new Command(entry.name).description(entry.description);
+}
+
+/**
+ * Builds the `payloadctl` program for `argv` (as `process.argv`): every subcommand is listed, and only
+ * the one `argv` runs or asks help for ({@link requestedCommand}) is imported and registered for real,
+ * so a command starts without loading the others. The options are for tests. Never exits the process.
+ */
+export async function buildProgram(
+  argv: readonly string[],
+  options: {
+    readonly load?: (entry: CommandEntry) => Promise<Command>;
+    readonly devCommandsInstalled?: boolean;
+  } = {},
+): Promise<Command> {
+  const load = options.load ?? ((entry: CommandEntry) => entry.load());
+  const devInstalled = options.devCommandsInstalled ?? devCommandsInstalled();
+  const requested = requestedCommand(argv);
+  const listed = new Map<Command, CommandEntry>();
   const program = new Command("payloadctl")
     .description("Plan, build and assemble OKD release payloads")
     .version(payloadctlVersion(), "-V, --version", "print the version")
-    .showHelpAfterError();
-  // Subcommands, one `program.addCommand(...)` line each, in the order `payloadctl --help` lists them.
-  program.addCommand(validateCommand());
-  program.addCommand(planCommand());
-  program.addCommand(simulateCommand());
-  program.addCommand(importBuildConfigsCommand());
-  program.addCommand(assembleCommand());
-  program.addCommand(releaseInfoCommand());
-  program.addCommand(operatorCommand());
-  program.addCommand(statusCommand());
-  program.addCommand(releasesCommand());
-  for (const command of devOnlyCommands) program.addCommand(command);
+    .showHelpAfterError()
+    .configureHelp({
+      // A listed-only command has no options or arguments of its own: show the real command's usage.
+      subcommandTerm: (command) => {
+        const entry = listed.get(command);
+        return entry === undefined ? new Help().subcommandTerm(command) : `${entry.name} ${entry.usage}`;
+      },
+    });
+  for (const entry of COMMAND_CATALOG) {
+    if (entry === requested) {
+      program.addCommand(await load(entry));
+      continue;
+    }
+    const command = listedOnly(entry, devInstalled);
+    if (command.description() === entry.description) listed.set(command, entry);
+    program.addCommand(command);
+  }
   return program;
 }

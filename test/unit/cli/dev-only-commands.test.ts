@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { DEV_ONLY_COMMANDS, loadDevOnlyCommands } from "../../../src/cli/dev-only-commands.js";
+import type { CommandEntry } from "../../../src/cli/command-catalog.js";
 import { buildProgram } from "../../../src/cli/program.js";
 
 function moduleNotFound(specifier: string): Error {
@@ -22,14 +23,25 @@ describe("dev-only commands", () => {
   it("are placeholders that say where to run them when the module is not in the build", async () => {
     const commands = await loadDevOnlyCommands((specifier) => Promise.reject(moduleNotFound(specifier)));
     expect(commands.map((c) => c.name())).toEqual(["dev", "demo"]);
-    const program = buildProgram(commands).exitOverride();
-    expect(program.helpInformation()).toMatch(
+    const inImage = async (...args: string[]) => {
+      const argv = ["node", "payloadctl", ...args];
+      const options = {
+        devCommandsInstalled: false,
+        load: async (entry: CommandEntry) => {
+          const command = entry.devOnly ? commands.find((c) => c.name() === entry.name) : undefined;
+          return command ?? entry.load();
+        },
+      };
+      const program = (await buildProgram(argv, options)).exitOverride();
+      return { program, run: () => program.parseAsync(argv) };
+    };
+    expect((await inImage("--help")).program.helpInformation()).toMatch(
       /dev \[args\.\.\.\]\s+run the local cluster.*\(source checkout/s,
     );
-    await expect(program.parseAsync(["node", "payloadctl", "dev", "--port", "6443"])).rejects.toThrow(
+    await expect((await inImage("dev", "--port", "6443")).run()).rejects.toThrow(
       /payloadctl dev is not in this image: it runs from a source checkout \(git clone, npm ci, npx payloadctl dev\)/,
     );
-    await expect(program.parseAsync(["node", "payloadctl", "demo", "--help"])).rejects.toThrow(
+    await expect((await inImage("demo", "--help")).run()).rejects.toThrow(
       /payloadctl demo is not in this image/,
     );
   });
