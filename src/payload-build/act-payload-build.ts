@@ -40,6 +40,7 @@ import {
   type RefusedWrite,
 } from "./refused-writes.js";
 import type { PayloadMetrics } from "./payload-metrics.js";
+import type { ReleasePrefetcher } from "./release-prefetcher.js";
 import { fitStatusToObjectLimit } from "./status-size.js";
 import type { StatusWriteLimiter } from "./status-write-limiter.js";
 
@@ -58,6 +59,8 @@ export interface ActDeps {
   readonly log: Logger;
   readonly statusLimiter: StatusWriteLimiter;
   readonly assembleRelease: ReleaseAssembler;
+  /** Reads a release's landed components ahead of its assembly (`decision.prefetchRelease`), in the background. */
+  readonly prefetchRelease?: ReleasePrefetcher;
   /** Pushes a multi-arch component's image index (see `decision.combine`). */
   readonly pushComponentIndex?: ComponentIndexPusher;
   /** The kinds children may have (the backends' `childResources`). */
@@ -475,6 +478,8 @@ export async function actOnPayloadBuild(
     }
     return awaitChange();
   }
+  if (decision.prefetchRelease !== undefined)
+    void deps.prefetchRelease?.(decision.prefetchRelease, obs.key.namespace ?? "default");
   const failures: WriteFailures = { refused: [], errors: [] };
   await writeImageStream(decision, obs, deps, failures);
   const events = [...decision.events];

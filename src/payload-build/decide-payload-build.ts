@@ -64,6 +64,8 @@ export interface PayloadBuildDecision {
   readonly imageStream?: ImageStreamChange;
   /** Set when every component has landed and the release must be (re)assembled. */
   readonly assemble?: ReleaseAssembly;
+  /** Before that: the release's landed components, to read ahead of the assembly (`release-prefetcher.ts`). */
+  readonly prefetchRelease?: ReleaseAssembly["images"];
   /** The new status, complete (before assembly: phase Assembling). Undefined: write nothing. */
   readonly status?: PayloadBuildStatus;
   /** What `status` was computed from, to recompute it with the assembly's result. */
@@ -326,6 +328,7 @@ export function decidePayloadBuild(
     ],
     ...(finished ? {} : imageStreamChange(observation, spec.imageStream, final, keyRecords)),
     ...(release.assemble === undefined ? {} : { assemble: release.assemble }),
+    ...(release.prefetch === undefined ? {} : { prefetchRelease: release.prefetch }),
     combine: combined.flatMap((c) => (c.combine === undefined ? [] : [c.combine])),
     status: computePayloadBuildStatus(statusInput),
     statusInput,

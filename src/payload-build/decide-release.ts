@@ -42,6 +42,23 @@ export interface ReleaseDecisionInput {
 export interface ReleaseDecision {
   readonly progress: ReleaseProgress;
   readonly assemble?: ReleaseAssembly;
+  /**
+   * While components are still building: the release's components that have landed, to read ahead
+   * of the assembly (see `release-prefetcher.ts`). Absent when there is no release or none landed.
+   */
+  readonly prefetch?: ReleaseAssembly["images"];
+}
+
+/** The landed components a release of `release` includes (every one unless `include`), pinned by digest. */
+function releaseImages(
+  release: NonNullable<PayloadBuild["spec"]["release"]>,
+  components: readonly ComponentStatus[],
+): ReleaseAssembly["images"] {
+  const wanted = new Set(release.include ?? components.map((c) => c.name));
+  wanted.add(release.baseComponent);
+  return components.flatMap((c) =>
+    wanted.has(c.name) && c.image !== undefined ? [{ tag: c.name, pullspec: c.image }] : [],
+  );
 }
 
 /** True when the stored release still matches: same generation, name and landed images. */
@@ -58,7 +75,10 @@ function previousReleaseCurrent(input: ReleaseDecisionInput): boolean {
 export function decideRelease(input: ReleaseDecisionInput): ReleaseDecision {
   const release = input.payloadBuild.spec.release;
   if (release === undefined) return { progress: { state: input.allLanded ? "none" : "waiting" } };
-  if (!input.allLanded) return { progress: { state: "waiting" } };
+  if (!input.allLanded) {
+    const landed = releaseImages(release, input.components);
+    return { progress: { state: "waiting" }, ...(landed.length === 0 ? {} : { prefetch: landed }) };
+  }
   // A scheduled night whose inputs equal the last release's: nothing was built, no release is cut.
   const built = input.components.filter((c) => c.rebuildReason !== undefined);
   if (
@@ -76,11 +96,7 @@ export function decideRelease(input: ReleaseDecisionInput): ReleaseDecision {
   const previous = input.previous?.release;
   if (previous !== undefined && previousReleaseCurrent(input))
     return { progress: { state: "pushed", release: previous } };
-  const wanted = new Set(release.include ?? input.components.map((c) => c.name));
-  wanted.add(release.baseComponent);
-  const images = input.components.flatMap((c) =>
-    wanted.has(c.name) && c.image !== undefined ? [{ tag: c.name, pullspec: c.image }] : [],
-  );
+  const images = releaseImages(release, input.components);
   return {
     progress: { state: "assembling" },
     assemble: {

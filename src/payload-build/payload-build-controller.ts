@@ -34,7 +34,9 @@ import { imageStreamNameOf, observePayloadBuild } from "./observe-payload-build.
 import { PayloadBuildMemo } from "./payload-build-memo.js";
 import { PayloadMetrics } from "./payload-metrics.js";
 import { integratedRegistryAccess, type OperatorRegistryIdentity } from "./integrated-registry.js";
-import { createReleaseAssembler } from "./release-assembler.js";
+import { ASSEMBLER_CACHE_BYTES, createReleaseAssembler } from "./release-assembler.js";
+import { createReleasePrefetcher } from "./release-prefetcher.js";
+import { MemoryContentCache } from "../registry/content-cache.js";
 import { createComponentIndexPusher } from "./component-index-pusher.js";
 import { StatusWriteLimiter } from "./status-write-limiter.js";
 import { RebuildPlanner } from "./rebuild-planner.js";
@@ -174,14 +176,19 @@ export function setupPayloadBuildController(options: PayloadBuildControllerOptio
   const childResources = buildChildResources(backends).map(asResource);
   const childStores = childResources.map((r) => manager.informer(r, childScope).store);
   const imageStreams = manager.informer(IMAGE_STREAMS, scope);
-  const assembleRelease = createReleaseAssembler({
-    client,
+  // The assembler and the prefetcher share one content cache: what is read while components land is
+  // what the assembly then finds.
+  const releaseContent = new MemoryContentCache(ASSEMBLER_CACHE_BYTES);
+  const releaseSources = {
     registryOptions: options.registryOptions ?? {},
     ...(options.registryIdentity === undefined
       ? {}
       : { integratedRegistry: integratedRegistryAccess(options.registryIdentity, imageStreams.store) }),
+    contentCache: releaseContent,
     log,
-  });
+  };
+  const assembleRelease = createReleaseAssembler({ client, ...releaseSources });
+  const prefetchRelease = createReleasePrefetcher(releaseSources);
   const pushComponentIndex = createComponentIndexPusher({
     registryOptions: options.registryOptions ?? {},
     ...(options.registryIdentity === undefined
@@ -276,6 +283,7 @@ export function setupPayloadBuildController(options: PayloadBuildControllerOptio
       log: ctx.log,
       statusLimiter: limiter,
       assembleRelease,
+      prefetchRelease,
       pushComponentIndex,
       childResources,
       expectations,

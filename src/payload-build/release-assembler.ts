@@ -80,6 +80,30 @@ export async function readDockerConfigSecret(
   return Buffer.from(encoded, "base64").toString("utf8");
 }
 
+/** Stores for reading a namespace's component images, and the integrated-registry token they carry. */
+export interface SourceStores {
+  readonly sources: ImageStores;
+  readonly integratedHosts: ReadonlySet<string>;
+  readonly token: string | undefined;
+}
+
+/**
+ * Opens stores for reading the component images of `namespace`: the operator's registry options, and
+ * its own bearer token for the integrated registry's hosts only (none for any other registry).
+ */
+export async function openSourceStores(
+  options: Pick<ReleaseAssemblerOptions, "registryOptions" | "integratedRegistry">,
+  namespace: string,
+): Promise<SourceStores> {
+  const integratedHosts = new Set(options.integratedRegistry?.hosts(namespace) ?? []);
+  const token = integratedHosts.size === 0 ? undefined : await options.integratedRegistry?.token();
+  const sources = new ImageStores({
+    ...options.registryOptions,
+    ...(token === undefined ? {} : { dockerConfigJson: tokenCredentials(integratedHosts, token) }),
+  });
+  return { sources, integratedHosts, token };
+}
+
 /** See the module documentation. Same inputs give the same release digest (assembly is deterministic). */
 export function createReleaseAssembler(options: ReleaseAssemblerOptions): ReleaseAssembler {
   const cache = options.contentCache ?? new MemoryContentCache(ASSEMBLER_CACHE_BYTES);
@@ -88,17 +112,12 @@ export function createReleaseAssembler(options: ReleaseAssemblerOptions): Releas
       assembly.pushSecret === undefined
         ? undefined
         : await readDockerConfigSecret(options.client, namespace, assembly.pushSecret);
-    const integratedHosts = new Set(options.integratedRegistry?.hosts(namespace) ?? []);
-    const token = integratedHosts.size === 0 ? undefined : await options.integratedRegistry?.token();
+    const { sources, integratedHosts, token } = await openSourceStores(options, namespace);
     const destinationHost = registryOf(assembly.to);
     // The push Secret never leaves the destination's registry; the token never leaves the integrated one.
     const destination = new ImageStores({
       ...options.registryOptions,
       ...(dockerConfigJson === undefined ? {} : { dockerConfigJson }),
-    });
-    const sources = new ImageStores({
-      ...options.registryOptions,
-      ...(token === undefined ? {} : { dockerConfigJson: tokenCredentials(integratedHosts, token) }),
     });
     const log = options.log.child({ release: assembly.name });
     let release;

@@ -4,8 +4,12 @@ import { join } from "node:path";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import type { KubeClient } from "../../../src/kube/kube-client.js";
 import { silentLogger } from "../../../src/observability/logger.js";
-import { createReleaseAssembler } from "../../../src/payload-build/release-assembler.js";
-import { DirectoryContentCache } from "../../../src/registry/content-cache.js";
+import {
+  ASSEMBLER_CACHE_BYTES,
+  createReleaseAssembler,
+} from "../../../src/payload-build/release-assembler.js";
+import { createReleasePrefetcher } from "../../../src/payload-build/release-prefetcher.js";
+import { DirectoryContentCache, MemoryContentCache } from "../../../src/registry/content-cache.js";
 import { ImageStores } from "../../../src/registry/image-store.js";
 import { assembleRelease, type AssembledRelease } from "../../../src/release-image/assemble-release.js";
 import {
@@ -134,6 +138,44 @@ describeWithTools(["docker-registry"])("release assembly with a content cache", 
     expect(proxy.counts()["GET blob"]).toBeUndefined();
     expect(proxy.counts()["GET manifest"]).toBe(12);
     expect(second.digest).toBe(first.digest);
+  }, 120_000);
+
+  it("the operator's prefetcher reads landed components ahead, so the assembly reads only their manifests", async () => {
+    const contentCache = new MemoryContentCache(ASSEMBLER_CACHE_BYTES);
+    const sources = {
+      registryOptions: { insecureRegistries: [proxy.host] },
+      contentCache,
+      log: silentLogger(),
+    };
+    const assembler = createReleaseAssembler({ client: {} as KubeClient, ...sources });
+    const prefetch = createReleasePrefetcher(sources);
+    // Every component but the last operator has landed; one is not in the registry (yet).
+    const last = payload.components.filter((c) => c.tag.startsWith("operator-")).at(-1);
+    const landed = payload.components.filter((c) => c !== last);
+    const missing = { tag: "not-pushed", pullspec: `${proxy.host}/okd/content@sha256:${"0".repeat(64)}` };
+    proxy.reset();
+    await prefetch([...landed, missing], "okd");
+    expect(proxy.counts()["GET blob"]).toBe(14); // 11 configs, 3 operator top layers
+    proxy.reset();
+    await prefetch(landed, "okd"); // asked again: nothing read twice
+    expect(proxy.counts()).toEqual({});
+    const assembly = (to: string) => ({
+      name: NAME,
+      to: `docker://${proxy.host}/${to}`,
+      baseTag: "cluster-version-operator",
+      images: payload.components,
+      include: payload.components.map((c) => c.tag),
+    });
+    const release = await assembler(assembly("okd/prefetched"), "okd");
+    const counts = proxy.counts();
+    expect(counts["GET manifest"]).toBe(12);
+    expect(counts["GET blob"]).toBe(2); // the last operator's config and top layer
+    const unaided = createReleaseAssembler({
+      client: {} as KubeClient,
+      registryOptions: sources.registryOptions,
+      log: sources.log,
+    });
+    expect(release.digest).toBe((await unaided(assembly("okd/not-prefetched"), "okd")).digest);
   }, 120_000);
 
   it("reads again from the registry what was damaged in the cache, and still gives the same release", async () => {

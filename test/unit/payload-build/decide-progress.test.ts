@@ -120,6 +120,45 @@ describe("decidePayloadBuild: progress of a valid payload", () => {
     expect(s.status?.release?.digest).toBe(pushed);
   });
 
+  it("asks to read the release's landed components ahead while the others build, then assembles", () => {
+    const s = smallPayload();
+    expect(s.reconcile().prefetchRelease).toBeUndefined(); // nothing landed yet
+    s.complete("base");
+    s.complete("etcd");
+    const waiting = s.reconcile();
+    expect(waiting.assemble).toBeUndefined();
+    expect(waiting.prefetchRelease?.map((i) => i.tag).sort()).toEqual(["base", "etcd"]);
+    expect(waiting.prefetchRelease?.every((i) => i.pullspec.includes("@sha256:"))).toBe(true);
+    for (const c of ["cli", "cluster-version-operator", "dns-operator"]) s.complete(c);
+    const assembling = s.reconcile();
+    expect(assembling.prefetchRelease).toBeUndefined();
+    expect(assembling.assemble?.images.map((i) => i.tag)).toContain("dns-operator");
+  });
+
+  it("reads ahead only the components spec.release.include keeps, and nothing without a release", () => {
+    const s = smallPayload();
+    s.editSpec((spec) => ({
+      ...spec,
+      release: { ...(spec["release"] as object), include: ["etcd"] },
+    }));
+    s.reconcile();
+    s.complete("base");
+    s.complete("etcd");
+    expect(
+      s
+        .reconcile()
+        .prefetchRelease?.map((i) => i.tag)
+        .sort(),
+    ).toEqual(["etcd"]);
+    const plain = new Scenario({
+      components: [built("base", { from: CENTOS }), built("cli", { from: "base" })],
+      release: undefined,
+    });
+    plain.reconcile();
+    plain.complete("base");
+    expect(plain.reconcile().prefetchRelease).toBeUndefined();
+  });
+
   it("reports Ready=True without a release when spec.release is not set", () => {
     const s = new Scenario({ components: [built("base", { from: CENTOS })], release: undefined });
     s.reconcile();
