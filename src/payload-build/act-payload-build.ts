@@ -359,10 +359,14 @@ async function assemble(
   const assembly = decision.assemble;
   if (assembly === undefined) return undefined;
   try {
+    const startedAt = deps.clock.now();
     const pushed = await deps.assembleRelease(assembly, obs.key.namespace ?? "default");
     const pushedAt = formatTimestamp(new Date(deps.clock.now()));
     const created = Date.parse(obs.payloadBuild?.metadata.creationTimestamp ?? "");
-    deps.metrics.releasePushed(Number.isNaN(created) ? Number.NaN : (deps.clock.now() - created) / 1000);
+    deps.metrics.releasePushed(
+      Number.isNaN(created) ? Number.NaN : (deps.clock.now() - created) / 1000,
+      (deps.clock.now() - startedAt) / 1000,
+    );
     events.push({
       type: "Normal",
       reason: "ReleasePushed",

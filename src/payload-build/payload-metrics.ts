@@ -9,6 +9,9 @@ const TIME_TO_RELEASE_BUCKETS = [
   1, 5, 15, 30, 60, 120, 300, 600, 1200, 1800, 3600, 7200, 14400, 28800, 43200,
 ];
 
+/** Buckets of one release assembly's duration (seconds, 50 ms to 10 min). */
+const ASSEMBLY_BUCKETS = [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300, 600];
+
 /** Counters and histograms of component builds, releases and status writes. Create one per registry. */
 export class PayloadMetrics {
   readonly #started: Counter<"backend">;
@@ -16,6 +19,7 @@ export class PayloadMetrics {
   readonly #retried: Counter<"backend">;
   readonly #releases: Counter<"result">;
   readonly #timeToRelease: Histogram;
+  readonly #assembly: Histogram;
   readonly #statusWrites: Counter<"result">;
   readonly #startsDeferred: Counter;
 
@@ -51,6 +55,12 @@ export class PayloadMetrics {
       buckets: TIME_TO_RELEASE_BUCKETS,
       registers,
     });
+    this.#assembly = new Histogram({
+      name: "payload_operator_release_assembly_seconds",
+      help: "Time one release assembly took, from reading the components to the release pushed",
+      buckets: ASSEMBLY_BUCKETS,
+      registers,
+    });
     this.#statusWrites = new Counter({
       name: "payload_operator_status_writes_total",
       help: "PayloadBuild /status writes by result (written, deferred by the rate limit, unchanged)",
@@ -76,10 +86,14 @@ export class PayloadMetrics {
     this.#failed.inc({ backend });
   }
 
-  /** A release was pushed `seconds` after its PayloadBuild was created. */
-  releasePushed(seconds: number): void {
+  /**
+   * A release was pushed `seconds` after its PayloadBuild was created, by an assembly that took
+   * `assemblySeconds`.
+   */
+  releasePushed(seconds: number, assemblySeconds: number): void {
     this.#releases.inc({ result: "success" });
     if (Number.isFinite(seconds) && seconds >= 0) this.#timeToRelease.observe(seconds);
+    if (Number.isFinite(assemblySeconds) && assemblySeconds >= 0) this.#assembly.observe(assemblySeconds);
   }
 
   /** Assembling or pushing a release failed. */

@@ -605,6 +605,8 @@ export function operatorSuite(plane: ControlPlaneKind): void {
       const pushed = value("payload_operator_release_push_total", { result: "success" });
       expect(pushed).toBeGreaterThanOrEqual(4);
       expect(value("payload_operator_time_to_release_seconds_count")).toBe(pushed);
+      expect(value("payload_operator_release_assembly_seconds_count")).toBe(pushed);
+      expect(value("payload_operator_release_assembly_seconds_sum")).toBeGreaterThan(0);
 
       // payload_operator_condition mirrors every PayloadBuild's conditions (read from the informer cache).
       await waitFor(

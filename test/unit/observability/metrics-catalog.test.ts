@@ -27,7 +27,7 @@ function operatorRegistry(): Registry {
   runtime.setLeader("payload-operator", true);
   const payload = new PayloadMetrics(registry);
   payload.buildStarted("openshift", 1);
-  payload.releasePushed(120);
+  payload.releasePushed(120, 0.4);
   new ReleaseStreamMetrics(registry).accepted(300);
   registerStatusMetrics(registry, {
     payloadBuilds: () => [
