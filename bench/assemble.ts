@@ -12,6 +12,18 @@
  * finds it); the ratios are printed for both. Each row also shows the registry's CPU time during the
  * run (`/proc/PID/stat`), and one assembly of each of ours and oc is counted request by request through
  * a proxy (untimed): together they show what the registry is asked and what that costs it.
+ * The rows above time `assembleRelease` in this warm Node process (JIT warm, modules loaded), while oc and
+ * skopeo/umoci start a fresh process each run; a user of the CLI starts one too. So two more rows time
+ * `payloadctl assemble` as a new process, exactly as `npx payloadctl assemble` runs it after
+ * bin/payloadctl.js (the pinned `node_modules/node/bin/node --import <tsx loader> src/cli/payloadctl.ts
+ * assemble --from-image-stream-file <oc's stream file> ...`; tsx's transform cache is warm after the
+ * first run, as for a user's second run): cold, and with `--cache-dir` filled by one untimed CLI run.
+ * Their release digests must equal the in-process cold one (the CLI is given `SOURCE_DATE_EPOCH` = the
+ * time the release name carries, which the in-process assembly uses; without it the CLI stamps the
+ * current time, docs/release-format.md "Created"), so every row times the same work.
+ * A client CPU column shows what each tool costs the machine itself: the child's user + system seconds
+ * for the process rows (GNU `/usr/bin/time`, Debian package `time`; blank when missing; skopeo+umoci:
+ * the sum of its CLI steps) and `process.cpuUsage()` of this process around each in-process call.
  *
  * Run: `npx tsx bench/assemble.ts [--components 200] [--operators 60] [--manifests 5] [--cvo-mib 64] [--runs 3]`
  * Prints a Markdown table (min and median of the runs). Never asserts on time.
@@ -27,14 +39,21 @@ import { ImageStores } from "../src/registry/image-store.js";
 import { assembleRelease, type AssembledRelease } from "../src/release-image/assemble-release.js";
 import { inspectComponents } from "../src/release-image/inspect-components.js";
 import { readReleaseInfo } from "../src/release-image/read-release-info.js";
+import { createdFromReleaseName } from "../src/release-image/release-created.js";
 import { readTopLayerDirectory, resolveImage } from "../src/release-image/resolve-image.js";
 import { writeSyntheticPayload } from "../src/release-image/synthetic-payload.js";
 import { startDockerRegistry } from "../test/support/docker-registry.js";
 import { startCountingProxy } from "../test/support/counting-proxy.js";
+import { canMeasureChildCpu, execWithCpu, type ChildRun } from "./support/child-cpu.js";
 import { processCpuMs } from "./support/process-cpu.js";
 
 const exec = promisify(execFile);
-const OC = resolve(import.meta.dirname, "../.tools/bin/oc");
+const ROOT = resolve(import.meta.dirname, "..");
+const OC = join(ROOT, ".tools/bin/oc");
+// What bin/payloadctl.js (the `npx payloadctl` entry) starts: the pinned Node with the tsx loader.
+const PINNED_NODE = join(ROOT, "node_modules", "node", "bin", "node");
+const TSX_LOADER = join(ROOT, "node_modules", "tsx", "dist", "loader.mjs");
+const PAYLOADCTL = join(ROOT, "src", "cli", "payloadctl.ts");
 
 async function timed<T>(fn: () => Promise<T>): Promise<{ value: T; seconds: number }> {
   const start = process.hrtime.bigint();
@@ -97,39 +116,115 @@ async function main(): Promise<void> {
         },
         { openStore, ...(cached ? { cache } : {}) },
       );
-    // Fill the content cache once, untimed (the first assembly of these components, as the operator
+    // `payloadctl assemble` as a new process, as `npx payloadctl assemble` starts it after the bin
+    // wrapper. SOURCE_DATE_EPOCH: the CLI stamps the current time otherwise; in-process assemblies are
+    // created at the time the release name carries, and the rows must time the same release.
+    const createdFromName = createdFromReleaseName(name);
+    if (createdFromName === undefined) throw new Error(`release name ${name} carries no time`);
+    const cliEnv = { ...process.env, SOURCE_DATE_EPOCH: String(createdFromName.getTime() / 1000) };
+    for (const file of [PINNED_NODE, TSX_LOADER])
+      if (!existsSync(file)) throw new Error(`${file} is missing: run \`npm ci\` in ${ROOT}`);
+    const cliCache = join(work, "cli-cache");
+    const cli = async (repository: string, cached: boolean): Promise<ChildRun & { digest: string }> => {
+      const result = await execWithCpu(
+        PINNED_NODE,
+        [
+          "--import",
+          `file://${TSX_LOADER}`,
+          PAYLOADCTL,
+          "assemble",
+          "--from-image-stream-file",
+          streamFile,
+          "--insecure-registry",
+          registry.host,
+          "--name",
+          name,
+          "--to",
+          `docker://${registry.host}/${repository}`,
+          ...(cached ? ["--cache-dir", cliCache] : []),
+        ],
+        { cwd: ROOT, env: cliEnv },
+      );
+      // Its output line: `<digest> <name> <created>`.
+      const digest = result.stdout.trim().split(/\s+/)[0] ?? "";
+      return { ...result, digest };
+    };
+    // Fill the content caches once, untimed (the first assembly of these components, as the operator
     // or a user with --cache-dir made it before).
     await ours("okd/release-cache-fill", true);
-    type Run = "ours" | "again" | "warm" | "oc" | "baseline";
-    const times: Record<Run, number[]> = { ours: [], again: [], warm: [], oc: [], baseline: [] };
+    const cliFill = await cli("okd/cli-release-cache-fill", true);
+    type Run = "ours" | "again" | "warm" | "cli" | "cliWarm" | "oc" | "baseline";
+    const perRun = (): Record<Run, number[]> => ({
+      ours: [],
+      again: [],
+      warm: [],
+      cli: [],
+      cliWarm: [],
+      oc: [],
+      baseline: [],
+    });
+    const times = perRun();
     // The registry's CPU seconds during each run: what the reads cost it, whoever makes them.
-    const registryCpu: Record<Run, number[]> = { ours: [], again: [], warm: [], oc: [], baseline: [] };
+    const registryCpu = perRun();
+    // The client's own CPU seconds: this process's for in-process runs, the child's for the others.
+    const clientCpu = perRun();
     const measured = async <T>(run: Run, fn: () => Promise<T>): Promise<{ value: T; seconds: number }> => {
       const before = processCpuMs(registry.pid);
       const result = await timed(fn);
       registryCpu[run].push((processCpuMs(registry.pid) - before) / 1000);
+      times[run].push(result.seconds);
       return result;
+    };
+    const inProcess = async <T>(run: Run, fn: () => Promise<T>): Promise<T> => {
+      const before = process.cpuUsage();
+      const result = await measured(run, fn);
+      const used = process.cpuUsage(before);
+      clientCpu[run].push((used.user + used.system) / 1e6);
+      return result.value;
+    };
+    const child = async <T extends { cpuSeconds?: number }>(run: Run, fn: () => Promise<T>): Promise<T> => {
+      const { value } = await measured(run, fn);
+      if (value.cpuSeconds !== undefined) clientCpu[run].push(value.cpuSeconds);
+      return value;
     };
     const steps: Record<string, number[]> = {};
     let first: AssembledRelease | undefined;
     let again: AssembledRelease | undefined;
+    const sameRelease = (label: string, digest: string): void => {
+      if (digest !== first?.digest)
+        throw new Error(
+          `the ${label} gave ${digest || "no digest"}, the in-process cold one ${first?.digest}`,
+        );
+    };
+    let cliBytes = 0;
+    let cliWarmBytes = 0;
     let ocBytes = 0;
     let baselineBytes = 0;
     for (let run = 0; run < runs; run++) {
-      const mine = await measured("ours", () => ours(`okd/release-${run}`));
-      times.ours.push(mine.seconds);
-      first ??= mine.value;
-      const repeat = await measured("again", () => ours(`okd/release-${run}`));
-      times.again.push(repeat.seconds);
-      again ??= repeat.value;
-      const warm = await measured("warm", () => ours(`okd/release-warm-${run}`, true));
-      times.warm.push(warm.seconds);
-      if (warm.value.digest !== mine.value.digest)
-        throw new Error(`the warm assembly gave ${warm.value.digest}, the cold one ${mine.value.digest}`);
+      const mine = await inProcess("ours", () => ours(`okd/release-${run}`));
+      first ??= mine;
+      if (run === 0) sameRelease("untimed CLI run that filled --cache-dir", cliFill.digest);
+      const repeat = await inProcess("again", () => ours(`okd/release-${run}`));
+      again ??= repeat;
+      const warm = await inProcess("warm", () => ours(`okd/release-warm-${run}`, true));
+      if (warm.digest !== mine.digest)
+        throw new Error(`the warm assembly gave ${warm.digest}, the cold one ${mine.digest}`);
+      const cliRepository = `okd/cli-release-${run}`;
+      sameRelease(
+        "payloadctl assemble process",
+        (await child("cli", () => cli(cliRepository, false))).digest,
+      );
+      cliBytes = await newBytes(openStore, `${registry.host}/${cliRepository}`, name);
+      const cliWarmRepository = `okd/cli-release-warm-${run}`;
+      sameRelease(
+        "payloadctl assemble --cache-dir process",
+        (await child("cliWarm", () => cli(cliWarmRepository, true))).digest,
+      );
+      cliWarmBytes = await newBytes(openStore, `${registry.host}/${cliWarmRepository}`, name);
       if (hasOc) {
         const repository = `${registry.host}/okd/oc-release-${run}`;
-        const oc = await measured("oc", () =>
-          exec(OC, [
+        await child("oc", () =>
+          execWithCpu(OC, [
             "adm",
             "release",
             "new",
@@ -143,14 +238,12 @@ async function main(): Promise<void> {
             `${repository}:${name}`,
           ]),
         );
-        times.oc.push(oc.seconds);
         ocBytes = await newBytes(openStore, repository, name);
       }
-      const baseline = await measured("baseline", () =>
+      const baseline = await child("baseline", () =>
         skopeoUmociBaseline(openStore, registry.host, work, run, name, setup.value.components, steps),
       );
-      times.baseline.push(baseline.seconds);
-      baselineBytes = baseline.value;
+      baselineBytes = baseline.bytes;
     }
     const requests = await countRequests({
       registry: registry.host,
@@ -165,29 +258,42 @@ async function main(): Promise<void> {
 
     const mib = (bytes: number): string =>
       bytes >= 1024 * 1024 ? `${(bytes / 1024 / 1024).toFixed(2)} MiB` : `${(bytes / 1024).toFixed(1)} KiB`;
+    const cpu = (run: Run): string =>
+      clientCpu[run].length === 0 ? "" : `${median(clientCpu[run]).toFixed(2)} s`;
     const row = (label: string, run: Run, bytes: string) =>
-      `| ${label} | ${min(times[run]).toFixed(2)} s | ${median(times[run]).toFixed(2)} s | ${median(registryCpu[run]).toFixed(2)} s | ${bytes} |`;
-    const oursMin = min(times.ours);
+      `| ${label} | ${min(times[run]).toFixed(2)} s | ${median(times[run]).toFixed(2)} s | ${median(registryCpu[run]).toFixed(2)} s | ${cpu(run)} | ${bytes} |`;
+    const ratios = (label: string, ours: Run, oursName: string): string =>
+      `Ratios (min / min), ${label}: oc / ${oursName} ${hasOc ? (min(times.oc) / min(times[ours])).toFixed(2) : "n/a"}, skopeo+umoci / ${oursName} ${(min(times.baseline) / min(times[ours])).toFixed(2)}`;
     const lines = [
       `Payload: ${components} components, ${operators} operators x ${manifests} manifests, CVO base layer ${values["cvo-mib"]} MiB (incompressible); setup ${setup.seconds.toFixed(1)} s; ${runs} runs`,
-      `Release: ${info.images.length} images, ${info.manifests.length} manifests, release layer ${mib(first?.layer.size ?? 0)}, digest ${first?.digest}`,
+      `Release: ${info.images.length} images, ${info.manifests.length} manifests, release layer ${mib(first?.layer.size ?? 0)}, digest ${first?.digest} (every row's release has it)`,
       "",
-      "| run | min | median | registry CPU (median) | bytes uploaded |",
-      "| --- | ---: | ---: | ---: | ---: |",
+      "| run | min | median | registry CPU (median) | client CPU (median) | bytes uploaded |",
+      "| --- | ---: | ---: | ---: | ---: | ---: |",
       row(
-        `payloadctl assembleRelease, new repository (reads ${components} configs + ${operators} top layers, mounts CVO layers)`,
+        `payloadctl assembleRelease in-process, new repository (reads ${components} configs + ${operators} top layers, mounts CVO layers)`,
         "ours",
         mib(first?.transfers.uploadedBytes ?? 0),
       ),
       row(
-        "payloadctl assembleRelease, same release again (all blobs present)",
+        "payloadctl assembleRelease in-process, same release again (all blobs present)",
         "again",
         mib(again?.transfers.uploadedBytes ?? 0),
       ),
       row(
-        "payloadctl assembleRelease, warm content cache, new repository (component reads from the cache)",
+        "payloadctl assembleRelease in-process, warm content cache, new repository (component reads from the cache)",
         "warm",
         mib(first?.transfers.uploadedBytes ?? 0),
+      ),
+      row(
+        "payloadctl assemble, new process, cold (pinned node --import tsx src/cli/payloadctl.ts assemble --from-image-stream-file, as `npx payloadctl assemble` runs it after bin/payloadctl.js), new repository",
+        "cli",
+        `${mib(cliBytes)} (layer + config + manifest)`,
+      ),
+      row(
+        "payloadctl assemble, new process, --cache-dir warm (filled by one untimed CLI run), new repository",
+        "cliWarm",
+        `${mib(cliWarmBytes)} (layer + config + manifest)`,
       ),
       ...(hasOc
         ? [
@@ -197,11 +303,15 @@ async function main(): Promise<void> {
               `${mib(ocBytes)} (layer + config + manifest)`,
             ),
           ]
-        : [`| oc adm release new | not run: ${OC} missing (npm run release-tools:build) | | | |`]),
+        : [`| oc adm release new | not run: ${OC} missing (npm run release-tools:build) | | | | |`]),
       row("baseline skopeo + umoci (release-manifests given, not computed)", "baseline", mib(baselineBytes)),
       "",
-      `Ratios (min / min), cold: oc / ours ${hasOc ? (min(times.oc) / oursMin).toFixed(2) : "n/a"}, skopeo+umoci / ours ${(min(times.baseline) / oursMin).toFixed(2)}`,
-      `Ratios (min / min), warm cache: oc / ours ${hasOc ? (min(times.oc) / min(times.warm)).toFixed(2) : "n/a"}, skopeo+umoci / ours ${(min(times.baseline) / min(times.warm)).toFixed(2)}`,
+      `Client CPU: user + system seconds; in-process rows: this process (process.cpuUsage()) during the call; process rows: the child (${canMeasureChildCpu() ? "/usr/bin/time" : "blank: /usr/bin/time missing, apt-get install time"}); skopeo + umoci: its CLI steps summed.`,
+      "",
+      ratios("in-process, cold", "ours", "ours"),
+      ratios("in-process, warm cache", "warm", "ours"),
+      ratios("new process, cold", "cli", "payloadctl"),
+      ratios("new process, --cache-dir warm", "cliWarm", "payloadctl"),
       "",
       "Registry requests of one assembly (through a counting proxy, untimed):",
       ...requests,
@@ -294,7 +404,10 @@ async function newBytes(
   return manifest.bytes.length + parsed.config.size + (parsed.layers.at(-1)?.size ?? 0);
 }
 
-/** skopeo + umoci given the release-manifests files our plan produced; returns the bytes it pushed. */
+/**
+ * skopeo + umoci given the release-manifests files our plan produced; returns the bytes it pushed and,
+ * when GNU time is installed, the CPU seconds of its CLI steps summed.
+ */
 async function skopeoUmociBaseline(
   openStore: (reference: string) => ReturnType<ImageStores["open"]>,
   host: string,
@@ -303,13 +416,15 @@ async function skopeoUmociBaseline(
   name: string,
   components: readonly { tag: string; pullspec: string }[],
   steps: Record<string, number[]>,
-): Promise<number> {
+): Promise<{ bytes: number; cpuSeconds?: number }> {
   const cvo = components.find((c) => c.tag === "cluster-version-operator")?.pullspec ?? "";
   const layout = join(work, `oci-${run}`);
   const bundle = join(work, `bundle-${run}`);
+  let cpuSeconds: number | undefined;
   const step = async (label: string, command: string, args: string[]): Promise<void> => {
-    const result = await timed(() => exec(command, args, { maxBuffer: 64 * 1024 * 1024 }));
+    const result = await timed(() => execWithCpu(command, args));
     (steps[label] ??= []).push(result.seconds);
+    if (result.value.cpuSeconds !== undefined) cpuSeconds = (cpuSeconds ?? 0) + result.value.cpuSeconds;
   };
   await step("skopeo copy CVO -> oci:", "skopeo", [
     "copy",
@@ -350,7 +465,8 @@ async function skopeoUmociBaseline(
     config: { size: number };
     layers: { size: number }[];
   };
-  return raw.config.size + raw.layers.reduce((sum, l) => sum + l.size, 0);
+  const bytes = raw.config.size + raw.layers.reduce((sum, l) => sum + l.size, 0);
+  return cpuSeconds === undefined ? { bytes } : { bytes, cpuSeconds };
 }
 
 /** The files of the release layer, read back through release-info's reader. */
