@@ -9,7 +9,9 @@
  * proxies) and the summed latency of the dev cluster's requests.
  *
  * Run: `npx tsx bench/operator.ts [--components 200,1000] [--concurrency 16] [--duration-ms 1000]
- * [--speed 100] [--timeout-s 1800] [--cpu-prof]`. Prints figures; never asserts on time.
+ * [--speed 100] [--timeout-s 1800] [--cpu-prof] [--read-ahead on|off|on,off]`. `--read-ahead off` runs the
+ * operator with `--no-release-read-ahead` (the release assembly then reads every component itself);
+ * `on,off` runs both for each N. Prints figures; never asserts on time.
  */
 import { cpus, loadavg } from "node:os";
 import { readdir } from "node:fs/promises";
@@ -49,6 +51,7 @@ const { values } = parseArgs({
     "timeout-s": { type: "string", default: "1800" },
     "poll-ms": { type: "string", default: "250" },
     "cpu-prof": { type: "boolean", default: false },
+    "read-ahead": { type: "string", default: "on" },
   },
 });
 const sizes = (values.components ?? "").split(",").map(Number);
@@ -62,7 +65,7 @@ const NAMESPACE = "bench";
 const portOf = (url: string): number => Number(new URL(url).port);
 const s = (ms: number): string => (ms / 1000).toFixed(1);
 
-async function runOnce(n: number): Promise<void> {
+async function runOnce(n: number, readAhead: boolean): Promise<void> {
   const baseProfile = await loadSimulationProfile(join(ROOT, "config/samples/simulation.yaml"));
   const synthetic = (releaseTo: string) =>
     syntheticOkdPayload({
@@ -80,6 +83,7 @@ async function runOnce(n: number): Promise<void> {
     speed,
     maxConcurrentBuilds: concurrency,
     cpuProfile: values["cpu-prof"] === true,
+    ...(readAhead ? {} : { operatorArgs: ["--no-release-read-ahead"] }),
   }).catch((e: unknown) => {
     timing.stop();
     throw e;
@@ -143,13 +147,14 @@ async function runOnce(n: number): Promise<void> {
     const reconcileSeconds = sumSamples(metrics, "controller_runtime_reconcile_time_seconds_sum", {
       controller: "payloadbuild",
     });
+    const assemblySeconds = sumSamples(metrics, "payload_operator_release_assembly_seconds_sum", {});
     const pct = (ms: number): string => `${((100 * ms) / wallMs).toFixed(0)} %`;
     const testCpuMs = (cpu.user + cpu.system) / 1000;
     const servedMs = cluster.latencyMs - clusterBefore.latencyMs;
     const servedRequests = cluster.requests - clusterBefore.requests;
 
     console.log(
-      `\n### N = ${n}: ${n} components (${payload.operators} operators), ${edges} edges, concurrency ${concurrency}`,
+      `\n### N = ${n}: ${n} components (${payload.operators} operators), ${edges} edges, concurrency ${concurrency}, release read-ahead ${readAhead ? "on" : "off (--no-release-read-ahead)"}`,
     );
     console.log(
       `load average at start ${load.map((l) => l.toFixed(2)).join(" ")}, ${cpus().length} cores; audit dropped ${env.cluster.audit.dropped}`,
@@ -168,6 +173,9 @@ async function runOnce(n: number): Promise<void> {
     console.log(`| reconciles (controller_runtime_reconcile_total) | ${reconciles ?? "n/a"} |`);
     console.log(
       `| reconcile time sum (controller_runtime_reconcile_time_seconds) | ${reconcileSeconds === undefined ? "n/a" : `${reconcileSeconds.toFixed(1)} s`} |`,
+    );
+    console.log(
+      `| release assembly (payload_operator_release_assembly_seconds; landed components read ahead) | ${assemblySeconds === undefined ? "n/a" : `${assemblySeconds.toFixed(2)} s`} |`,
     );
     console.log(
       `| API requests: operator / build system / bench polls | ${ops.length} / ${buildSystem.length} / ${polls} |`,
@@ -219,4 +227,8 @@ function printProfile(title: string, profile: CpuProfile): void {
 console.log(
   `Operator end to end: Node ${process.version}, builds ${durationMs} ms / speed ${speed} = ${durationMs / speed} ms each, concurrency ${concurrency}`,
 );
-for (const n of sizes) await runOnce(n);
+const readAheadModes = (values["read-ahead"] ?? "on").split(",").map((mode) => {
+  if (mode !== "on" && mode !== "off") throw new Error(`--read-ahead ${mode}: must be on, off or on,off`);
+  return mode === "on";
+});
+for (const n of sizes) for (const readAhead of readAheadModes) await runOnce(n, readAhead);

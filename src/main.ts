@@ -77,6 +77,8 @@ export interface OperatorConfig {
   readonly buildSettings?: BuildBackendSettings;
   /** Where the read-only web UI and its JSON API are served (`--web-addr`); `undefined`: not served. */
   readonly web?: { readonly host: string; readonly port: number };
+  /** Whether a release's landed components are read ahead of its assembly (default true; `--no-release-read-ahead`). */
+  readonly releaseReadAhead?: boolean;
   /** Hosts the web UI's changelog may fetch commits from (`--web-git-hosts`); undefined: any, empty: none. */
   readonly webGitHosts?: readonly string[];
 }
@@ -188,6 +190,7 @@ export async function startOperator(config: OperatorConfig, logger?: Logger): Pr
       ...(caBundle === undefined ? {} : { caBundle }),
     },
     registryIdentity,
+    ...(config.releaseReadAhead === false ? { releaseReadAhead: false } : {}),
     ...(config.statusMinIntervalMs === undefined ? {} : { statusMinIntervalMs: config.statusMinIntervalMs }),
     ...(config.reconcileDebounceMs === undefined
       ? {}

@@ -20,6 +20,8 @@ interface OperatorFlags {
   leaderElectionNamespace?: string;
   insecureRegistry?: string[];
   registryCa?: string;
+  /** `--no-release-read-ahead` sets false. */
+  releaseReadAhead?: boolean;
   serviceCa?: string;
   integratedRegistry?: string[];
   logLevel: string;
@@ -140,6 +142,7 @@ export function operatorConfigFromFlags(
     ...(leaderElectionNamespace === undefined ? {} : { leaderElectionNamespace }),
     insecureRegistries: flags.insecureRegistry ?? [],
     ...(flags.registryCa === undefined ? {} : { registryCaFile: flags.registryCa }),
+    ...(flags.releaseReadAhead === false ? { releaseReadAhead: false } : {}),
     ...(flags.serviceCa === undefined ? {} : { serviceCaFile: flags.serviceCa }),
     ...(flags.integratedRegistry === undefined ? {} : { integratedRegistries: flags.integratedRegistry }),
     logLevel: flags.logLevel,
@@ -218,6 +221,10 @@ export function operatorCommand(): Command {
       collectList,
     )
     .option("--registry-ca <file>", "PEM CA certificates trusted for registries, besides the system ones")
+    .option(
+      "--no-release-read-ahead",
+      "do not read a release's components while the others still build (by default each landed component's config and operator manifests are read then, so the release assembly after the last build reads little more than the manifests)",
+    )
     .option(
       "--service-ca <file>",
       "the service CA bundle, trusted for the integrated registry (default: the pod's service-ca.crt that OpenShift mounts, if any)",

@@ -95,6 +95,11 @@ export interface PayloadBuildControllerOptions {
    * ImageStream's): default {@link DEFAULT_RECONCILE_DEBOUNCE}; a `windowMs` of 0 turns it off.
    */
   readonly reconcileDebounce?: DebounceOptions;
+  /**
+   * Whether a release's landed components are read while the others build (`release-prefetcher.ts`).
+   * Default true.
+   */
+  readonly releaseReadAhead?: boolean;
   readonly logger?: Logger;
 }
 
@@ -188,7 +193,8 @@ export function setupPayloadBuildController(options: PayloadBuildControllerOptio
     log,
   };
   const assembleRelease = createReleaseAssembler({ client, ...releaseSources });
-  const prefetchRelease = createReleasePrefetcher(releaseSources);
+  const prefetchRelease =
+    options.releaseReadAhead === false ? undefined : createReleasePrefetcher(releaseSources);
   const pushComponentIndex = createComponentIndexPusher({
     registryOptions: options.registryOptions ?? {},
     ...(options.registryIdentity === undefined
@@ -283,7 +289,7 @@ export function setupPayloadBuildController(options: PayloadBuildControllerOptio
       log: ctx.log,
       statusLimiter: limiter,
       assembleRelease,
-      prefetchRelease,
+      ...(prefetchRelease === undefined ? {} : { prefetchRelease }),
       pushComponentIndex,
       childResources,
       expectations,

@@ -18,6 +18,21 @@ describe("payloadctl operator configuration from flags and environment", () => {
     ).toBe("mine");
   });
 
+  it("reads release components ahead unless --no-release-read-ahead", () => {
+    const parse = (...args: string[]) => {
+      let flags: Record<string, unknown> = {};
+      operatorCommand()
+        .exitOverride()
+        .action((f: Record<string, unknown>) => {
+          flags = f;
+        })
+        .parse(["node", "operator", ...args]);
+      return operatorConfigFromFlags(flags as typeof base, {});
+    };
+    expect(parse().releaseReadAhead).toBeUndefined(); // the controller's default: on
+    expect(parse("--no-release-read-ahead").releaseReadAhead).toBe(false);
+  });
+
   it("refuses several namespaces (OLM MultiNamespace) and bad names, naming the source", () => {
     expect(() => watchNamespaceOf(undefined, "a,b")).toThrow(
       /WATCH_NAMESPACE "a,b": the operator watches one namespace or all of them/,
