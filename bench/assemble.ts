@@ -25,7 +25,14 @@
  * for the process rows (GNU `/usr/bin/time`, Debian package `time`; blank when missing; skopeo+umoci:
  * the sum of its CLI steps) and `process.cpuUsage()` of this process around each in-process call.
  *
- * Run: `npx tsx bench/assemble.ts [--components 200] [--operators 60] [--manifests 5] [--cvo-mib 64] [--runs 3]`
+ * Where the registry's CPU goes: `--registry-pprof SECONDS` profiles docker-registry (its debug
+ * endpoint, `go tool pprof`) while in-process cold assemblies run, after the timed runs, and prints the
+ * share of its CPU under a few functions. `--concurrency N` sets how many images the in-process
+ * assemblies read at once (default 32, as payloadctl and the operator); `--registry-gogc N` starts the
+ * registry with `GOGC=N` (default: Go's 100), to see how much of its cost is its garbage collector.
+ *
+ * Run: `npx tsx bench/assemble.ts [--components 200] [--operators 60] [--manifests 5] [--cvo-mib 64] [--runs 3]
+ * [--concurrency 32] [--registry-gogc N] [--registry-pprof SECONDS]`
  * Prints a Markdown table (min and median of the runs). Never asserts on time.
  */
 import { execFile } from "node:child_process";
@@ -37,7 +44,7 @@ import { parseArgs, promisify } from "node:util";
 import { DirectoryContentCache } from "../src/registry/content-cache.js";
 import { ImageStores } from "../src/registry/image-store.js";
 import { assembleRelease, type AssembledRelease } from "../src/release-image/assemble-release.js";
-import { inspectComponents } from "../src/release-image/inspect-components.js";
+import { DEFAULT_INSPECT_CONCURRENCY, inspectComponents } from "../src/release-image/inspect-components.js";
 import { readReleaseInfo } from "../src/release-image/read-release-info.js";
 import { createdFromReleaseName } from "../src/release-image/release-created.js";
 import { readTopLayerDirectory, resolveImage } from "../src/release-image/resolve-image.js";
@@ -46,6 +53,8 @@ import { startDockerRegistry } from "../test/support/docker-registry.js";
 import { startCountingProxy } from "../test/support/counting-proxy.js";
 import { canMeasureChildCpu, execWithCpu, type ChildRun } from "./support/child-cpu.js";
 import { processCpuMs } from "./support/process-cpu.js";
+import { profileRegistry } from "./support/registry-profile.js";
+import { freePort } from "../src/control-plane/child-process.js";
 
 const exec = promisify(execFile);
 const ROOT = resolve(import.meta.dirname, "..");
@@ -66,6 +75,18 @@ const min = (values: readonly number[]) => sorted(values)[0] ?? Number.NaN;
 const median = (values: readonly number[]) =>
   sorted(values)[Math.floor((values.length - 1) / 2)] ?? Number.NaN;
 
+/** Functions of docker-registry 2.8 whose cumulative CPU share `--registry-pprof` prints. */
+const REGISTRY_HOTSPOTS = {
+  "every request: the URL router rebuilt, regular expressions compiled (v2.NewURLBuilderFromRequest)":
+    "v2.NewURLBuilderFromRequest",
+  "every blob GET: a 4 MiB read buffer allocated and zeroed (storage.(*fileReader).reader)":
+    "storage.(*fileReader).reader",
+  "serving blobs, all of it (storage.(*blobServer).ServeBlob)": "storage.(*blobServer).ServeBlob",
+  "serving manifests (handlers.(*manifestHandler).GetManifest)": "handlers.(*manifestHandler).GetManifest",
+  "allocation (runtime.mallocgc)": "runtime.mallocgc",
+  "the garbage collector's background marking (runtime.gcBgMarkWorker)": "runtime.gcBgMarkWorker",
+} as const;
+
 async function main(): Promise<void> {
   const { values } = parseArgs({
     options: {
@@ -74,14 +95,24 @@ async function main(): Promise<void> {
       manifests: { type: "string", default: "5" },
       "cvo-mib": { type: "string", default: "64" },
       runs: { type: "string", default: "3" },
+      concurrency: { type: "string", default: String(DEFAULT_INSPECT_CONCURRENCY) },
+      "registry-gogc": { type: "string" },
+      "registry-pprof": { type: "string" },
     },
   });
+  const concurrency = Number(values.concurrency);
+  const gogc = values["registry-gogc"];
+  const pprofSeconds = values["registry-pprof"] === undefined ? undefined : Number(values["registry-pprof"]);
+  const debugPort = pprofSeconds === undefined ? undefined : await freePort();
   const components = Number(values.components);
   const operators = Number(values.operators);
   const manifests = Number(values.manifests);
   const runs = Number(values.runs);
   const cvoBytes = Number(values["cvo-mib"]) * 1024 * 1024;
-  const registry = await startDockerRegistry();
+  const registry = await startDockerRegistry({
+    ...(gogc === undefined ? {} : { env: { GOGC: gogc } }),
+    ...(debugPort === undefined ? {} : { debugPort }),
+  });
   const work = await mkdtemp(join(tmpdir(), "bench-assemble-"));
   try {
     // One factory, as payloadctl uses: one connection pool per registry.
@@ -113,6 +144,7 @@ async function main(): Promise<void> {
           images: setup.value.components,
           name,
           to: `docker://${registry.host}/${repository}`,
+          concurrency,
         },
         { openStore, ...(cached ? { cache } : {}) },
       );
@@ -255,6 +287,19 @@ async function main(): Promise<void> {
       hasOc,
     });
     const info = await readReleaseInfo(`docker://${registry.host}/okd/release-0:${name}`, { openStore });
+    let profiled = 0;
+    const profile =
+      pprofSeconds === undefined || debugPort === undefined
+        ? undefined
+        : await profileRegistry(
+            debugPort,
+            pprofSeconds,
+            async () => {
+              await ours(`okd/release-pprof-${profiled++}`);
+            },
+            REGISTRY_HOTSPOTS,
+            work,
+          );
 
     const mib = (bytes: number): string =>
       bytes >= 1024 * 1024 ? `${(bytes / 1024 / 1024).toFixed(2)} MiB` : `${(bytes / 1024).toFixed(1)} KiB`;
@@ -315,6 +360,13 @@ async function main(): Promise<void> {
       "",
       "Registry requests of one assembly (through a counting proxy, untimed):",
       ...requests,
+      ...(profile === undefined
+        ? []
+        : [
+            "",
+            `Registry CPU while in-process cold assemblies ran (pprof, ${pprofSeconds} s, ${profile.runs} assemblies, ${profile.totalSeconds.toFixed(2)} s of registry CPU sampled), share under:`,
+            ...profile.hotspots.map((h) => `- ${h.label}: ${(h.share * 100).toFixed(0)} %`),
+          ]),
       "",
       "Baseline steps (median):",
       ...Object.entries(steps).map(([label, seconds]) => `- ${label}: ${median(seconds).toFixed(2)} s`),

@@ -26,6 +26,10 @@ export interface DockerRegistryOptions {
   readonly tls?: boolean;
   /** Whether manifest deletes are enabled (`storage.delete.enabled`); default true. */
   readonly deletes?: boolean;
+  /** Serve the registry's debug endpoints (`/debug/pprof/...`) on 127.0.0.1 at this port (benches). */
+  readonly debugPort?: number;
+  /** Extra environment of the registry process (e.g. `GOGC` for a bench). */
+  readonly env?: Readonly<Record<string, string>>;
 }
 
 /** A running registry. */
@@ -151,14 +155,13 @@ export async function startDockerRegistry(
     `storage: {filesystem: {rootdirectory: ${JSON.stringify(join(dir, "data"))}}, delete: {enabled: ${options.deletes === false ? "false" : "true"}}, cache: {blobdescriptor: inmemory}}`,
   ];
   let tls: Awaited<ReturnType<typeof makeCertificates>> | undefined;
+  const http = ['addr: "127.0.0.1:0"', "secret: test"];
   if (options.tls === true) {
     tls = await makeCertificates(dir);
-    lines.push(
-      `http: {addr: "127.0.0.1:0", secret: test, tls: {certificate: ${JSON.stringify(tls.cert)}, key: ${JSON.stringify(tls.key)}}}`,
-    );
-  } else {
-    lines.push('http: {addr: "127.0.0.1:0", secret: test}');
+    http.push(`tls: {certificate: ${JSON.stringify(tls.cert)}, key: ${JSON.stringify(tls.key)}}`);
   }
+  if (options.debugPort !== undefined) http.push(`debug: {addr: "127.0.0.1:${options.debugPort}"}`);
+  lines.push(`http: {${http.join(", ")}}`);
   if (options.htpasswd !== undefined) {
     const file = join(dir, "htpasswd");
     await writeFile(
@@ -170,7 +173,10 @@ export async function startDockerRegistry(
   const config = join(dir, "config.yml");
   await writeFile(config, `${lines.join("\n")}\n`);
 
-  const child = spawn("docker-registry", ["serve", config], { stdio: ["ignore", "pipe", "pipe"] });
+  const child = spawn("docker-registry", ["serve", config], {
+    stdio: ["ignore", "pipe", "pipe"],
+    ...(options.env === undefined ? {} : { env: { ...process.env, ...options.env } }),
+  });
   const pid = child.pid;
   if (pid === undefined)
     throw new Error("docker-registry did not start (is the docker-registry package installed?)");
