@@ -71,6 +71,9 @@ export interface ActDeps {
   readonly writeConcurrency?: number;
 }
 
+/** How soon a reconcile whose write conflicted (409) runs again, should no watch event come first. */
+const CONFLICT_RETRY_MS = 100;
+
 /** Default bound on the concurrent creates and deletes of one reconcile. */
 export const DEFAULT_WRITE_CONCURRENCY = 16;
 
@@ -136,6 +139,8 @@ function resourceOf(obj: KubeObject, resources: readonly ResourceDescriptor[]): 
 interface WriteFailures {
   readonly refused: RefusedWrite[];
   readonly errors: unknown[];
+  /** Writes answered 409 (the object changed since the cache read it): redone on the next reconcile. */
+  readonly conflicts: string[];
 }
 
 function recordFailure(failures: WriteFailures, error: unknown, write: AttemptedWrite): void {
@@ -185,7 +190,10 @@ async function writeImageStream(
   try {
     await deps.client.replace(IMAGE_STREAMS, { ...stream, spec: { ...stream.spec, tags: change.specTags } });
   } catch (err: unknown) {
-    recordFailure(failures, err, { verb: "update", object: stream, plural: IMAGE_STREAMS.plural });
+    // Someone else (a build landing its tag) wrote the ImageStream since it was read: its watch event
+    // brings the new version, and the next reconcile writes the tags again; not a failure.
+    if (isConflict(err)) failures.conflicts.push(`imagestreams/${stream.metadata.name}`);
+    else recordFailure(failures, err, { verb: "update", object: stream, plural: IMAGE_STREAMS.plural });
   }
 }
 
@@ -484,7 +492,7 @@ export async function actOnPayloadBuild(
   }
   if (decision.prefetchRelease !== undefined)
     void deps.prefetchRelease?.(decision.prefetchRelease, obs.key.namespace ?? "default");
-  const failures: WriteFailures = { refused: [], errors: [] };
+  const failures: WriteFailures = { refused: [], errors: [], conflicts: [] };
   await writeImageStream(decision, obs, deps, failures);
   const events = [...decision.events];
   // Started attempts are written to the status at once (below), so starting builds waits for the
@@ -553,8 +561,13 @@ export async function actOnPayloadBuild(
   throwErrors(failures.errors, "writes");
   if (refused.length > 0) throw new WritesRefusedError(refused);
   if (release?.error !== undefined) throw release.error;
-  const delays = [decision.requeueAfterMs, deferred, startDelay > 0 ? startDelay : null].filter(
-    (d): d is number => d !== null,
-  );
+  if (failures.conflicts.length > 0)
+    deps.log.debug({ conflicts: failures.conflicts }, "writes conflicted with newer versions; retrying soon");
+  const delays = [
+    decision.requeueAfterMs,
+    deferred,
+    startDelay > 0 ? startDelay : null,
+    failures.conflicts.length > 0 ? CONFLICT_RETRY_MS : null,
+  ].filter((d): d is number => d !== null);
   return delays.length === 0 ? awaitChange() : requeueAfter(Math.min(...delays));
 }

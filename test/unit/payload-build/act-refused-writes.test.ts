@@ -5,7 +5,7 @@ import type { PayloadBuildStatus } from "../../../src/api/index.js";
 import { buildChildResources, createBuildBackends } from "../../../src/builds/build-backends.js";
 import type { ImageStream } from "../../../src/builds/image-stream-schema.js";
 import type { KubeClient } from "../../../src/kube/kube-client.js";
-import { KubeApiError, InvalidError } from "../../../src/kube/kube-errors.js";
+import { ConflictError, KubeApiError, InvalidError } from "../../../src/kube/kube-errors.js";
 import type { KubeObject } from "../../../src/kube/kube-object.js";
 import { actOnPayloadBuild } from "../../../src/payload-build/act-payload-build.js";
 import { decidePayloadBuild } from "../../../src/payload-build/decide-payload-build.js";
@@ -22,6 +22,7 @@ import {
   controllerOwnerUidIndexer,
 } from "../../../src/runtime/store.js";
 import { ManualClock } from "../../../src/runtime/clock.js";
+import { requeueAfter } from "../../../src/runtime/outcome.js";
 import { built } from "./decide-scenario.js";
 
 const KEY = { namespace: "builds", name: "okd" };
@@ -29,7 +30,11 @@ const FORBIDDEN =
   'builds.build.openshift.io "okd-etcd-1" is forbidden: User "system:serviceaccount:ops:op" cannot create resource "builds" in API group "build.openshift.io" in the namespace "builds"';
 
 /** One reconcile over hand-filled stores, with a server that refuses some creates. */
-async function reconcileWith(refuse: (obj: KubeObject) => Error | undefined) {
+async function reconcileWith(
+  refuse: (obj: KubeObject) => Error | undefined,
+  refuseReplace: (obj: KubeObject) => Error | undefined = () => undefined,
+  extraComponents: readonly object[] = [],
+) {
   const clock = new ManualClock(Date.parse("2026-11-21T12:00:00Z"));
   const backends = createBuildBackends();
   const payloadBuilds = new StoreWriter<KubeObject>();
@@ -43,6 +48,7 @@ async function reconcileWith(refuse: (obj: KubeObject) => Error | undefined) {
       components: [
         built("base", { from: "quay.io/centos/centos:stream9" }),
         built("etcd", { from: "quay.io/centos/centos:stream9" }),
+        ...extraComponents,
       ],
     },
   });
@@ -68,7 +74,10 @@ async function reconcileWith(refuse: (obj: KubeObject) => Error | undefined) {
       statuses.push(obj.status);
       return Promise.resolve(obj);
     },
-    replace: (_resource: unknown, obj: KubeObject): Promise<KubeObject> => Promise.resolve(obj),
+    replace: (_resource: unknown, obj: KubeObject): Promise<KubeObject> => {
+      const error = refuseReplace(obj);
+      return error === undefined ? Promise.resolve(obj) : Promise.reject(error);
+    },
     delete: (): Promise<void> => Promise.resolve(),
   } as unknown as KubeClient;
   const memo = new PayloadBuildMemo();
@@ -107,6 +116,34 @@ async function reconcileWith(refuse: (obj: KubeObject) => Error | undefined) {
 
 const etcdOnly = (error: Error) => (obj: KubeObject) =>
   obj.kind === "Build" && obj.metadata.name.includes("etcd") ? error : undefined;
+
+describe("an ImageStream write that conflicts with a newer version (409)", () => {
+  it("is redone soon, not counted as a failed reconcile; the builds and the status are still written", async () => {
+    const replaced: string[] = [];
+    const conflict = new ConflictError(
+      409,
+      "Conflict",
+      'imagestreams "release": the object has been modified',
+      undefined,
+    );
+    // A prebuilt component: its image is tagged into the ImageStream, so the reconcile writes it.
+    const prebuilt = { name: "tools", image: `quay.io/okd/tools@sha256:${"a".repeat(64)}` };
+    const { result, created, statuses } = await reconcileWith(
+      () => undefined,
+      (obj) => {
+        replaced.push(`${obj.kind ?? ""}/${obj.metadata.name}`);
+        return obj.kind === "ImageStream" ? conflict : undefined;
+      },
+      [prebuilt],
+    );
+    expect(replaced).toContain("ImageStream/release");
+    expect(result.error).toBeUndefined();
+    expect(result.value).toEqual(requeueAfter(100));
+    expect(created.sort()).toEqual(["Build/okd-base-1", "Build/okd-etcd-1"]);
+    expect(statuses).toHaveLength(1);
+    expect(statuses[0]?.conditions?.find((c) => c.type === "Degraded")?.status).not.toBe("True");
+  });
+});
 
 describe("a write the API server refuses", () => {
   it("is named in Degraded, the other writes and their Events are recorded, and the reconcile fails for backoff", async () => {
