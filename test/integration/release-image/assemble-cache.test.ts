@@ -62,6 +62,15 @@ describeWithTools(["docker-registry"])("release assembly with a content cache", 
     );
   }
 
+  /** The operator's release assembly of the payload (every component kept) into repository `to`. */
+  const assembly = (to: string) => ({
+    name: NAME,
+    to: `docker://${proxy.host}/${to}`,
+    baseTag: "cluster-version-operator",
+    images: payload.components,
+    include: payload.components.map((c) => c.tag),
+  });
+
   it("gives the same release, and with a warm cache reads only the component manifests from the registry", async () => {
     const plain = await assemble("okd/plain");
     const uncached = proxy.counts();
@@ -123,13 +132,6 @@ describeWithTools(["docker-registry"])("release assembly with a content cache", 
       registryOptions: { insecureRegistries: [proxy.host] },
       log: silentLogger(),
     });
-    const assembly = (to: string) => ({
-      name: NAME,
-      to: `docker://${proxy.host}/${to}`,
-      baseTag: "cluster-version-operator",
-      images: payload.components,
-      include: payload.components.map((c) => c.tag),
-    });
     proxy.reset();
     const first = await assembler(assembly("okd/operator-1"), "okd");
     expect(proxy.counts()["GET blob"]).toBe(16);
@@ -159,13 +161,6 @@ describeWithTools(["docker-registry"])("release assembly with a content cache", 
     proxy.reset();
     await prefetch(landed, "okd"); // asked again: nothing read twice
     expect(proxy.counts()).toEqual({});
-    const assembly = (to: string) => ({
-      name: NAME,
-      to: `docker://${proxy.host}/${to}`,
-      baseTag: "cluster-version-operator",
-      images: payload.components,
-      include: payload.components.map((c) => c.tag),
-    });
     const release = await assembler(assembly("okd/prefetched"), "okd");
     const counts = proxy.counts();
     expect(counts["GET manifest"]).toBe(12);
