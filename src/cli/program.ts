@@ -18,16 +18,12 @@ export function payloadctlVersion(): string {
   return `payloadctl ${version} (Node.js ${process.version})`;
 }
 
-/**
- * The stand-in for a command that does not run: enough for the top-level help to list it; never
- * parsed, since {@link buildProgram} registers the real command `argv` names. A dev-only command
- * whose module is not installed (the image) is its placeholder, as when it is named.
- */
-function listedOnly(entry: CommandEntry, devInstalled: boolean): Command {
+/** The placeholder of a dev-only command whose module is not installed (the image), else `undefined`. */
+function placeholderOf(entry: CommandEntry, devInstalled: boolean): Command | undefined {
   const placeholder = DEV_ONLY_COMMANDS.find((c) => c.name === entry.name);
-  if (entry.devOnly === true && placeholder !== undefined && !devInstalled)
-    return devOnlyPlaceholder(placeholder.name, placeholder.description);
-  return new Command(entry.name).description(entry.description);
+  return entry.devOnly === true && placeholder !== undefined && !devInstalled
+    ? devOnlyPlaceholder(placeholder.name, placeholder.description)
+    : undefined;
 }
 
 /**
@@ -62,9 +58,11 @@ export async function buildProgram(
       program.addCommand(await load(entry));
       continue;
     }
-    const command = listedOnly(entry, devInstalled);
-    if (command.description() === entry.description) listed.set(command, entry);
-    program.addCommand(command);
+    // A command that does not run is listed only (never parsed: argv does not name it).
+    const placeholder = placeholderOf(entry, devInstalled);
+    const listedOnly = placeholder ?? new Command(entry.name).description(entry.description);
+    if (placeholder === undefined) listed.set(listedOnly, entry);
+    program.addCommand(listedOnly);
   }
   return program;
 }
