@@ -15,8 +15,6 @@ export interface CommandEntry {
   readonly usage: string;
   /** The command's description, as its own module sets it. */
   readonly description: string;
-  /** Whether the command runs only from a source checkout (`dev`, `demo`; see `dev-only-commands.ts`). */
-  readonly devOnly?: boolean;
   /** Imports the command's module and builds the command. */
   readonly load: () => Promise<Command>;
 }
@@ -91,7 +89,6 @@ export const COMMAND_CATALOG: readonly CommandEntry[] = [
     usage: "[options]",
     description:
       "Run the local cluster in the foreground: a kubectl-compatible API server with the payload CRDs, its integrated registry, simulated builds and Jobs",
-    devOnly: true,
     load: () => devOnlyCommand("dev"),
   },
   {
@@ -99,7 +96,6 @@ export const COMMAND_CATALOG: readonly CommandEntry[] = [
     usage: "[options]",
     description:
       "Build the sample payload end to end on an embedded dev cluster (operator, simulated builds, release)",
-    devOnly: true,
     load: () => devOnlyCommand("demo"),
   },
 ];

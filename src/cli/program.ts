@@ -21,7 +21,7 @@ export function payloadctlVersion(): string {
 /** The placeholder of a dev-only command whose module is not installed (the image), else `undefined`. */
 function placeholderOf(entry: CommandEntry, devInstalled: boolean): Command | undefined {
   const placeholder = DEV_ONLY_COMMANDS.find((c) => c.name === entry.name);
-  return entry.devOnly === true && placeholder !== undefined && !devInstalled
+  return placeholder !== undefined && !devInstalled
     ? devOnlyPlaceholder(placeholder.name, placeholder.description)
     : undefined;
 }

@@ -71,7 +71,7 @@ export interface ActDeps {
   readonly writeConcurrency?: number;
 }
 
-/** How soon a reconcile whose write conflicted (409) runs again, should no watch event come first. */
+/** How soon a reconcile whose write conflicted (409: a stale cache) runs again, should no watch event come first. */
 const CONFLICT_RETRY_MS = 100;
 
 /** Default bound on the concurrent creates and deletes of one reconcile. */
@@ -144,6 +144,12 @@ interface WriteFailures {
 }
 
 function recordFailure(failures: WriteFailures, error: unknown, write: AttemptedWrite): void {
+  // Someone else (a build landing its tag) wrote the object since the cache read it: its watch event
+  // brings the new version, and the next reconcile writes again; not a failure.
+  if (isConflict(error)) {
+    failures.conflicts.push(`${write.plural}/${write.object.metadata.name}`);
+    return;
+  }
   const refusal = refusalOf(error, write);
   if (refusal === undefined) failures.errors.push(error);
   else failures.refused.push(refusal);
@@ -190,10 +196,7 @@ async function writeImageStream(
   try {
     await deps.client.replace(IMAGE_STREAMS, { ...stream, spec: { ...stream.spec, tags: change.specTags } });
   } catch (err: unknown) {
-    // Someone else (a build landing its tag) wrote the ImageStream since it was read: its watch event
-    // brings the new version, and the next reconcile writes the tags again; not a failure.
-    if (isConflict(err)) failures.conflicts.push(`imagestreams/${stream.metadata.name}`);
-    else recordFailure(failures, err, { verb: "update", object: stream, plural: IMAGE_STREAMS.plural });
+    recordFailure(failures, err, { verb: "update", object: stream, plural: IMAGE_STREAMS.plural });
   }
 }
 
@@ -447,7 +450,7 @@ async function writeStatus(
     );
   } catch (err: unknown) {
     // The PayloadBuild changed since it was read: its watch event brings a fresh reconcile.
-    if (isConflict(err)) return 100;
+    if (isConflict(err)) return CONFLICT_RETRY_MS;
     if (isNotFound(err)) return null;
     throw err;
   }

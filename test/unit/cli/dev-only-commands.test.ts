@@ -28,8 +28,7 @@ describe("dev-only commands", () => {
       const options = {
         devCommandsInstalled: false,
         load: async (entry: CommandEntry) => {
-          const command = entry.devOnly ? commands.find((c) => c.name() === entry.name) : undefined;
-          return command ?? entry.load();
+          return commands.find((c) => c.name() === entry.name) ?? entry.load();
         },
       };
       const program = (await buildProgram(argv, options)).exitOverride();
