@@ -239,8 +239,7 @@ async function main(): Promise<void> {
       const repeat = await inProcess("again", () => ours(`okd/release-${run}`));
       again ??= repeat;
       const warm = await inProcess("warm", () => ours(`okd/release-warm-${run}`, true));
-      if (warm.digest !== mine.digest)
-        throw new Error(`the warm assembly gave ${warm.digest}, the cold one ${mine.digest}`);
+      sameRelease("warm in-process assembly", warm.digest);
       const cliRepository = `okd/cli-release-${run}`;
       sameRelease(
         "payloadctl assemble process",
